@@ -1,0 +1,72 @@
+"""minitorch: a small, readable autograd framework on NumPy with PyTorch's API.
+
+Start reading at ``tensor.py`` (the Tensor), then ``autograd/function.py`` (how an op records
+the graph), ``autograd/engine.py`` (how backward walks it) and ``ops/`` (the primitives).
+"""
+
+from __future__ import annotations
+
+from . import _dtype
+from ._creation import (
+    arange, as_tensor, bernoulli, empty, empty_like, eye, from_numpy, full, full_like, linspace,
+    normal, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
+    zeros, zeros_like,
+)
+from ._dtype import (  # noqa: A004
+    bool, double, dtype, float, float16, float32, float64, half, int, int8, int16, int32, int64,
+    long, short, uint8,
+)
+from ._random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .tensor import Size, Tensor, cat, stack, tensor, where
+
+__version__ = "0.1.0"
+
+concat = concatenate = cat
+
+
+def get_default_dtype():
+    return _dtype.default_float
+
+
+def set_default_dtype(d) -> None:
+    """Set the dtype that Python floats and ``zeros``/``rand``/... produce (float32 or float64)."""
+    _dtype.default_float = _dtype.from_numpy_dtype(_dtype.to_np(d))
+
+
+def is_tensor(obj) -> "bool":
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> "int":
+    return input.numel()
+
+
+def _method(name: str):
+    def fn(input, *args, **kwargs):
+        if not isinstance(input, Tensor):
+            input = tensor(input)
+        return getattr(input, name)(*args, **kwargs)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Same as ``Tensor.{name}``."
+    return fn
+
+
+for _name in (
+    "exp log sqrt rsqrt abs sin cos sigmoid tanh relu log1p expm1 sign floor ceil round trunc "
+    "square reciprocal neg softmax log_softmax sum mean max min amax amin argmax argmin prod "
+    "logsumexp cumsum var std norm matmul mm bmm mv dot reshape flatten unflatten squeeze "
+    "unsqueeze permute transpose swapaxes t flip split chunk unbind narrow gather masked_fill "
+    "clamp clip clamp_min clamp_max maximum minimum all any sort argsort topk eq ne lt le gt ge "
+    "equal allclose isnan isinf isfinite pow add sub mul div true_divide clone repeat_interleave "
+    "logical_not logical_and logical_or lerp"
+).split():
+    if hasattr(Tensor, _name):
+        globals()[_name] = _method(_name)
+del _name
+
+from . import autograd  # noqa: E402
+
+
+__all__ = [n for n in dir() if not n.startswith("_")]

@@ -1,0 +1,289 @@
+"""``Function``: a differentiable operation with ``forward(ctx, ...)`` and ``backward(ctx, *grads)``.
+
+Calling ``MyFn.apply(*args)`` runs ``forward`` and, when grad mode is on and an input requires
+grad, records a graph node. The node *is* the ``ctx`` that ``forward`` saw; it is what
+``tensor.grad_fn`` returns, and its type name reads like torch's (``MulBackward0``).
+
+Built-in ops subclass :class:`Op`: their ``forward`` computes on ``tensor.data`` (NumPy) and
+returns an ndarray; their ``backward`` computes with Tensor ops, so that
+``create_graph=True`` gives gradients of gradients for free.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import grad_mode
+
+_state = grad_mode._state
+
+
+class Node:
+    """A node of the backward graph. Also the ``ctx`` passed to ``forward``/``backward``."""
+
+    _forward_cls: Any = None
+    save_output = False  # Op flag: keep the output's data so backward can use ``ctx.output``
+
+    def __init__(self) -> None:
+        self.needs_input_grad: tuple = ()
+        self.next_functions: tuple = ()
+        self._saved: tuple | None = ()
+        self._saved_versions: tuple = ()
+        self._freed = False
+        self._input_meta: tuple = ()
+        self._pre_hooks: dict | None = None  # output_nr -> [hook], from Tensor.register_hook
+        self._hooks: list | None = None  # node hooks: fn(grad_inputs, grad_outputs)
+        self._out_data = None
+        self._materialize = True
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+    # --- ctx API, as torch's ---
+    def save_for_backward(self, *tensors) -> None:
+        """Keep ``tensors`` for backward; modifying one in place later makes backward raise."""
+        self._saved = tensors
+        self._saved_versions = tuple(t._vc[0] if t is not None else 0 for t in tensors)
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._freed:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved "
+                "tensors after they have already been freed). Saved intermediate values of the "
+                "graph are freed when you call .backward() or autograd.grad(). Specify "
+                "retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward."
+            )
+        for t, v in zip(self._saved, self._saved_versions):
+            if t is not None and t._vc[0] != v:
+                kind = "float" if t.data.dtype.kind == "f" else t.data.dtype.name
+                where = (
+                    f"output {t._output_nr} of {t.grad_fn.name()}"
+                    if t.grad_fn is not None
+                    else "a leaf tensor" if t.requires_grad else "a tensor that does not require grad"
+                )
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by an "
+                    f"inplace operation: [{kind}Tensor {list(t.shape)}], which is {where}, is at "
+                    f"version {t._vc[0]}; expected version {v} instead. Hint: the operation that "
+                    f"needed it is {self.name()}; avoid modifying that tensor in place "
+                    "(use an out-of-place op or .clone() it first)."
+                )
+        return self._saved
+
+    @property
+    def output(self):
+        """The forward output as a Tensor (only for ops with ``save_output = True``)."""
+        if self._freed:
+            self.saved_tensors  # raises the freed-graph error
+        from ..tensor import Tensor
+
+        if _state.enabled:  # double backward: the output must be attached to this node
+            return Tensor._make(self._out_data, True, self)
+        return Tensor._make(self._out_data, False, None)
+
+    def mark_non_differentiable(self, *tensors) -> None:
+        for t in tensors:
+            t.requires_grad = False
+
+    def set_materialize_grads(self, value: bool) -> None:
+        self._materialize = value
+
+    def mark_dirty(self, *tensors) -> None:
+        pass
+
+    def register_hook(self, fn):
+        """``fn(grad_inputs, grad_outputs)`` runs after this node's backward."""
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return _RemovableHandle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """``fn(grad_outputs)`` runs before this node's backward; may return new grads."""
+        return self._add_pre_hook(0, lambda g, fn=fn: _first(fn((g,))))
+
+    def _add_pre_hook(self, output_nr: int, fn):
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        hooks = self._pre_hooks.setdefault(output_nr, [])
+        hooks.append(fn)
+        return _RemovableHandle(hooks, fn)
+
+    def _release(self) -> None:
+        self._saved = None
+        self._out_data = None
+        self._freed = True
+
+    def apply(self, *grads):
+        """Run this node's backward on output gradients; returns one grad per forward input."""
+        return self._forward_cls.backward(self, *grads)
+
+
+def _first(res):
+    return None if res is None else res[0]
+
+
+class AccumulateGrad(Node):
+    """The node for a leaf that requires grad: adds incoming gradients into ``variable.grad``."""
+
+    def __init__(self, variable) -> None:
+        super().__init__()
+        self.variable = variable
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+
+class _RemovableHandle:
+    def __init__(self, container: list, item) -> None:
+        self._container, self._item = container, item
+
+    def remove(self) -> None:
+        try:
+            self._container.remove(self._item)
+        except ValueError:
+            pass
+
+
+class _FunctionMeta(type):
+    def __init__(cls, name, bases, attrs):
+        super().__init__(name, bases, attrs)
+        node_name = attrs.get("_node_name") or (
+            name + ("Backward0" if getattr(cls, "_builtin", False) else "Backward")
+        )
+        cls._node_cls = type(node_name, (Node,), {"_forward_cls": cls})
+        if "save_output" in attrs:
+            cls._node_cls.save_output = attrs["save_output"]
+
+
+class Function(metaclass=_FunctionMeta):
+    """Base class for custom differentiable operations, as ``torch.autograd.Function``.
+
+    Example::
+
+        class Square(Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x * x
+
+            @staticmethod
+            def backward(ctx, grad):
+                (x,) = ctx.saved_tensors
+                return 2 * x * grad
+
+        y = Square.apply(x)
+    """
+
+    _builtin = False
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement the backward function for custom autograd.Function.")
+
+    @classmethod
+    def apply(cls, *args):
+        from ..tensor import Tensor
+
+        ctx = cls._node_cls()
+        record = _state.enabled and any(isinstance(a, Tensor) and a._rg for a in args)
+        prev = _state.enabled
+        _state.enabled = False  # like torch, forward runs without recording
+        try:
+            out = cls.forward(ctx, *args)
+        finally:
+            _state.enabled = prev
+        single = not isinstance(out, tuple)
+        outs = (out,) if single else out
+        results = []
+        for i, o in enumerate(outs):
+            if isinstance(o, Tensor):
+                is_float = o.data.dtype.kind == "f"
+                t = Tensor._make(o.data, record and is_float, ctx if record and is_float else None)
+                t._output_nr = i
+                t._vc = o._vc  # an output that shares an input's storage shares its version
+                results.append(t)
+            else:
+                results.append(o)
+        if record:
+            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
+            _connect(ctx, args)
+            ctx._n_outputs = len(outs)
+            ctx._output_meta = tuple(
+                (o.data.shape, o.data.dtype) if isinstance(o, Tensor) else None for o in outs
+            )
+        return results[0] if single else tuple(results)
+
+
+def _connect(ctx: Node, args) -> None:
+    """Fill the node's edges (``next_functions``) and the input shapes/dtypes used to reduce grads."""
+    from ..tensor import Tensor
+
+    nxt, meta = [], []
+    for a in args:
+        if isinstance(a, Tensor) and a._rg:
+            nxt.append((a.grad_fn, a._output_nr) if a.grad_fn is not None else (a._accumulator(), 0))
+            meta.append((a.data.shape, a.data.dtype))
+        else:
+            nxt.append((None, 0))
+            meta.append(None)
+    ctx.next_functions = tuple(nxt)
+    ctx._input_meta = tuple(meta)
+
+
+class Op(Function):
+    """A built-in primitive: ``forward`` takes Tensors and returns an ndarray, with no recording.
+
+    ``backward`` gets the output grad as a Tensor and returns Tensors (or None) built from Tensor
+    ops, one per forward argument. Gradients shaped like a broadcast output are summed back to
+    each input's shape by the engine, so no op has to do it.
+    """
+
+    _builtin = True
+    is_view = False  # output shares the first input's memory (and so its version counter)
+
+    @classmethod
+    def apply(cls, *args):
+        from ..tensor import Tensor
+
+        ctx = cls._node_cls()
+        data = cls.forward(ctx, *args)
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)
+        record = False
+        if _state.enabled and data.dtype.kind == "f":
+            for a in args:
+                if isinstance(a, Tensor) and a._rg:
+                    record = True
+                    break
+        if record:
+            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
+            _connect(ctx, args)
+            if ctx.save_output:
+                ctx._out_data = data
+            out = Tensor._make(data, True, ctx)
+        else:
+            out = Tensor._make(data, False, None)
+        if cls.is_view:
+            src = args[0]
+            out._vc = src._vc
+            out._base = src if src._base is None else src._base
+        return out
+
+
+def once_differentiable(fn):
+    """Decorator for ``backward``s that do not support double backward (kept for API parity)."""
+    return fn
+
+

@@ -1,0 +1,90 @@
+"""Grad modes: ``no_grad``, ``enable_grad``, ``set_grad_enabled``, ``is_grad_enabled``.
+
+Each works as a context manager and as a decorator, and restores the previous mode
+even when the body raises.
+"""
+
+from __future__ import annotations
+
+import functools
+
+
+class _State:
+    enabled = True
+
+
+_state = _State()
+
+
+def is_grad_enabled() -> bool:
+    """True when operations on tensors that require grad are recorded for backward."""
+    return _state.enabled
+
+
+class _GradMode:
+    _mode: bool
+
+    def __enter__(self) -> None:
+        self._prev = _state.enabled
+        _state.enabled = self._mode
+
+    def __exit__(self, *exc) -> None:
+        _state.enabled = self._prev
+
+    def __call__(self, fn):
+        mode = self._mode
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            prev = _state.enabled
+            _state.enabled = mode
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _state.enabled = prev
+
+        return wrapper
+
+
+class no_grad(_GradMode):
+    """Disable gradient recording: ``with minitorch.no_grad(): ...`` or ``@minitorch.no_grad()``."""
+
+    _mode = False
+
+    def __init__(self) -> None:
+        pass
+
+
+class enable_grad(_GradMode):
+    """Enable gradient recording inside a ``no_grad`` block."""
+
+    _mode = True
+
+    def __init__(self) -> None:
+        pass
+
+
+class set_grad_enabled(_GradMode):
+    """Set grad mode to ``mode``. Takes effect at once (like torch) and also works with ``with``."""
+
+    def __init__(self, mode: bool) -> None:
+        self._mode = bool(mode)
+        self._prev = _state.enabled
+        _state.enabled = self._mode
+
+    def __enter__(self) -> None:
+        pass  # already applied in __init__
+
+    def __exit__(self, *exc) -> None:
+        _state.enabled = self._prev
+
+    def __call__(self, fn):
+        _state.enabled = self._prev  # as a decorator, the mode applies only inside fn
+        return super().__call__(fn)
+
+
+class inference_mode(no_grad):
+    """Alias of ``no_grad`` (minitorch has no separate inference tensors)."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self._mode = not mode

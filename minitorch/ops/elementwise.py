@@ -1,0 +1,398 @@
+"""Elementwise ops. Binary ops broadcast like NumPy; the engine sums grads back to each
+input's shape, so no backward here reduces anything."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Op
+
+
+def _d(x):
+    """The ndarray of a Tensor, or a Python number as is."""
+    return x.data if hasattr(x, "_vc") else x
+
+
+class Add(Op):
+    """a + b: d/da = 1, d/db = 1"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return _d(a) + _d(b)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g
+
+
+class Sub(Op):
+    """a - b: d/da = 1, d/db = -1"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return _d(a) - _d(b)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, (-g if ctx.needs_input_grad[1] else None)
+
+
+class Rsub(Op):
+    """b - a (for ``2 - x``): d/da = -1"""
+
+    _node_name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return _d(b) - _d(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g, (g if ctx.needs_input_grad[1] else None)
+
+
+class Mul(Op):
+    """a * b: d/da = b, d/db = a"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a if hasattr(a, "_vc") else None, b if hasattr(b, "_vc") else None)
+        ctx.sa = None if hasattr(a, "_vc") else a
+        ctx.sb = None if hasattr(b, "_vc") else b
+        return _d(a) * _d(b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        a = ctx.sa if a is None else a
+        b = ctx.sb if b is None else b
+        ga = g * b if ctx.needs_input_grad[0] else None
+        gb = g * a if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+class Div(Op):
+    """a / b: d/da = 1/b, d/db = -a/b^2"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a if hasattr(a, "_vc") else None, b if hasattr(b, "_vc") else None)
+        ctx.sa = None if hasattr(a, "_vc") else a
+        ctx.sb = None if hasattr(b, "_vc") else b
+        return _d(a) / _d(b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        a = ctx.sa if a is None else a
+        b = ctx.sb if b is None else b
+        ga = g / b if ctx.needs_input_grad[0] else None
+        gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+class Neg(Op):
+    """-a: d/da = -1"""
+
+    @staticmethod
+    def forward(ctx, a):
+        return -a.data
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+class Pow(Op):
+    """a ** b: d/da = b a^(b-1), d/db = a^b log(a) (0 where a == 0 and b >= 0, as torch)"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a if hasattr(a, "_vc") else None, b if hasattr(b, "_vc") else None)
+        ctx.sa = None if hasattr(a, "_vc") else a
+        ctx.sb = None if hasattr(b, "_vc") else b
+        return np.power(_d(a), _d(b))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        a = ctx.sa if a is None else a
+        b = ctx.sb if b is None else b
+        ga = gb = None
+        if ctx.needs_input_grad[0]:
+            if not hasattr(b, "_vc") and b == 0:
+                ga = g * 0.0
+            else:
+                ga = g * b * a ** (b - 1)
+        if ctx.needs_input_grad[1]:
+            from ..tensor import tensor, where
+
+            base = a if hasattr(a, "_vc") else tensor(a, dtype=b.dtype)
+            safe = (base.data == 0) & (_d(b) >= 0)
+            gb = where(tensor(safe), 0.0, g * base**b * base.log())
+        return ga, gb
+
+
+class Exp(Op):
+    """exp(a): d/da = exp(a)"""
+
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.exp(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.output
+
+
+class Log(Op):
+    """log(a): d/da = 1/a"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g / a
+
+
+class Sqrt(Op):
+    """sqrt(a): d/da = 1 / (2 sqrt(a))"""
+
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(invalid="ignore"):
+            return np.sqrt(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g / (2 * ctx.output)
+
+
+class Abs(Op):
+    """|a|: d/da = sign(a)"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.abs(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * a.sign()
+
+
+class Sin(Op):
+    """sin(a): d/da = cos(a)"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.sin(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * a.cos()
+
+
+class Cos(Op):
+    """cos(a): d/da = -sin(a)"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.cos(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return -g * a.sin()
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """Overflow-free logistic: exp only ever sees non-positive numbers."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+class Sigmoid(Op):
+    """s = 1/(1+exp(-a)): d/da = s (1 - s)"""
+
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return _sigmoid(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        s = ctx.output
+        return g * s * (1 - s)
+
+
+class Tanh(Op):
+    """t = tanh(a): d/da = 1 - t^2"""
+
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.tanh(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        t = ctx.output
+        return g * (1 - t * t)
+
+
+class Relu(Op):
+    """max(a, 0): d/da = 1 where a > 0 else 0"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.maximum(a.data, 0)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * (a > 0)
+
+
+class LeakyRelu(Op):
+    """a if a > 0 else slope * a: d/da = 1 or slope"""
+
+    @staticmethod
+    def forward(ctx, a, slope):
+        ctx.save_for_backward(a)
+        ctx.slope = slope
+        x = a.data
+        return np.where(x > 0, x, x * slope).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        from ..tensor import where
+
+        return where(a > 0, g, g * ctx.slope), None
+
+
+class Cast(Op):
+    """a.to(dtype): the grad is cast back to a's dtype"""
+
+    _node_name = "ToCopyBackward0"
+
+    @staticmethod
+    def forward(ctx, a, np_dtype):
+        ctx.src = a.data.dtype
+        return a.data.astype(np_dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.to(ctx.src), None
+
+
+class Clone(Op):
+    """a copy of a: d/da = 1"""
+
+    @staticmethod
+    def forward(ctx, a):
+        return a.data.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class ZeroGrad(Op):
+    """A piecewise-constant function (sign, floor, ceil, round): d/da = 0, as torch"""
+
+    @staticmethod
+    def forward(ctx, a, fn):
+        return fn(a.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0.0, None
+
+
+class Where(Op):
+    """where(c, a, b): d/da = c, d/db = not c"""
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        ctx.cond = cond
+        out = np.where(cond.data, _d(a), _d(b))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        from ..tensor import where
+
+        c = ctx.cond
+        ga = where(c, g, 0.0) if ctx.needs_input_grad[1] else None
+        gb = where(c, 0.0, g) if ctx.needs_input_grad[2] else None
+        return None, ga, gb
+
+
+class Maximum(Op):
+    """max(a, b): grad to the larger; ties split it in half, as torch"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.maximum(a.data, b.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        w = (a > b).to(g.dtype) + (a == b).to(g.dtype) * 0.5
+        return g * w, g * (1 - w)
+
+
+class Minimum(Op):
+    """min(a, b): grad to the smaller; ties split it in half, as torch"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.minimum(a.data, b.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        w = (a < b).to(g.dtype) + (a == b).to(g.dtype) * 0.5
+        return g * w, g * (1 - w)
+
+
+class Clamp(Op):
+    """clamp(a, lo, hi): d/da = 1 where lo <= a <= hi else 0"""
+
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        ctx.save_for_backward(a)
+        ctx.lo, ctx.hi = lo, hi
+        return np.clip(a.data, _d(lo), _d(hi)).astype(a.data.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        x = a.data
+        mask = np.ones(x.shape, dtype=bool)
+        if ctx.lo is not None:
+            mask &= x >= _d(ctx.lo)
+        if ctx.hi is not None:
+            mask &= x <= _d(ctx.hi)
+        from ..tensor import Tensor
+
+        return g * Tensor._make(mask, False, None), None, None

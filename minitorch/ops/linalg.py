@@ -1,0 +1,62 @@
+"""Matrix products. One op for all of 1-D, 2-D and batched (broadcast batch dims)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Op
+
+
+class MatMul(Op):
+    """a @ b: d/da = g @ b^T, d/db = a^T @ g (1-D operands are promoted, then squeezed back)"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.matmul(a.data, b.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        if a.data.ndim == 1:
+            a = a.reshape((1,) + a.shape)
+            g = g.unsqueeze(-2)
+        if b.data.ndim == 1:
+            b = b.reshape(b.shape + (1,))
+            g = g.unsqueeze(-1)
+        ga = g @ b.transpose(-1, -2) if ctx.needs_input_grad[0] else None
+        gb = a.transpose(-1, -2) @ g if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+class Mm(MatMul):
+    _node_name = "MmBackward0"
+
+
+class Mv(MatMul):
+    _node_name = "MvBackward0"
+
+
+class Dot(MatMul):
+    _node_name = "DotBackward0"
+
+
+class Bmm(MatMul):
+    _node_name = "BmmBackward0"
+
+
+def matmul(a, b):
+    """Pick the node name torch would show; the math is the same op."""
+    na, nb = a.data.ndim, b.data.ndim
+    if na == 0 or nb == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D"
+        )
+    ka = a.data.shape[-1]
+    kb = b.data.shape[-2] if nb > 1 else b.data.shape[0]
+    if ka != kb:
+        sa = "x".join(map(str, a.data.shape if na > 1 else (1,) + a.data.shape))
+        sb = "x".join(map(str, b.data.shape if nb > 1 else b.data.shape + (1,)))
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
+    op = Mm if na == 2 and nb == 2 else Mv if na == 2 and nb == 1 else Dot if na == nb == 1 else Bmm if na == nb == 3 else MatMul
+    return op.apply(a, b)

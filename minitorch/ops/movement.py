@@ -1,0 +1,217 @@
+"""Shape and indexing ops. Views (reshape, permute, expand, basic indexing) share memory
+and version counter with their input, as in torch."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Op
+
+
+class ViewOp(Op):
+    is_view = True
+
+
+class Reshape(ViewOp):
+    """reshape(a, shape): the grad is reshaped back"""
+
+    _node_name = "ViewBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        ctx.shape = a.data.shape
+        return a.data.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.shape), None
+
+
+class Expand(ViewOp):
+    """broadcast a to shape: the engine sums the grad back to a's shape"""
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        return np.broadcast_to(a.data, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
+
+
+class Permute(ViewOp):
+    """permute(a, dims): the grad is permuted back"""
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.inv = tuple(np.argsort(dims))
+        return np.transpose(a.data, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.permute(*ctx.inv), None
+
+
+class Transpose(ViewOp):
+    """swap two dims: the grad is swapped back"""
+
+    @staticmethod
+    def forward(ctx, a, d0, d1):
+        ctx.d = (d0, d1)
+        return np.swapaxes(a.data, d0, d1)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.transpose(*ctx.d), None, None
+
+
+class Flip(Op):
+    """reverse along dims: the grad is flipped back"""
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.dims = dims
+        return np.flip(a.data, dims).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.flip(ctx.dims), None
+
+
+def _is_basic(idx) -> bool:
+    """True when numpy indexing with ``idx`` gives a view (no arrays, lists or bool masks)."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    return all(i is None or i is Ellipsis or isinstance(i, (int, slice, np.integer)) for i in items)
+
+
+class Index(Op):
+    """a[idx]: the grad is scattered back into zeros; repeated indices accumulate"""
+
+    _node_name = "IndexBackward0"
+
+    @staticmethod
+    def forward(ctx, a, idx):
+        ctx.shape, ctx.dtype, ctx.idx = a.data.shape, a.data.dtype, idx
+        return np.asarray(a.data[idx])
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexAddZeros.apply(g, ctx.idx, ctx.shape), None
+
+
+class IndexAddZeros(Op):
+    """zeros(shape) with g added at idx: the backward of indexing; its own backward is indexing"""
+
+    @staticmethod
+    def forward(ctx, g, idx, shape):
+        ctx.idx = idx
+        out = np.zeros(shape, g.data.dtype)
+        if _is_basic(idx):
+            out[idx] = g.data
+        else:
+            np.add.at(out, idx, g.data)
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return gg[ctx.idx], None, None
+
+
+class IndexPut(Op):
+    """out = a with out[idx] = v: d/da = 1 outside idx, d/dv = grad at idx (summed for broadcast)"""
+
+    _node_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, a, idx, v):
+        ctx.idx = idx
+        out = a.data.copy()
+        out[idx] = v.data if hasattr(v, "_vc") else v
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        ga = gv = None
+        if ctx.needs_input_grad[0]:
+            from ..tensor import Tensor
+
+            mask = np.ones(g.data.shape, dtype=g.data.dtype)
+            mask[ctx.idx] = 0
+            ga = g * Tensor._make(mask, False, None)
+        if ctx.needs_input_grad[2]:
+            gv = g[ctx.idx]
+        return ga, None, gv
+
+
+class Gather(Op):
+    """gather(a, dim, index): the grad is scatter-added back"""
+
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        x = a.data
+        idx = index.data if hasattr(index, "_vc") else index
+        if idx.shape != x.shape:  # torch allows a smaller index in the other dims
+            sl = tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(idx.shape))
+            x = x[sl]
+        ctx.shape, ctx.dim, ctx.idx = a.data.shape, dim, idx
+        return np.take_along_axis(x, idx, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return ScatterAdd.apply(g, ctx.dim, ctx.idx, ctx.shape), None, None
+
+
+class ScatterAdd(Op):
+    """zeros(shape) with g added at index along dim (the backward of gather)"""
+
+    @staticmethod
+    def forward(ctx, g, dim, idx, shape):
+        ctx.dim, ctx.idx = dim, idx
+        out = np.zeros(shape, g.data.dtype)
+        full = list(np.indices(idx.shape, sparse=True))
+        full[dim] = idx
+        np.add.at(out, tuple(full), g.data)
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return Gather.apply(gg, ctx.dim, ctx.idx), None, None, None
+
+
+class Cat(Op):
+    """cat(tensors, dim): each input gets its slice of the grad"""
+
+    @staticmethod
+    def forward(ctx, dim, *ts):
+        ctx.dim = dim
+        ctx.sizes = [t.data.shape[dim] for t in ts]
+        return np.concatenate([t.data for t in ts], axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        out, start = [None], 0
+        lead = (slice(None),) * ctx.dim
+        for n, need in zip(ctx.sizes, ctx.needs_input_grad[1:]):
+            out.append(g[lead + (slice(start, start + n),)] if need else None)
+            start += n
+        return tuple(out)
+
+
+class Repeat(Op):
+    """repeat (tile) a: the grad sums over the copies"""
+
+    @staticmethod
+    def forward(ctx, a, reps):
+        x = a.data
+        pad = len(reps) - x.ndim
+        ctx.in_shape = (1,) * pad + x.shape
+        ctx.orig, ctx.reps = x.shape, reps
+        return np.tile(x.reshape(ctx.in_shape), reps)
+
+    @staticmethod
+    def backward(ctx, g):
+        inter = []
+        for r, n in zip(ctx.reps, ctx.in_shape):
+            inter += [r, n]
+        g = g.reshape(inter).sum(tuple(range(0, len(inter), 2)))
+        return g.reshape(ctx.orig), None

@@ -1,0 +1,1336 @@
+"""``Tensor``: a NumPy array plus what autograd needs (``requires_grad``, ``grad``, ``grad_fn``).
+
+Start reading here. Every method is a one-liner that calls an op from ``minitorch.ops``; the
+ops record the graph, and ``backward`` (in ``autograd.engine``) walks it.
+"""
+
+from __future__ import annotations
+
+import builtins
+import weakref
+
+import numpy as np
+
+from . import _dtype
+from .autograd import grad_mode
+from .autograd.function import AccumulateGrad
+from .ops import elementwise as E
+from .ops import linalg as L
+from .ops import movement as M
+from .ops import reduce as R
+
+_state = grad_mode._state
+_pybool, _pyint, _pyfloat = builtins.bool, builtins.int, builtins.float
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints as ``minitorch.Size([2, 3])``."""
+
+    def __repr__(self) -> str:
+        return f"minitorch.Size({list(self)})"
+
+    def numel(self) -> int:
+        return _pyint(np.prod(self, dtype=np.int64))
+
+
+def _is_float(x: np.ndarray) -> bool:
+    return x.dtype.kind == "f"
+
+
+def _to_array(data, dtype=None) -> np.ndarray:
+    """Convert Python data / NumPy arrays / Tensors to an ndarray with torch's dtype inference."""
+    if isinstance(data, Tensor):
+        arr = data.data
+    elif isinstance(data, np.ndarray):
+        arr = data
+    else:
+        if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
+            data = [x.data if isinstance(x, Tensor) else x for x in data]
+        arr = np.array(data)
+        if dtype is None and arr.dtype == np.float64 and not isinstance(data, np.generic):
+            arr = arr.astype(np.float32)  # Python floats give the default dtype, float32
+        if arr.dtype.kind in "US" or arr.dtype == object:
+            raise TypeError(f"Could not infer dtype of {type(data).__name__}: {data!r:.80}")
+    if dtype is not None:
+        arr = arr.astype(_dtype.to_np(dtype), copy=False)
+    else:
+        _dtype.from_numpy_dtype(arr.dtype)  # TypeError on unsupported dtypes
+    return arr
+
+
+def _check_requires_grad(arr: np.ndarray) -> None:
+    if arr.dtype.kind != "f":
+        raise RuntimeError(
+            "only Tensors of floating point dtype can require gradients "
+            f"(got dtype {_dtype.from_numpy_dtype(arr.dtype)!r}); convert with .float() first"
+        )
+
+
+class Tensor:
+    """An n-dimensional array that records operations for automatic differentiation."""
+
+    __slots__ = ("data", "_rg", "grad", "grad_fn", "_output_nr", "_vc", "_accum", "_base", "_retains_grad", "__weakref__")
+    __array_priority__ = 1000  # make ndarray (op) Tensor defer to Tensor's reflected ops
+
+    def __init__(self, data=None, *, dtype=None, requires_grad: bool = False) -> None:
+        if data is None:
+            data = np.zeros((0,), np.float32)
+        arr = _to_array(data, dtype)
+        if dtype is None and arr.dtype.kind in "iub" and not isinstance(data, (np.ndarray, Tensor)):
+            arr = arr.astype(np.float32)  # like torch.Tensor([1, 2]): the legacy constructor is float
+        self.data = arr
+        self._rg = False
+        self.grad = None
+        self.grad_fn = None
+        self._output_nr = 0
+        self._vc = [0]
+        self._accum = None
+        self._base = None
+        self._retains_grad = False
+        if requires_grad:
+            self.requires_grad = True
+
+    @classmethod
+    def _make(cls, data: np.ndarray, requires_grad: bool, grad_fn) -> Tensor:
+        """Fast internal constructor: no conversion, no checks."""
+        t = object.__new__(Tensor)
+        t.data = data
+        t._rg = requires_grad
+        t.grad = None
+        t.grad_fn = grad_fn
+        t._output_nr = 0
+        t._vc = [0]
+        t._accum = None
+        t._base = None
+        t._retains_grad = False
+        return t
+
+    # --- autograd attributes ---
+    @property
+    def requires_grad(self) -> bool:
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self.grad_fn is not None and not value:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a "
+                "computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach()."
+            )
+        if value:
+            _check_requires_grad(self.data)
+        self._rg = _pybool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def _version(self) -> int:
+        return self._vc[0]
+
+    def _accumulator(self) -> AccumulateGrad:
+        """The AccumulateGrad node of a leaf (created once, so graph edges agree on identity)."""
+        acc = self._accum
+        if acc is None:
+            acc = self._accum = _Accum(self)
+        return acc
+
+    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
+        """Compute d(self)/d(leaf) for every leaf that requires grad and add it into ``leaf.grad``."""
+        from .autograd.engine import run_backward
+
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            gradient = Tensor._make(np.ones_like(self.data), False, None)
+        elif not isinstance(gradient, Tensor):
+            gradient = Tensor._make(np.asarray(gradient, self.data.dtype), False, None)
+        if gradient.shape != self.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} and output[0] "
+                f"has a shape of {self.shape}."
+            )
+        if retain_graph is None:
+            retain_graph = create_graph
+        if inputs is not None:
+            inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+            grads = run_backward([self], [gradient], retain_graph, create_graph, inputs, allow_unused=True)
+            for x, g in zip(inputs, grads):
+                if g is not None:
+                    x.grad = g.detach() if x.grad is None and not create_graph else (g if x.grad is None else x.grad + g)
+            return
+        run_backward([self], [gradient], retain_graph, create_graph)
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this one's data (and version counter) but cut from the graph."""
+        t = Tensor._make(self.data, False, None)
+        t._vc = self._vc
+        return t
+
+    def detach_(self) -> Tensor:
+        self.grad_fn = None
+        self._rg = False
+        return self
+
+    def register_hook(self, hook):
+        """``hook(grad)`` runs when this tensor's grad is computed; it may return a new grad."""
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is None:
+            return self._accumulator()._add_pre_hook(0, hook)
+        return self.grad_fn._add_pre_hook(self._output_nr, hook)
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor after backward (leaves keep it anyway)."""
+        if self.grad_fn is None or self._retains_grad:
+            return
+        if not self._rg:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        ref = weakref.ref(self)
+
+        def _keep(g):
+            t = ref()
+            if t is not None:
+                gg = g if _state.enabled else g.detach()
+                t.grad = gg.clone() if t.grad is None else t.grad + gg
+            return None
+
+        self.grad_fn._add_pre_hook(self._output_nr, _keep)
+        self._retains_grad = True
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    # --- metadata ---
+    @property
+    def shape(self) -> Size:
+        return Size(self.data.shape)
+
+    def size(self, dim: int | None = None):
+        if dim is None:
+            return Size(self.data.shape)
+        return self.data.shape[R.norm_dims(dim, self.data.ndim)[0]] if self.data.ndim else self._dim_error(dim)
+
+    def _dim_error(self, dim):
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    def ndimension(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return self.data.size
+
+    def nelement(self) -> int:
+        return self.data.size
+
+    def element_size(self) -> int:
+        return self.data.itemsize
+
+    @property
+    def dtype(self) -> _dtype.dtype:
+        return _dtype.from_numpy_dtype(self.data.dtype)
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def is_floating_point(self) -> bool:
+        return self.data.dtype.kind == "f"
+
+    def is_contiguous(self) -> bool:
+        return self.data.flags.c_contiguous
+
+    def stride(self, dim: int | None = None):
+        s = tuple(st // self.data.itemsize for st in self.data.strides)
+        return s if dim is None else s[dim]
+
+    def data_ptr(self) -> int:
+        return self.data.__array_interface__["data"][0]
+
+    def __repr__(self) -> str:
+        from ._format import format_tensor
+
+        return format_tensor(self)
+
+    __str__ = __repr__
+
+    # --- conversion ---
+    def item(self):
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
+            )
+        return self.data.reshape(()).item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The underlying ndarray (shared memory). Like torch, refuses if it requires grad."""
+        if self._rg and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
+        return self.data
+
+    def __array__(self, dtype=None, copy=None):
+        arr = self.data
+        if dtype is not None:
+            arr = arr.astype(dtype, copy=False)
+        return arr.copy() if copy else arr
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self):
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with more than one value is ambiguous"
+            )
+        return _pybool(self.data.reshape(()))
+
+    def __float__(self) -> float:
+        return _pyfloat(self.item())
+
+    def __int__(self) -> int:
+        return _pyint(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return _pyint(self.item())
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __reduce__(self):
+        return (_rebuild, (self.data, self._rg))
+
+    def __deepcopy__(self, memo):
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol"
+            )
+        new = type(self).__new__(type(self))
+        Tensor.__init__(new, self.data.copy())
+        new._rg = self._rg
+        if self.grad is not None:
+            new.grad = Tensor._make(self.grad.data.copy(), False, None)
+        if hasattr(self, "__dict__"):
+            for k, v in self.__dict__.items():
+                import copy
+
+                new.__dict__[k] = copy.deepcopy(v, memo)
+        memo[id(self)] = new
+        return new
+
+    # --- dtype conversion ---
+    def to(self, *args, **kwargs) -> Tensor:
+        """``to(dtype)``, ``to(other)`` or ``to('cpu')``; returns self when nothing changes."""
+        dtype = kwargs.get("dtype")
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, str):
+                if not a.startswith("cpu"):
+                    raise RuntimeError(f"minitorch runs on the CPU only; cannot move a tensor to {a!r}")
+            elif a is not None:
+                dtype = a
+        if dtype is None:
+            return self
+        np_dtype = _dtype.to_np(dtype)
+        if np_dtype == self.data.dtype:
+            return self
+        return E.Cast.apply(self, np_dtype)
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return f"minitorch.{self.dtype.name.capitalize()}Tensor"
+        return self.to(dtype)
+
+    def float(self) -> Tensor:
+        return self.to(_dtype.float32)
+
+    def double(self) -> Tensor:
+        return self.to(_dtype.float64)
+
+    def half(self) -> Tensor:
+        return self.to(_dtype.float16)
+
+    def long(self) -> Tensor:
+        return self.to(_dtype.int64)
+
+    def int(self) -> Tensor:
+        return self.to(_dtype.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(_dtype.bool)
+
+    def byte(self) -> Tensor:
+        return self.to(_dtype.uint8)
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, *args, **kwargs):
+        raise RuntimeError("minitorch runs on the CPU only (no CUDA)")
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    # --- arithmetic ---
+    def __add__(self, other):
+        return E.Add.apply(*_promote(self, other))
+
+    def __radd__(self, other):
+        return E.Add.apply(*_promote(self, other))
+
+    def __sub__(self, other):
+        return E.Sub.apply(*_promote(self, other))
+
+    def __rsub__(self, other):
+        return E.Rsub.apply(*_promote(self, other))
+
+    def __mul__(self, other):
+        return E.Mul.apply(*_promote(self, other))
+
+    def __rmul__(self, other):
+        return E.Mul.apply(*_promote(self, other))
+
+    def __truediv__(self, other):
+        return E.Div.apply(*_promote(self, other, true_div=True))
+
+    def __rtruediv__(self, other):
+        a, b = _promote(self, other, true_div=True)
+        return E.Div.apply(_wrap_like(b, a), a)
+
+    def __pow__(self, other):
+        return E.Pow.apply(*_promote(self, other))
+
+    def __rpow__(self, other):
+        a, b = _promote(self, other)
+        return E.Pow.apply(_wrap_like(b, a), a)
+
+    def __neg__(self):
+        return E.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return self.abs()
+
+    def __matmul__(self, other):
+        return L.matmul(self, _as_tensor_arg(other))
+
+    def __rmatmul__(self, other):
+        return L.matmul(_as_tensor_arg(other), self)
+
+    def __floordiv__(self, other):
+        return Tensor._make(np.floor_divide(self.data, _d(other)), False, None)
+
+    def __rfloordiv__(self, other):
+        return Tensor._make(np.floor_divide(_d(other), self.data), False, None)
+
+    def __mod__(self, other):
+        return Tensor._make(np.asarray(np.mod(self.data, _d(other))), False, None)
+
+    def add(self, other, alpha=1):
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self, other, alpha=1):
+        return self - (other if alpha == 1 else other * alpha)
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other, rounding_mode=None):
+        if rounding_mode is None:
+            return self / other
+        q = self.data / _d(other)
+        q = np.floor(q) if rounding_mode == "floor" else np.trunc(q)
+        return Tensor._make(q.astype(np.result_type(self.data, _d(other))), False, None)
+
+    def true_divide(self, other):
+        return self / other
+
+    def pow(self, exponent):
+        return self**exponent
+
+    def neg(self):
+        return -self
+
+    def reciprocal(self):
+        return 1 / self
+
+    def rsqrt(self):
+        return 1 / self.sqrt()
+
+    def square(self):
+        return self * self
+
+    def matmul(self, other):
+        return self @ other
+
+    def mm(self, other):
+        if self.data.ndim != 2 or other.data.ndim != 2:
+            raise RuntimeError(f"mm: expected 2D tensors, got {self.data.ndim}D and {other.data.ndim}D")
+        return self @ other
+
+    def bmm(self, other):
+        if self.data.ndim != 3 or other.data.ndim != 3:
+            raise RuntimeError(f"bmm: expected 3D tensors, got {self.data.ndim}D and {other.data.ndim}D")
+        if self.data.shape[0] != other.data.shape[0]:
+            raise RuntimeError(
+                f"bmm: batch sizes differ: {self.data.shape[0]} and {other.data.shape[0]}"
+            )
+        return self @ other
+
+    def mv(self, vec):
+        if self.data.ndim != 2 or vec.data.ndim != 1:
+            raise RuntimeError(f"mv: expected a 2D matrix and a 1D vector, got {self.data.ndim}D and {vec.data.ndim}D")
+        return self @ vec
+
+    def dot(self, other):
+        if self.data.ndim != 1 or other.data.ndim != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self.data.ndim}D and {other.data.ndim}D tensors")
+        return self @ other
+
+    # --- elementwise ---
+    def exp(self):
+        return E.Exp.apply(self)
+
+    def log(self):
+        return E.Log.apply(self)
+
+    def sqrt(self):
+        return E.Sqrt.apply(self)
+
+    def abs(self):
+        return E.Abs.apply(self)
+
+    def sin(self):
+        return E.Sin.apply(self)
+
+    def cos(self):
+        return E.Cos.apply(self)
+
+    def sigmoid(self):
+        return E.Sigmoid.apply(self)
+
+    def tanh(self):
+        return E.Tanh.apply(self)
+
+    def relu(self):
+        return E.Relu.apply(self)
+
+    def log1p(self):
+        return (self + 1).log()
+
+    def expm1(self):
+        return self.exp() - 1
+
+    def sign(self):
+        return E.ZeroGrad.apply(self, np.sign)
+
+    def floor(self):
+        return E.ZeroGrad.apply(self, np.floor)
+
+    def ceil(self):
+        return E.ZeroGrad.apply(self, np.ceil)
+
+    def round(self, decimals: int = 0):
+        return E.ZeroGrad.apply(self, (lambda x: np.round(x, decimals)) if decimals else np.round)
+
+    def trunc(self):
+        return E.ZeroGrad.apply(self, np.trunc)
+
+    def clamp(self, min=None, max=None):
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        return E.Clamp.apply(self, min, max)
+
+    clip = clamp
+
+    def clamp_min(self, min):
+        return self.clamp(min=min)
+
+    def clamp_max(self, max):
+        return self.clamp(max=max)
+
+    def maximum(self, other):
+        return E.Maximum.apply(*_promote(self, _as_tensor_arg(other)))
+
+    def minimum(self, other):
+        return E.Minimum.apply(*_promote(self, _as_tensor_arg(other)))
+
+    def where(self, condition, other):
+        return where(condition, self, other)
+
+    def masked_fill(self, mask, value):
+        return where(mask, value, self)
+
+    def lerp(self, end, weight):
+        return self + weight * (end - self)
+
+    # --- comparisons (no grad) ---
+    def __eq__(self, other):
+        return Tensor._make(np.asarray(self.data == _d(other)), False, None)
+
+    def __ne__(self, other):
+        return Tensor._make(np.asarray(self.data != _d(other)), False, None)
+
+    def __lt__(self, other):
+        return Tensor._make(np.asarray(self.data < _d(other)), False, None)
+
+    def __le__(self, other):
+        return Tensor._make(np.asarray(self.data <= _d(other)), False, None)
+
+    def __gt__(self, other):
+        return Tensor._make(np.asarray(self.data > _d(other)), False, None)
+
+    def __ge__(self, other):
+        return Tensor._make(np.asarray(self.data >= _d(other)), False, None)
+
+    def __and__(self, other):
+        return Tensor._make(np.asarray(self.data & _d(other)), False, None)
+
+    def __or__(self, other):
+        return Tensor._make(np.asarray(self.data | _d(other)), False, None)
+
+    def __xor__(self, other):
+        return Tensor._make(np.asarray(self.data ^ _d(other)), False, None)
+
+    def __invert__(self):
+        return Tensor._make(np.asarray(~self.data), False, None)
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def eq(self, other):
+        return self == other
+
+    def ne(self, other):
+        return self != other
+
+    def lt(self, other):
+        return self < other
+
+    def le(self, other):
+        return self <= other
+
+    def gt(self, other):
+        return self > other
+
+    def ge(self, other):
+        return self >= other
+
+    def logical_not(self):
+        return Tensor._make(np.logical_not(self.data), False, None)
+
+    def logical_and(self, other):
+        return Tensor._make(np.logical_and(self.data, _d(other)), False, None)
+
+    def logical_or(self, other):
+        return Tensor._make(np.logical_or(self.data, _d(other)), False, None)
+
+    def equal(self, other) -> bool:
+        return self.data.shape == other.data.shape and _pybool(np.array_equal(self.data, other.data))
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+        return _pybool(np.allclose(self.data, _d(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+    def isnan(self):
+        return Tensor._make(np.isnan(self.data), False, None)
+
+    def isinf(self):
+        return Tensor._make(np.isinf(self.data), False, None)
+
+    def isfinite(self):
+        return Tensor._make(np.isfinite(self.data), False, None)
+
+    def all(self, dim=None, keepdim=False):
+        axes = None if dim is None else R.norm_dims(dim, self.data.ndim)
+        return Tensor._make(np.asarray(np.all(self.data, axis=axes, keepdims=keepdim)), False, None)
+
+    def any(self, dim=None, keepdim=False):
+        axes = None if dim is None else R.norm_dims(dim, self.data.ndim)
+        return Tensor._make(np.asarray(np.any(self.data, axis=axes, keepdims=keepdim)), False, None)
+
+    # --- reductions ---
+    def sum(self, dim=None, keepdim: bool = False, dtype=None):
+        x = self if dtype is None else self.to(dtype)
+        if x.data.dtype.kind in "bu" or x.data.dtype == np.int32:
+            x = x.long()  # torch sums integers and bools as int64
+        return R.Sum.apply(x, R.norm_dims(dim, x.data.ndim), keepdim)
+
+    def mean(self, dim=None, keepdim: bool = False, dtype=None):
+        x = self if dtype is None else self.to(dtype)
+        if not _is_float(x.data):
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Input dtype must be either a floating point "
+                f"or complex dtype. Got: {x.dtype.name.capitalize()}"
+            )
+        return R.Mean.apply(x, R.norm_dims(dim, x.data.ndim), keepdim)
+
+    def amax(self, dim=(), keepdim: bool = False):
+        return R.Amax.apply(self, R.norm_dims(None if dim == () else dim, self.data.ndim), keepdim)
+
+    def amin(self, dim=(), keepdim: bool = False):
+        return R.Amin.apply(self, R.norm_dims(None if dim == () else dim, self.data.ndim), keepdim)
+
+    def max(self, dim=None, keepdim: bool = False):
+        """``max()`` -> value; ``max(dim)`` -> (values, indices); ``max(other)`` -> maximum."""
+        if isinstance(dim, Tensor):
+            return self.maximum(dim)
+        if dim is None:
+            return self.amax()
+        return self._minmax_dim(dim, keepdim, np.argmax)
+
+    def min(self, dim=None, keepdim: bool = False):
+        if isinstance(dim, Tensor):
+            return self.minimum(dim)
+        if dim is None:
+            return self.amin()
+        return self._minmax_dim(dim, keepdim, np.argmin)
+
+    def _minmax_dim(self, dim, keepdim, argfn):
+        from .return_types import minmax
+
+        (d,) = R.norm_dims(dim, self.data.ndim)
+        x = self.data if self.data.ndim else self.data.reshape(1)
+        idx = np.expand_dims(argfn(x, axis=d), d)
+        values = M.Gather.apply(self if self.data.ndim else self.reshape(1), d, idx)
+        if not keepdim:
+            values = values.squeeze(d) if self.data.ndim else values.reshape(())
+            idx = np.squeeze(idx, d) if self.data.ndim else idx.reshape(())
+        return minmax(values, Tensor._make(idx.astype(np.int64), False, None))
+
+    def argmax(self, dim=None, keepdim: bool = False):
+        return _arg(self.data, dim, keepdim, np.argmax)
+
+    def argmin(self, dim=None, keepdim: bool = False):
+        return _arg(self.data, dim, keepdim, np.argmin)
+
+    def prod(self, dim=None, keepdim: bool = False, dtype=None):
+        x = self if dtype is None else self.to(dtype)
+        return R.Prod.apply(x, R.norm_dims(dim, x.data.ndim), keepdim)
+
+    def logsumexp(self, dim, keepdim: bool = False):
+        return R.LogSumExp.apply(self, R.norm_dims(dim, self.data.ndim), keepdim)
+
+    def softmax(self, dim: int, dtype=None):
+        x = self if dtype is None else self.to(dtype)
+        return R.Softmax.apply(x, R.norm_dims(dim, x.data.ndim)[0] if x.data.ndim else None)
+
+    def log_softmax(self, dim: int, dtype=None):
+        x = self if dtype is None else self.to(dtype)
+        return R.LogSoftmax.apply(x, R.norm_dims(dim, x.data.ndim)[0] if x.data.ndim else None)
+
+    def cumsum(self, dim: int, dtype=None):
+        x = self if dtype is None else self.to(dtype)
+        return R.CumSum.apply(x, R.norm_dims(dim, x.data.ndim)[0])
+
+    def var(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+        if correction is None:
+            correction = 1 if unbiased is None or unbiased else 0
+        axes = R.norm_dims(dim, self.data.ndim)
+        n = _pyint(np.prod([self.data.shape[i] for i in axes])) if self.data.ndim else 1
+        centered = self - self.mean(axes, keepdim=True)
+        return (centered * centered).sum(axes, keepdim=keepdim) / builtins.max(n - correction, 0)
+
+    def std(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+
+    def norm(self, p=2, dim=None, keepdim: bool = False):
+        if p == "fro":
+            p = 2
+        if p == float("inf"):
+            return self.abs().amax(() if dim is None else dim, keepdim)
+        if p == 1:
+            return self.abs().sum(dim, keepdim)
+        if p == 2:
+            return (self * self).sum(dim, keepdim).sqrt()
+        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
+        from .return_types import sort as sort_t
+
+        (d,) = R.norm_dims(dim, self.data.ndim)
+        idx = np.argsort(-self.data if descending else self.data, axis=d, kind="stable")
+        return sort_t(M.Gather.apply(self, d, idx), Tensor._make(idx.astype(np.int64), False, None))
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False):
+        return self.sort(dim, descending, stable).indices
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+        from .return_types import topk as topk_t
+
+        (d,) = R.norm_dims(dim, self.data.ndim)
+        if not 0 <= k <= self.data.shape[d]:
+            raise RuntimeError(f"selected index k out of range (k={k}, dim size {self.data.shape[d]})")
+        idx = np.argsort(-self.data if largest else self.data, axis=d, kind="stable")
+        idx = np.take(idx, np.arange(k), axis=d)
+        return topk_t(M.Gather.apply(self, d, idx), Tensor._make(idx.astype(np.int64), False, None))
+
+    # --- shape ---
+    def reshape(self, *shape):
+        shape = _shape_arg(shape)
+        if shape == self.data.shape:
+            return self if self.grad_fn is None and not self._rg else M.Reshape.apply(self, shape)
+        try:
+            return M.Reshape.apply(self, shape)
+        except ValueError:
+            raise RuntimeError(
+                f"shape '{list(shape)}' is invalid for input of size {self.data.size}"
+            ) from None
+
+    def view(self, *shape):
+        if len(shape) == 1 and not isinstance(shape[0], (tuple, list, _pyint, np.integer)):
+            return self.to(shape[0])
+        return self.reshape(*shape)
+
+    def view_as(self, other):
+        return self.reshape(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1):
+        if self.data.ndim == 0:
+            return self.reshape(1)
+        s, e = R.norm_dims(start_dim, self.data.ndim)[0], R.norm_dims(end_dim, self.data.ndim)[0]
+        if s > e:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        shp = self.data.shape
+        return self.reshape(shp[:s] + (-1 if 0 not in shp[s : e + 1] else 0,) + shp[e + 1 :])
+
+    def unflatten(self, dim: int, sizes):
+        (d,) = R.norm_dims(dim, self.data.ndim)
+        shp = self.data.shape
+        return self.reshape(shp[:d] + tuple(sizes) + shp[d + 1 :])
+
+    def squeeze(self, dim=None):
+        shp = self.data.shape
+        if dim is None:
+            new = tuple(n for n in shp if n != 1)
+        else:
+            axes = R.norm_dims(dim, self.data.ndim)
+            new = tuple(n for i, n in enumerate(shp) if not (i in axes and n == 1))
+        return self if new == shp else self.reshape(new)
+
+    def unsqueeze(self, dim: int):
+        nd = self.data.ndim + 1
+        if not -nd <= dim < nd:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})")
+        d = dim % nd
+        shp = self.data.shape
+        return M.Reshape.apply(self, shp[:d] + (1,) + shp[d:])
+
+    def permute(self, *dims):
+        dims = _shape_arg(dims)
+        if len(dims) != self.data.ndim:
+            raise RuntimeError(
+                f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                f"length of the desired ordering of dimensions i.e. input.dim() = {self.data.ndim} "
+                f"is not equal to len(dims) = {len(dims)}"
+            )
+        return M.Permute.apply(self, tuple(d % builtins.max(self.data.ndim, 1) for d in dims))
+
+    def transpose(self, dim0: int, dim1: int):
+        if self.data.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
+            return self
+        d = R.norm_dims((dim0,), self.data.ndim)[0], R.norm_dims((dim1,), self.data.ndim)[0]
+        return M.Transpose.apply(self, *d)
+
+    swapaxes = transpose
+
+    def t(self):
+        if self.data.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.data.ndim}D")
+        return self.transpose(0, 1) if self.data.ndim == 2 else self
+
+    @property
+    def T(self):
+        return self if self.data.ndim < 2 else self.permute(*reversed(range(self.data.ndim)))
+
+    @property
+    def mT(self):
+        return self.transpose(-2, -1)
+
+    def expand(self, *sizes):
+        sizes = _shape_arg(sizes)
+        shp = self.data.shape
+        lead = len(sizes) - len(shp)
+        if lead < 0:
+            raise RuntimeError(
+                f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal to "
+                f"the number of dimensions in the tensor ({len(shp)})"
+            )
+        target = tuple(shp[i - lead] if s == -1 else s for i, s in enumerate(sizes))
+        if target == shp:
+            return self
+        try:
+            return M.Expand.apply(self, target)
+        except ValueError:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({list(target)}) must match the existing size "
+                f"({list(shp)}) at non-singleton dimensions"
+            ) from None
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def broadcast_to(self, shape):
+        return self.expand(shape)
+
+    def repeat(self, *sizes):
+        sizes = _shape_arg(sizes)
+        if len(sizes) < self.data.ndim:
+            raise RuntimeError(
+                "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+            )
+        return M.Repeat.apply(self, sizes)
+
+    def flip(self, *dims):
+        dims = _shape_arg(dims)
+        return M.Flip.apply(self, R.norm_dims(dims, self.data.ndim))
+
+    def contiguous(self):
+        return self if self.data.flags.c_contiguous else E.Clone.apply(self)
+
+    def clone(self):
+        return E.Clone.apply(self)
+
+    def split(self, split_size, dim: int = 0):
+        (d,) = R.norm_dims(dim, self.data.ndim)
+        n = self.data.shape[d]
+        if isinstance(split_size, _pyint):
+            sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
+        else:
+            sizes = list(split_size)
+            if sum(sizes) != n:
+                raise RuntimeError(
+                    f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
+                    f"size at dimension {d}), but got split_sizes={sizes}"
+                )
+        out, start, lead = [], 0, (slice(None),) * d
+        for s in sizes:
+            out.append(self[lead + (slice(start, start + s),)])
+            start += s
+        return tuple(out)
+
+    def chunk(self, chunks: int, dim: int = 0):
+        (d,) = R.norm_dims(dim, self.data.ndim)
+        n = self.data.shape[d]
+        size = -(-n // chunks) if n else 1
+        return self.split(builtins.max(size, 1), d)
+
+    def unbind(self, dim: int = 0):
+        (d,) = R.norm_dims(dim, self.data.ndim)
+        lead = (slice(None),) * d
+        return tuple(self[lead + (i,)] for i in range(self.data.shape[d]))
+
+    def narrow(self, dim: int, start: int, length: int):
+        (d,) = R.norm_dims(dim, self.data.ndim)
+        return self[(slice(None),) * d + (slice(start, start + length),)]
+
+    def gather(self, dim: int, index):
+        (d,) = R.norm_dims(dim, self.data.ndim)
+        idx = index.data if isinstance(index, Tensor) else np.asarray(index)
+        if idx.dtype.kind not in "iu":
+            raise RuntimeError(f"gather(): Expected dtype int64 for index, got {idx.dtype}")
+        if idx.ndim != self.data.ndim:
+            raise RuntimeError(
+                "Index tensor must have the same number of dimensions as input tensor"
+            )
+        n = self.data.shape[d]
+        if idx.size and (idx.min() < -n or idx.max() >= n):
+            raise RuntimeError(f"index {int(idx.max())} is out of bounds for dimension {d} with size {n}")
+        return M.Gather.apply(self, d, idx)
+
+    # --- indexing ---
+    def __getitem__(self, idx):
+        idx = _index_arg(idx)
+        try:
+            out = M.Index.apply(self, idx)
+        except IndexError as e:
+            raise IndexError(f"{e} (indexing a tensor of shape {list(self.data.shape)})") from None
+        if M._is_basic(idx):  # basic indexing gives a view: share memory and version counter
+            out._vc = self._vc
+            out._base = self if self._base is None else self._base
+        return out
+
+    def __setitem__(self, idx, value):
+        idx = _index_arg(idx)
+        recording = _state.enabled and (self._rg or (isinstance(value, Tensor) and value._rg))
+        if recording:
+            self._check_inplace()
+            old = self._history_copy()
+            new = M.IndexPut.apply(old, idx, value)
+            self.data[...] = new.data
+            self._adopt(new)
+        else:
+            self.data[idx] = value.data if isinstance(value, Tensor) else value
+            self._vc[0] += 1
+
+    # --- in-place ops ---
+    def _check_inplace(self):
+        if self._rg and self.grad_fn is None and _state.enabled:
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation. "
+                "Wrap the update in `with minitorch.no_grad():` (as optimizers do) or use an "
+                "out-of-place op."
+            )
+        if self._base is not None and _state.enabled and (self._base._rg or self._rg):
+            raise RuntimeError(
+                "minitorch does not support in-place operations on a view of a tensor that "
+                "requires grad (torch rewrites the base's history; minitorch would get it wrong). "
+                "Use an out-of-place op, or .clone() the view first."
+            )
+
+    def _history_copy(self) -> Tensor:
+        """A copy of the current value carrying this tensor's history (input to the in-place op)."""
+        old = Tensor._make(self.data.copy(), self._rg, self.grad_fn)
+        old._output_nr = self._output_nr
+        return old
+
+    def _adopt(self, new: Tensor) -> None:
+        self.grad_fn, self._rg, self._output_nr = new.grad_fn, new._rg, 0
+        self._vc[0] += 1
+
+    def _inplace(self, fn, *args):
+        """Run ``fn(self, *args)`` out of place, then write the result into this tensor's memory."""
+        recording = _state.enabled and (
+            self._rg or builtins.any(isinstance(a, Tensor) and a._rg for a in args)
+        )
+        if recording:
+            self._check_inplace()
+            new = fn(self._history_copy(), *args)
+            np.copyto(self.data, new.data, casting="same_kind")
+            self._adopt(new)
+        else:
+            with grad_mode.no_grad():
+                new = fn(self, *args)
+            if new.data.dtype != self.data.dtype and not np.can_cast(new.data.dtype, self.data.dtype, "same_kind"):
+                raise RuntimeError(
+                    f"result type {new.dtype.name.capitalize()} can't be cast to the desired output "
+                    f"type {self.dtype.name.capitalize()}"
+                )
+            np.copyto(self.data, new.data, casting="unsafe")
+            self._vc[0] += 1
+        return self
+
+    def add_(self, other, alpha=1):
+        return self._inplace(Tensor.add, other, alpha)
+
+    def sub_(self, other, alpha=1):
+        return self._inplace(Tensor.sub, other, alpha)
+
+    def mul_(self, other):
+        return self._inplace(Tensor.__mul__, other)
+
+    def div_(self, other):
+        return self._inplace(Tensor.__truediv__, other)
+
+    def pow_(self, exponent):
+        return self._inplace(Tensor.__pow__, exponent)
+
+    def neg_(self):
+        return self._inplace(Tensor.__neg__)
+
+    def clamp_(self, min=None, max=None):
+        return self._inplace(Tensor.clamp, min, max)
+
+    clip_ = clamp_
+
+    def exp_(self):
+        return self._inplace(Tensor.exp)
+
+    def sqrt_(self):
+        return self._inplace(Tensor.sqrt)
+
+    def relu_(self):
+        return self._inplace(Tensor.relu)
+
+    def sigmoid_(self):
+        return self._inplace(Tensor.sigmoid)
+
+    def tanh_(self):
+        return self._inplace(Tensor.tanh)
+
+    def masked_fill_(self, mask, value):
+        return self._inplace(Tensor.masked_fill, mask, value)
+
+    def addcmul_(self, t1, t2, value=1):
+        return self._inplace(lambda s, a, b: s + value * a * b, t1, t2)
+
+    def addcdiv_(self, t1, t2, value=1):
+        return self._inplace(lambda s, a, b: s + value * a / b, t1, t2)
+
+    def lerp_(self, end, weight):
+        return self._inplace(Tensor.lerp, end, weight)
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def _fill_with(self, arr) -> Tensor:
+        """Overwrite every element (zero_, fill_, uniform_, ...): the result has no history."""
+        self._check_inplace()
+        if _state.enabled and self.grad_fn is not None:
+            self._adopt(Tensor._make(self.data, False, None))
+            self._rg = False
+        np.copyto(self.data, arr, casting="unsafe")
+        self._vc[0] += 1
+        return self
+
+    def zero_(self):
+        return self._fill_with(0)
+
+    def fill_(self, value):
+        if isinstance(value, Tensor) and value._rg and _state.enabled:
+            return self._inplace(lambda s, v: s * 0 + v, value)
+        return self._fill_with(_d(value))
+
+    def copy_(self, src):
+        if not isinstance(src, Tensor):
+            src = Tensor(src)
+        if _state.enabled and (self._rg or src._rg):
+            return self._inplace(lambda s, v: s * 0 + v.to(s.dtype), src)
+        return self._fill_with(np.broadcast_to(src.data, self.data.shape))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, generator=None):
+        from ._random import _rng
+
+        return self._fill_with(_rng(generator).uniform(a, b, self.data.shape))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, generator=None):
+        from ._random import _rng
+
+        return self._fill_with(_rng(generator).normal(mean, std, self.data.shape))
+
+    def bernoulli_(self, p: float = 0.5, generator=None):
+        from ._random import _rng
+
+        return self._fill_with(_rng(generator).random(self.data.shape) < p)
+
+    def random_(self, low: int = 0, high: int | None = None, generator=None):
+        from ._random import _rng
+
+        if high is None:
+            low, high = 0, low
+        return self._fill_with(_rng(generator).integers(low, high, self.data.shape))
+
+    def set_(self, source):
+        self.data = source.data
+        self._vc[0] += 1
+        return self
+
+
+def _rebuild(data, requires_grad):
+    t = Tensor._make(data, False, None)
+    t._rg = requires_grad
+    return t
+
+
+class _Accum(AccumulateGrad):
+    """AccumulateGrad holding its leaf weakly (so a leaf and its node do not form a cycle)."""
+
+    def __init__(self, variable: Tensor) -> None:
+        super().__init__(None)
+        self._ref = weakref.ref(variable)
+
+    @property
+    def variable(self):
+        return self._ref()
+
+    @variable.setter
+    def variable(self, v):
+        pass
+
+
+# --- helpers shared by the methods ---
+def _d(x):
+    if isinstance(x, Tensor):
+        return x.data
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
+def _as_tensor_arg(x) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor._make(_to_array(x), False, None)
+
+
+def _wrap_like(x, like: Tensor) -> Tensor:
+    """A Python scalar as a 0-d tensor of ``like``'s dtype (for reflected ops like ``2 / x``)."""
+    if isinstance(x, Tensor):
+        return x
+    return Tensor._make(np.asarray(x, dtype=like.data.dtype), False, None)
+
+
+def _promote(a: Tensor, b, true_div: bool = False):
+    """torch's type promotion on top of NumPy's: Python scalars never upcast a tensor, integer
+    tensors meeting floats become float32, and 0-d tensors give way to dimensioned ones."""
+    if isinstance(b, Tensor):
+        da, db = a.data.dtype, b.data.dtype
+        if da != db:
+            ka, kb = da.kind == "f", db.kind == "f"
+            if ka and not kb:
+                b = b.to(da)
+            elif kb and not ka:
+                a = a.to(db)
+            elif ka and kb and (a.data.ndim == 0) != (b.data.ndim == 0):
+                if a.data.ndim == 0:
+                    a = a.to(db)
+                else:
+                    b = b.to(da)
+        elif true_div and da.kind != "f":
+            a, b = a.float(), b.float()
+        return a, b
+    if isinstance(b, np.generic):
+        b = b.item()
+    elif isinstance(b, np.ndarray):
+        return _promote(a, Tensor._make(b, False, None), true_div)
+    elif isinstance(b, (list, tuple)):
+        return _promote(a, Tensor._make(_to_array(b), False, None), true_div)
+    if a.data.dtype.kind != "f":
+        if isinstance(b, _pyfloat) or (true_div and a.data.dtype.kind in "iub"):
+            a = a.float()
+        elif isinstance(b, _pybool) is False and a.data.dtype.kind == "b" and isinstance(b, _pyint):
+            a = a.long()
+    return a, b
+
+
+def _shape_arg(shape) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+        shape = shape[0]
+    return tuple(_pyint(s) for s in shape)
+
+
+def _index_arg(idx):
+    """Translate Tensor indices (int/bool tensors) into NumPy indices."""
+    if isinstance(idx, tuple):
+        return tuple(_index_arg(i) for i in idx)
+    if isinstance(idx, Tensor):
+        arr = idx.data
+        if arr.dtype.kind not in "iub":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return arr
+    if isinstance(idx, list):
+        return np.asarray([_d(i) for i in idx])
+    return idx
+
+
+def _arg(x: np.ndarray, dim, keepdim, fn):
+    if dim is None:
+        out = np.asarray(fn(x))
+        if keepdim:
+            out = out.reshape((1,) * x.ndim)
+    else:
+        (d,) = R.norm_dims(dim, x.ndim)
+        out = fn(x, axis=d) if x.ndim else np.asarray(0)
+        if keepdim and x.ndim:
+            out = np.expand_dims(out, d)
+    return Tensor._make(np.asarray(out, dtype=np.int64), False, None)
+
+
+def where(condition, input=None, other=None):
+    """``where(c, a, b)``: elements of ``a`` where ``c`` else of ``b`` (differentiable in a, b)."""
+    if input is None and other is None:
+        return tuple(Tensor._make(i.astype(np.int64), False, None) for i in np.nonzero(_d(condition)))
+    cond = condition if isinstance(condition, Tensor) else Tensor._make(np.asarray(condition), False, None)
+    if cond.data.dtype != np.bool_:
+        cond = Tensor._make(cond.data.astype(bool), False, None)
+    if isinstance(input, Tensor) and isinstance(other, Tensor):
+        input, other = _promote(input, other)
+    elif isinstance(input, Tensor):
+        input, other = _promote(input, other)
+    elif isinstance(other, Tensor):
+        other, input = _promote(other, input)
+    else:
+        input, other = _as_tensor_arg(input), _as_tensor_arg(other)
+    return E.Where.apply(cond, input, other)
+
+
+def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (Python floats become float32, ints int64)."""
+    arr = np.array(_to_array(data, dtype), copy=True)
+    t = Tensor._make(arr, False, None)
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+def cat(tensors, dim: int = 0) -> Tensor:
+    """Concatenate along an existing dim (differentiable; each input gets its slice of the grad)."""
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    tensors = [t for t in tensors if not (t.data.ndim == 1 and t.data.size == 0)] or tensors[:1]
+    nd = tensors[0].data.ndim
+    if nd == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    (d,) = R.norm_dims(dim, nd)
+    ref = tensors[0].data.shape
+    for i, t in enumerate(tensors):
+        s = t.data.shape
+        if len(s) != nd or builtins.any(a != b for j, (a, b) in enumerate(zip(s, ref)) if j != d):
+            raise RuntimeError(
+                f"Sizes of tensors must match except in dimension {d}. Expected size "
+                f"{[n for j, n in enumerate(ref) if j != d]} but got size "
+                f"{[n for j, n in enumerate(s) if j != d]} for tensor number {i} in the list."
+            )
+    dt = np.result_type(*[t.data for t in tensors])
+    tensors = [t.to(dt) for t in tensors]
+    return M.Cat.apply(d, *tensors)
+
+
+def stack(tensors, dim: int = 0) -> Tensor:
+    """Join tensors of equal shape along a new dim."""
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    shp = tensors[0].data.shape
+    for i, t in enumerate(tensors):
+        if t.data.shape != shp:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(shp)} at entry 0 and "
+                f"{list(t.data.shape)} at entry {i}"
+            )
+    nd = len(shp) + 1
+    d = dim % nd
+    return cat([t.unsqueeze(d) for t in tensors], d)
