@@ -48,7 +48,7 @@ def _to_array(data, dtype=None) -> np.ndarray:
             data = [x.data if isinstance(x, Tensor) else x for x in data]
         arr = np.array(data)
         if dtype is None and arr.dtype == np.float64 and not isinstance(data, np.generic):
-            arr = arr.astype(np.float32)  # Python floats give the default dtype, float32
+            arr = arr.astype(_dtype.default_float.np)  # Python floats give the default dtype
         if arr.dtype.kind in "US" or arr.dtype == object:
             raise TypeError(f"Could not infer dtype of {type(data).__name__}: {data!r:.80}")
     if dtype is not None:
