@@ -13,6 +13,7 @@ import numpy as np
 
 from . import _dtype
 from .autograd import grad_mode
+from .autograd import function as _function_module
 from .autograd.function import AccumulateGrad
 from .ops import elementwise as E
 from .ops import linalg as L
@@ -20,6 +21,7 @@ from .ops import movement as M
 from .ops import reduce as R
 
 _state = grad_mode._state
+_new_tensor = object.__new__
 _pybool, _pyint, _pyfloat = builtins.bool, builtins.int, builtins.float
 
 
@@ -69,7 +71,14 @@ def _check_requires_grad(arr: np.ndarray) -> None:
 class Tensor:
     """An n-dimensional array that records operations for automatic differentiation."""
 
-    __slots__ = ("data", "_rg", "grad", "grad_fn", "_output_nr", "_vc", "_accum", "_base", "_retains_grad", "__weakref__")
+    # NOTE: the four attributes every op sets are slots; the rarely-set ones live in __dict__
+    # behind class-level defaults, which keeps creating a tensor (done once per op) cheap.
+    __slots__ = ("data", "_rg", "grad_fn", "_vc", "__dict__", "__weakref__")
+    grad = None
+    _output_nr = 0
+    _accum = None
+    _base = None
+    _retains_grad = False
     __array_priority__ = 1000  # make ndarray (op) Tensor defer to Tensor's reflected ops
 
     def __init__(self, data=None, *, dtype=None, requires_grad: bool = False) -> None:
@@ -80,29 +89,19 @@ class Tensor:
             arr = arr.astype(np.float32)  # like torch.Tensor([1, 2]): the legacy constructor is float
         self.data = arr
         self._rg = False
-        self.grad = None
         self.grad_fn = None
-        self._output_nr = 0
         self._vc = [0]
-        self._accum = None
-        self._base = None
-        self._retains_grad = False
         if requires_grad:
             self.requires_grad = True
 
     @classmethod
     def _make(cls, data: np.ndarray, requires_grad: bool, grad_fn) -> Tensor:
         """Fast internal constructor: no conversion, no checks."""
-        t = object.__new__(Tensor)
+        t = _new_tensor(Tensor)
         t.data = data
         t._rg = requires_grad
-        t.grad = None
         t.grad_fn = grad_fn
-        t._output_nr = 0
         t._vc = [0]
-        t._accum = None
-        t._base = None
-        t._retains_grad = False
         return t
 
     # --- autograd attributes ---
@@ -684,7 +683,7 @@ class Tensor:
     # --- reductions ---
     def sum(self, dim=None, keepdim: bool = False, dtype=None):
         x = self if dtype is None else self.to(dtype)
-        if x.data.dtype.kind in "bu" or x.data.dtype == np.int32:
+        if x.data.dtype.kind != "f" and x.data.dtype != np.int64:
             x = x.long()  # torch sums integers and bools as int64
         return R.Sum.apply(x, R.norm_dims(dim, x.data.ndim), keepdim)
 
@@ -975,7 +974,8 @@ class Tensor:
 
     # --- indexing ---
     def __getitem__(self, idx):
-        idx = _index_arg(idx)
+        if idx.__class__ is not _pyint and idx.__class__ is not slice:
+            idx = _index_arg(idx)
         try:
             out = M.Index.apply(self, idx)
         except IndexError as e:
@@ -1205,6 +1205,17 @@ def _wrap_like(x, like: Tensor) -> Tensor:
 def _promote(a: Tensor, b, true_div: bool = False):
     """torch's type promotion on top of NumPy's: Python scalars never upcast a tensor, integer
     tensors meeting floats become float32, and 0-d tensors give way to dimensioned ones."""
+    kind = a.data.dtype.kind
+    if kind == "f":  # fast paths: the common float cases need no promotion
+        if isinstance(b, Tensor):
+            if b.data.dtype == a.data.dtype:
+                return a, b
+        elif b.__class__ is _pyfloat or b.__class__ is _pyint:
+            return a, b
+    return _promote_slow(a, b, true_div)
+
+
+def _promote_slow(a: Tensor, b, true_div: bool):
     if isinstance(b, Tensor):
         da, db = a.data.dtype, b.data.dtype
         if da != db:
@@ -1224,9 +1235,9 @@ def _promote(a: Tensor, b, true_div: bool = False):
     if isinstance(b, np.generic):
         b = b.item()
     elif isinstance(b, np.ndarray):
-        return _promote(a, Tensor._make(b, False, None), true_div)
+        return _promote_slow(a, Tensor._make(b, False, None), true_div)
     elif isinstance(b, (list, tuple)):
-        return _promote(a, Tensor._make(_to_array(b), False, None), true_div)
+        return _promote_slow(a, Tensor._make(_to_array(b), False, None), true_div)
     if a.data.dtype.kind != "f":
         if isinstance(b, _pyfloat) or (true_div and a.data.dtype.kind in "iub"):
             a = a.float()
@@ -1334,3 +1345,6 @@ def stack(tensors, dim: int = 0) -> Tensor:
     nd = len(shp) + 1
     d = dim % nd
     return cat([t.unsqueeze(d) for t in tensors], d)
+
+
+_function_module.Tensor = Tensor

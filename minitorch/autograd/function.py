@@ -18,6 +18,7 @@ import numpy as np
 from . import grad_mode
 
 _state = grad_mode._state
+Tensor: Any = None  # set by minitorch.tensor on import (avoids an import cycle and a per-call import)
 
 
 class Node:
@@ -26,17 +27,17 @@ class Node:
     _forward_cls: Any = None
     save_output = False  # Op flag: keep the output's data so backward can use ``ctx.output``
 
-    def __init__(self) -> None:
-        self.needs_input_grad: tuple = ()
-        self.next_functions: tuple = ()
-        self._saved: tuple | None = ()
-        self._saved_versions: tuple = ()
-        self._freed = False
-        self._input_meta: tuple = ()
-        self._pre_hooks: dict | None = None  # output_nr -> [hook], from Tensor.register_hook
-        self._hooks: list | None = None  # node hooks: fn(grad_inputs, grad_outputs)
-        self._out_data = None
-        self._materialize = True
+    # Defaults live on the class so creating a node (once per recorded op) costs almost nothing.
+    needs_input_grad: tuple = ()
+    next_functions: tuple = ()
+    _saved: tuple | None = ()
+    _saved_versions: tuple = ()
+    _freed = False
+    _input_meta: tuple = ()
+    _pre_hooks: dict | None = None  # output_nr -> [hook], from Tensor.register_hook
+    _hooks: list | None = None  # node hooks: fn(grad_inputs, grad_outputs)
+    _out_data = None
+    _materialize = True
 
     def name(self) -> str:
         return type(self).__name__
@@ -48,7 +49,7 @@ class Node:
     def save_for_backward(self, *tensors) -> None:
         """Keep ``tensors`` for backward; modifying one in place later makes backward raise."""
         self._saved = tensors
-        self._saved_versions = tuple(t._vc[0] if t is not None else 0 for t in tensors)
+        self._saved_versions = [t._vc[0] if t is not None else 0 for t in tensors]
 
     @property
     def saved_tensors(self) -> tuple:
@@ -134,7 +135,6 @@ class AccumulateGrad(Node):
     """The node for a leaf that requires grad: adds incoming gradients into ``variable.grad``."""
 
     def __init__(self, variable) -> None:
-        super().__init__()
         self.variable = variable
 
     def name(self) -> str:
@@ -228,8 +228,6 @@ class Function(metaclass=_FunctionMeta):
 
 def _connect(ctx: Node, args) -> None:
     """Fill the node's edges (``next_functions``) and the input shapes/dtypes used to reduce grads."""
-    from ..tensor import Tensor
-
     nxt, meta = [], []
     for a in args:
         if isinstance(a, Tensor) and a._rg:
@@ -255,24 +253,21 @@ class Op(Function):
 
     @classmethod
     def apply(cls, *args):
-        from ..tensor import Tensor
-
         ctx = cls._node_cls()
         data = cls.forward(ctx, *args)
-        if type(data) is not np.ndarray:
+        if data.__class__ is not np.ndarray:
             data = np.asarray(data)
-        record = False
         if _state.enabled and data.dtype.kind == "f":
             for a in args:
                 if isinstance(a, Tensor) and a._rg:
-                    record = True
+                    ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._rg for a in args])
+                    _connect(ctx, args)
+                    if ctx.save_output:
+                        ctx._out_data = data
+                    out = Tensor._make(data, True, ctx)
                     break
-        if record:
-            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
-            _connect(ctx, args)
-            if ctx.save_output:
-                ctx._out_data = data
-            out = Tensor._make(data, True, ctx)
+            else:
+                out = Tensor._make(data, False, None)
         else:
             out = Tensor._make(data, False, None)
         if cls.is_view:

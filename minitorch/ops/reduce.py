@@ -7,11 +7,16 @@ import numpy as np
 from ..autograd.function import Op
 
 
+_ALL = [tuple(range(n)) for n in range(33)]
+
+
 def norm_dims(dim, ndim: int):
     """``dim`` as a sorted tuple of non-negative axes (None means all)."""
     if dim is None:
-        return tuple(range(ndim))
+        return _ALL[ndim]
     if isinstance(dim, int):
+        if 0 <= dim < ndim:
+            return (dim,)
         dim = (dim,)
     n = max(ndim, 1)
     out = []
@@ -41,7 +46,7 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, a, axes, keepdim):
         ctx.shape, ctx.axes, ctx.keepdim = a.data.shape, axes, keepdim
-        return np.asarray(np.sum(a.data, axis=axes if a.data.ndim else None, keepdims=keepdim))
+        return np.add.reduce(a.data, axis=axes if a.data.ndim else None, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, g):
@@ -56,7 +61,9 @@ class Mean(Op):
         ctx.shape, ctx.axes, ctx.keepdim = a.data.shape, axes, keepdim
         x = a.data
         ctx.n = int(np.prod([x.shape[i] for i in axes])) if x.ndim else 1
-        return np.asarray(np.mean(x, axis=axes if x.ndim else None, keepdims=keepdim))
+        # NOTE: add.reduce / n is np.mean without its Python-level overhead (same float32 accumulation)
+        out = np.add.reduce(x, axis=axes if x.ndim else None, keepdims=keepdim)
+        return np.true_divide(out, ctx.n, dtype=x.dtype) if ctx.n else np.full_like(out, np.nan)
 
     @staticmethod
     def backward(ctx, g):
