@@ -220,9 +220,8 @@ class Cos(Op):
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """Overflow-free logistic: exp only ever sees non-positive numbers."""
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+    """Overflow-free logistic: 1 / (1 + exp(-x)) = exp(-log(1 + exp(-x))), via logaddexp."""
+    return np.exp(-np.logaddexp(0, -x, dtype=x.dtype))
 
 
 class Sigmoid(Op):

@@ -177,8 +177,9 @@ class Softmax(Op):
     def forward(ctx, a, dim):
         ctx.dim = dim
         x = a.data
-        e = np.exp(x - np.amax(x, axis=dim, keepdims=True))
-        return e / np.sum(e, axis=dim, keepdims=True)
+        e = np.exp(x - np.maximum.reduce(x, axis=dim, keepdims=True))
+        e /= np.add.reduce(e, axis=dim, keepdims=True)
+        return e
 
     @staticmethod
     def backward(ctx, g):
@@ -195,8 +196,9 @@ class LogSoftmax(Op):
     def forward(ctx, a, dim):
         ctx.dim = dim
         x = a.data
-        z = x - np.amax(x, axis=dim, keepdims=True)
-        return z - np.log(np.sum(np.exp(z), axis=dim, keepdims=True))
+        z = x - np.maximum.reduce(x, axis=dim, keepdims=True)
+        z -= np.log(np.add.reduce(np.exp(z), axis=dim, keepdims=True))
+        return z
 
     @staticmethod
     def backward(ctx, g):
