@@ -200,6 +200,7 @@ class Tensor:
                 t.grad = gg.clone() if t.grad is None else t.grad + gg
             return None
 
+        _keep._retains_grad = True
         self.grad_fn._add_pre_hook(self._output_nr, _keep)
         self._retains_grad = True
 
@@ -344,7 +345,10 @@ class Tensor:
             for k, v in self.__dict__.items():
                 import copy
 
-                new.__dict__[k] = copy.deepcopy(v, memo)
+                # NOTE: autograd bookkeeping (the leaf's AccumulateGrad node, view links) belongs
+                # to the original; copying ``_accum`` would send the copy's grads to the original.
+                if k not in ("_accum", "grad", "_base", "_vfn", "_output_nr", "_retains_grad"):
+                    new.__dict__[k] = copy.deepcopy(v, memo)
         memo[id(self)] = new
         return new
 
@@ -410,10 +414,10 @@ class Tensor:
         return E.Add.apply(*_promote(self, other))
 
     def __sub__(self, other):
-        return E.Sub.apply(*_promote(self, other))
+        return E.Sub.apply(*_promote(self, other, sub=True))
 
     def __rsub__(self, other):
-        return E.Rsub.apply(*_promote(self, other))
+        return E.Rsub.apply(*_promote(self, other, sub=True))
 
     def __mul__(self, other):
         return E.Mul.apply(*_promote(self, other))
@@ -429,11 +433,14 @@ class Tensor:
         return E.Div.apply(_wrap_like(b, a), a)
 
     def __pow__(self, other):
-        return E.Pow.apply(*_promote(self, other))
+        if self.data.dtype.kind in "iub" and isinstance(other, _pyint) and other < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        a, b = _promote(self, other)
+        return (E.PowTensor if isinstance(b, Tensor) else E.Pow).apply(a, b)
 
     def __rpow__(self, other):
         a, b = _promote(self, other)
-        return E.Pow.apply(_wrap_like(b, a), a)
+        return E.RPow.apply(_wrap_like(b, a), a)
 
     def __neg__(self):
         return E.Neg.apply(self)
@@ -572,7 +579,16 @@ class Tensor:
     def clamp(self, min=None, max=None):
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        return E.Clamp.apply(self, min, max)
+        x = self
+        for bound in (min, max):
+            if bound is not None:
+                x = _promote(x, bound)[0]  # torch's type promotion over self, min and max
+        if isinstance(min, Tensor):
+            min = min.to(x.data.dtype)
+        if isinstance(max, Tensor):
+            max = max.to(x.data.dtype)
+        return E.Clamp.apply(x, _d(min) if not isinstance(min, Tensor) else min,
+                             _d(max) if not isinstance(max, Tensor) else max)
 
     clip = clamp
 
@@ -592,6 +608,17 @@ class Tensor:
         return where(condition, self, other)
 
     def masked_fill(self, mask, value):
+        """``value`` where the bool ``mask`` is True (broadcasting); differentiable in self and a 0-d ``value``."""
+        m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+        if m.dtype != np.bool_:
+            raise RuntimeError(
+                f"masked_fill_ only supports boolean masks, but got mask with dtype {_dtype.from_numpy_dtype(m.dtype)}"
+            )
+        if isinstance(value, Tensor) and value.data.ndim:
+            raise RuntimeError(
+                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value.data.ndim} dimension(s)."
+            )
         return where(mask, value, self)
 
     def lerp(self, end, weight):
@@ -685,7 +712,7 @@ class Tensor:
         x = self if dtype is None else self.to(dtype)
         if x.data.dtype.kind != "f" and x.data.dtype != np.int64:
             x = x.long()  # torch sums integers and bools as int64
-        return R.Sum.apply(x, R.norm_dims(dim, x.data.ndim), keepdim)
+        return (R.Sum if dim is None else R.SumDim).apply(x, R.norm_dims(dim, x.data.ndim), keepdim)
 
     def mean(self, dim=None, keepdim: bool = False, dtype=None):
         x = self if dtype is None else self.to(dtype)
@@ -694,7 +721,7 @@ class Tensor:
                 "mean(): could not infer output dtype. Input dtype must be either a floating point "
                 f"or complex dtype. Got: {x.dtype.name.capitalize()}"
             )
-        return R.Mean.apply(x, R.norm_dims(dim, x.data.ndim), keepdim)
+        return (R.Mean if dim is None else R.MeanDim).apply(x, R.norm_dims(dim, x.data.ndim), keepdim)
 
     def amax(self, dim=(), keepdim: bool = False):
         return R.Amax.apply(self, R.norm_dims(None if dim == () else dim, self.data.ndim), keepdim)
@@ -707,27 +734,26 @@ class Tensor:
         if isinstance(dim, Tensor):
             return self.maximum(dim)
         if dim is None:
-            return self.amax()
-        return self._minmax_dim(dim, keepdim, np.argmax)
+            return R.MaxAll.apply(self, R.norm_dims(None, self.data.ndim), False)
+        return self._minmax_dim(dim, keepdim, R.MaxDim, np.argmax)
 
     def min(self, dim=None, keepdim: bool = False):
         if isinstance(dim, Tensor):
             return self.minimum(dim)
         if dim is None:
-            return self.amin()
-        return self._minmax_dim(dim, keepdim, np.argmin)
+            return R.MinAll.apply(self, R.norm_dims(None, self.data.ndim), False)
+        return self._minmax_dim(dim, keepdim, R.MinDim, np.argmin)
 
-    def _minmax_dim(self, dim, keepdim, argfn):
+    def _minmax_dim(self, dim, keepdim, op, argfn):
         from .return_types import minmax
 
         (d,) = R.norm_dims(dim, self.data.ndim)
-        x = self.data if self.data.ndim else self.data.reshape(1)
-        idx = np.expand_dims(argfn(x, axis=d), d)
-        values = M.Gather.apply(self if self.data.ndim else self.reshape(1), d, idx)
-        if not keepdim:
-            values = values.squeeze(d) if self.data.ndim else values.reshape(())
-            idx = np.squeeze(idx, d) if self.data.ndim else idx.reshape(())
-        return minmax(values, Tensor._make(idx.astype(np.int64), False, None))
+        x = self.data
+        idx = np.expand_dims(argfn(x, axis=d), d) if x.ndim else np.zeros((), np.int64)
+        values = op.apply(self, d, idx, keepdim)
+        if x.ndim and not keepdim:
+            idx = np.squeeze(idx, d)
+        return minmax(values, Tensor._make(idx.astype(np.int64, copy=False), False, None))
 
     def argmax(self, dim=None, keepdim: bool = False):
         return _arg(self.data, dim, keepdim, np.argmax)
@@ -737,7 +763,7 @@ class Tensor:
 
     def prod(self, dim=None, keepdim: bool = False, dtype=None):
         x = self if dtype is None else self.to(dtype)
-        return R.Prod.apply(x, R.norm_dims(dim, x.data.ndim), keepdim)
+        return (R.Prod if dim is None else R.ProdDim).apply(x, R.norm_dims(dim, x.data.ndim), keepdim)
 
     def logsumexp(self, dim, keepdim: bool = False):
         return R.LogSumExp.apply(self, R.norm_dims(dim, self.data.ndim), keepdim)
@@ -754,33 +780,52 @@ class Tensor:
         x = self if dtype is None else self.to(dtype)
         return R.CumSum.apply(x, R.norm_dims(dim, x.data.ndim)[0])
 
-    def var(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    def _var_args(self, name, dim, unbiased, correction):
+        if not _is_float(self.data):
+            raise RuntimeError(f"{name}(): std and var only support floating point and complex dtypes")
+        if isinstance(dim, _pybool):  # the var(unbiased) overload
+            dim, unbiased = None, dim
         if correction is None:
             correction = 1 if unbiased is None or unbiased else 0
-        axes = R.norm_dims(dim, self.data.ndim)
-        n = _pyint(np.prod([self.data.shape[i] for i in axes])) if self.data.ndim else 1
-        centered = self - self.mean(axes, keepdim=True)
-        return (centered * centered).sum(axes, keepdim=keepdim) / builtins.max(n - correction, 0)
+        return R.norm_dims(dim, self.data.ndim), correction
+
+    def var(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+        """Variance over ``dim`` divided by ``n - correction`` (``correction=1``: unbiased, the default)."""
+        axes, correction = self._var_args("var", dim, unbiased, correction)
+        return R.Var.apply(self, axes, correction, keepdim)
 
     def std(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
-        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+        """Standard deviation: ``var(...).sqrt()`` (the grad is 0 where the std is 0, as torch)."""
+        axes, correction = self._var_args("std", dim, unbiased, correction)
+        return R.Std.apply(self, axes, correction, keepdim)
 
-    def norm(self, p=2, dim=None, keepdim: bool = False):
-        if p == "fro":
+    def norm(self, p="fro", dim=None, keepdim: bool = False, dtype=None):
+        """Vector p-norm over ``dim`` (all elements by default): 2 ('fro'), 1, inf, -inf or any p > 0."""
+        x = self if dtype is None else self.to(dtype)
+        if not _is_float(x.data):
+            raise RuntimeError(
+                f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {x.dtype.name.capitalize()}"
+            )
+        if p == "fro" or p is None:
             p = 2
-        if p == float("inf"):
-            return self.abs().amax(() if dim is None else dim, keepdim)
+        if isinstance(p, str):
+            raise RuntimeError(f"norm: p={p!r} is not supported (use 'fro' or a number)")
+        axes = R.norm_dims(dim, x.data.ndim)
+        if p == _pyfloat("inf"):
+            return x.abs().amax(axes, keepdim)
+        if p == _pyfloat("-inf"):
+            return x.abs().amin(axes, keepdim)
         if p == 1:
-            return self.abs().sum(dim, keepdim)
-        if p == 2:
-            return (self * self).sum(dim, keepdim).sqrt()
-        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+            return x.abs().sum(axes, keepdim)
+        if p == 0:
+            return (x != 0).to(x.data.dtype).sum(axes, keepdim)
+        return R.Norm.apply(x, p, axes, keepdim)
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
         from .return_types import sort as sort_t
 
         (d,) = R.norm_dims(dim, self.data.ndim)
-        idx = np.argsort(-self.data if descending else self.data, axis=d, kind="stable")
+        idx = _argsort(self.data, d, descending)
         return sort_t(M.Gather.apply(self, d, idx), Tensor._make(idx.astype(np.int64), False, None))
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False):
@@ -792,8 +837,7 @@ class Tensor:
         (d,) = R.norm_dims(dim, self.data.ndim)
         if not 0 <= k <= self.data.shape[d]:
             raise RuntimeError(f"selected index k out of range (k={k}, dim size {self.data.shape[d]})")
-        idx = np.argsort(-self.data if largest else self.data, axis=d, kind="stable")
-        idx = np.take(idx, np.arange(k), axis=d)
+        idx = np.take(_argsort(self.data, d, largest), np.arange(k), axis=d)
         return topk_t(M.Gather.apply(self, d, idx), Tensor._make(idx.astype(np.int64), False, None))
 
     # --- shape ---
@@ -809,12 +853,25 @@ class Tensor:
             ) from None
 
     def view(self, *shape):
-        if len(shape) == 1 and not isinstance(shape[0], (tuple, list, _pyint, np.integer)):
-            return self.to(shape[0])
-        return self.reshape(*shape)
+        """The same memory seen with another shape (or, ``view(dtype)``, with its bits as another dtype)."""
+        if len(shape) == 1 and not isinstance(shape[0], (tuple, list, Size, _pyint, np.integer)):
+            try:
+                arr = self.data.view(_dtype.to_np(shape[0]))
+            except ValueError as e:
+                raise RuntimeError(f"view(dtype): {e}") from None
+            out = Tensor._make(arr, False, None)
+            out._vc = self._vc
+            return out
+        out = self.reshape(*shape)
+        if out is not self and out.data.size and not np.may_share_memory(out.data, self.data):
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one dimension "
+                "spans across two contiguous subspaces). Use .reshape(...) instead."
+            )
+        return out
 
     def view_as(self, other):
-        return self.reshape(other.shape)
+        return self.view(other.shape)
 
     def reshape_as(self, other):
         return self.reshape(other.shape)
@@ -858,7 +915,10 @@ class Tensor:
                 f"length of the desired ordering of dimensions i.e. input.dim() = {self.data.ndim} "
                 f"is not equal to len(dims) = {len(dims)}"
             )
-        return M.Permute.apply(self, tuple(d % builtins.max(self.data.ndim, 1) for d in dims))
+        dims = tuple(R.norm_dims(d, self.data.ndim)[0] for d in dims)
+        if len(set(dims)) != len(dims):
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+        return M.Permute.apply(self, dims)
 
     def transpose(self, dim0: int, dim1: int):
         if self.data.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
@@ -889,6 +949,10 @@ class Tensor:
             raise RuntimeError(
                 f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal to "
                 f"the number of dimensions in the tensor ({len(shp)})"
+            )
+        if -1 in sizes[:lead]:
+            raise RuntimeError(
+                f"expand: the expanded size -1 is not allowed in a leading, non-existing dimension (sizes {list(sizes)})"
             )
         target = tuple(shp[i - lead] if s == -1 else s for i, s in enumerate(sizes))
         if target == shp:
@@ -929,7 +993,15 @@ class Tensor:
         (d,) = R.norm_dims(dim, self.data.ndim)
         n = self.data.shape[d]
         if isinstance(split_size, _pyint):
-            sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
+            if split_size < 0 or (split_size == 0 and n):
+                raise RuntimeError(
+                    f"split expects split_size be non-negative (and 0 only if the dimension size is 0), "
+                    f"but got split_size={split_size} for dimension {d} of size {n}"
+                )
+            if n == 0:
+                sizes = [0]
+            else:
+                sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
         else:
             sizes = list(split_size)
             if sum(sizes) != n:
@@ -944,10 +1016,13 @@ class Tensor:
         return tuple(out)
 
     def chunk(self, chunks: int, dim: int = 0):
+        if chunks <= 0:
+            raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
         (d,) = R.norm_dims(dim, self.data.ndim)
         n = self.data.shape[d]
-        size = -(-n // chunks) if n else 1
-        return self.split(builtins.max(size, 1), d)
+        if n == 0:
+            return self.split([0] * chunks, d)
+        return self.split(-(-n // chunks), d)
 
     def unbind(self, dim: int = 0):
         (d,) = R.norm_dims(dim, self.data.ndim)
@@ -956,6 +1031,12 @@ class Tensor:
 
     def narrow(self, dim: int, start: int, length: int):
         (d,) = R.norm_dims(dim, self.data.ndim)
+        n = self.data.shape[d]
+        if not -n <= start <= n:
+            raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+        start %= builtins.max(n, 1)
+        if length < 0 or start + length > n:
+            raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
         return self[(slice(None),) * d + (slice(start, start + length),)]
 
     def gather(self, dim: int, index):
@@ -974,7 +1055,7 @@ class Tensor:
 
     # --- indexing ---
     def __getitem__(self, idx):
-        if idx.__class__ is not _pyint and idx.__class__ is not slice:
+        if idx.__class__ is not _pyint and (idx.__class__ is not slice or idx.step is not None):
             idx = _index_arg(idx)
         try:
             out = M.Index.apply(self, idx)
@@ -982,35 +1063,66 @@ class Tensor:
             raise IndexError(f"{e} (indexing a tensor of shape {list(self.data.shape)})") from None
         if M._is_basic(idx):  # basic indexing gives a view: share memory and version counter
             out._vc = self._vc
-            out._base = self if self._base is None else self._base
+            step = ((M.Index, (idx,)),)
+            if self._base is None:
+                out._base, out._vfn = self, step
+            else:
+                out._base, out._vfn = self._base, self._vfn + step
         return out
 
     def __setitem__(self, idx, value):
         idx = _index_arg(idx)
-        recording = _state.enabled and (self._rg or (isinstance(value, Tensor) and value._rg))
-        if recording:
-            self._check_inplace()
-            old = self._history_copy()
-            new = M.IndexPut.apply(old, idx, value)
-            self.data[...] = new.data
-            self._adopt(new)
-        else:
-            self.data[idx] = value.data if isinstance(value, Tensor) else value
-            self._vc[0] += 1
+        if self._recording((value,)):
+            self._inplace(lambda s, v: M.IndexPut.apply(s, idx, v), value)
+            return
+        self._check_writeable()
+        self.data[idx] = value.data if isinstance(value, Tensor) else value
+        self._vc[0] += 1
 
     # --- in-place ops ---
+    # Every in-place op bumps the version counter that views and detach() share; a node that saved
+    # this tensor for backward compares versions and raises if it was modified (function.py).
+    def _recording(self, args) -> bool:
+        """True when an in-place op on this tensor must be recorded for autograd."""
+        if not _state.enabled:
+            return False
+        if self._rg or (self._base is not None and self._base._rg):
+            return True
+        return builtins.any(isinstance(a, Tensor) and a._rg for a in args)
+
     def _check_inplace(self):
-        if self._rg and self.grad_fn is None and _state.enabled:
+        if self._rg and self.grad_fn is None:
             raise RuntimeError(
                 "a leaf Variable that requires grad is being used in an in-place operation. "
                 "Wrap the update in `with minitorch.no_grad():` (as optimizers do) or use an "
                 "out-of-place op."
             )
-        if self._base is not None and _state.enabled and (self._base._rg or self._rg):
+        base = self._base
+        if base is not None and base._rg and base.grad_fn is None:
             raise RuntimeError(
-                "minitorch does not support in-place operations on a view of a tensor that "
-                "requires grad (torch rewrites the base's history; minitorch would get it wrong). "
-                "Use an out-of-place op, or .clone() the view first."
+                "a view of a leaf Variable that requires grad is being used in an in-place operation. "
+                "Wrap the update in `with minitorch.no_grad():` or use an out-of-place op."
+            )
+
+    def _check_writeable(self):
+        if not self.data.flags.writeable:
+            if 0 in self.data.strides and self.data.size > 1:
+                raise RuntimeError(
+                    "unsupported operation: more than one element of the written-to tensor refers to "
+                    "a single memory location. Please clone() the tensor before performing the operation."
+                )
+            raise RuntimeError("cannot write to a read-only tensor (its NumPy array is not writeable); clone() it first")
+
+    def _check_result(self, arr: np.ndarray) -> None:
+        """An in-place result must keep this tensor's shape and be castable to its dtype."""
+        if arr.shape != self.data.shape:
+            raise RuntimeError(
+                f"output with shape {list(self.data.shape)} doesn't match the broadcast shape {list(arr.shape)}"
+            )
+        if arr.dtype != self.data.dtype and not np.can_cast(arr.dtype, self.data.dtype, "same_kind"):
+            raise RuntimeError(
+                f"result type {_dtype.from_numpy_dtype(arr.dtype).name.capitalize()} can't be cast to the "
+                f"desired output type {self.dtype.name.capitalize()}"
             )
 
     def _history_copy(self) -> Tensor:
@@ -1024,37 +1136,75 @@ class Tensor:
         self._vc[0] += 1
 
     def _inplace(self, fn, *args):
-        """Run ``fn(self, *args)`` out of place, then write the result into this tensor's memory."""
-        recording = _state.enabled and (
-            self._rg or builtins.any(isinstance(a, Tensor) and a._rg for a in args)
-        )
-        if recording:
-            self._check_inplace()
-            new = fn(self._history_copy(), *args)
-            np.copyto(self.data, new.data, casting="same_kind")
-            self._adopt(new)
-        else:
+        """Run ``fn(self, *args)`` out of place, then write the result into this tensor's memory
+        (and, when autograd records it, make this tensor's history that of the result)."""
+        self._check_writeable()
+        if not self._recording(args):
             with grad_mode.no_grad():
                 new = fn(self, *args)
-            if new.data.dtype != self.data.dtype and not np.can_cast(new.data.dtype, self.data.dtype, "same_kind"):
-                raise RuntimeError(
-                    f"result type {new.dtype.name.capitalize()} can't be cast to the desired output "
-                    f"type {self.dtype.name.capitalize()}"
-                )
+            self._check_result(new.data)
             np.copyto(self.data, new.data, casting="unsafe")
             self._vc[0] += 1
+            return self
+        self._check_inplace()
+        if self._base is None:
+            new = fn(self._history_copy(), *args)
+            self._check_result(new.data)
+            np.copyto(self.data, new.data, casting="unsafe")
+            self._adopt(new)
+            return self
+        # NOTE: on a view, as torch: the base's history becomes CopySlices(base, new value of the
+        # view), and the view's history becomes its view ops replayed on the base.
+        base, steps = self._base, self._vfn
+        cur = M.replay(base, steps)
+        old = Tensor._make(cur.data.copy(), cur._rg, cur.grad_fn)
+        old._output_nr = cur._output_nr
+        new = fn(old, *args)
+        self._check_result(new.data)
+        base._adopt(M.CopySlices.apply(base, new, steps))
+        view = M.replay(base, steps)
+        self.grad_fn, self._rg, self._output_nr = view.grad_fn, view._rg, view._output_nr
+        return self
+
+    def _ufunc_(self, ufunc, other):
+        """Unrecorded ``self = ufunc(self, other)`` straight into this tensor's memory (no temporaries)."""
+        self._check_writeable()
+        o = other.data if isinstance(other, Tensor) else _to_array(other) if isinstance(other, (list, tuple)) else other
+        try:
+            ufunc(self.data, o, out=self.data, casting="same_kind")
+        except TypeError:  # NumPy refuses the cast back (float result into an integer tensor)
+            rt = _dtype.from_numpy_dtype(np.result_type(self.data, o)).name.capitalize()
+            raise RuntimeError(
+                f"result type {rt} can't be cast to the desired output type {self.dtype.name.capitalize()}"
+            ) from None
+        except ValueError:
+            shape = np.broadcast_shapes(self.data.shape, np.shape(o))
+            raise RuntimeError(
+                f"output with shape {list(self.data.shape)} doesn't match the broadcast shape {list(shape)}"
+            ) from None
+        self._vc[0] += 1
         return self
 
     def add_(self, other, alpha=1):
+        if not self._recording((other,)):
+            return self._ufunc_(np.add, other if alpha == 1 else _d(other) * alpha)
         return self._inplace(Tensor.add, other, alpha)
 
     def sub_(self, other, alpha=1):
+        if not self._recording((other,)):
+            return self._ufunc_(np.subtract, other if alpha == 1 else _d(other) * alpha)
         return self._inplace(Tensor.sub, other, alpha)
 
     def mul_(self, other):
+        if not self._recording((other,)):
+            return self._ufunc_(np.multiply, other)
         return self._inplace(Tensor.__mul__, other)
 
-    def div_(self, other):
+    def div_(self, other, rounding_mode=None):
+        if rounding_mode is not None:
+            return self._inplace(lambda s, o: s.div(o, rounding_mode=rounding_mode), other)
+        if not self._recording((other,)):
+            return self._ufunc_(np.true_divide, other)
         return self._inplace(Tensor.__truediv__, other)
 
     def pow_(self, exponent):
@@ -1087,12 +1237,18 @@ class Tensor:
         return self._inplace(Tensor.masked_fill, mask, value)
 
     def addcmul_(self, t1, t2, value=1):
+        if not self._recording((t1, t2)):
+            return self._ufunc_(np.add, value * _d(t1) * _d(t2))
         return self._inplace(lambda s, a, b: s + value * a * b, t1, t2)
 
     def addcdiv_(self, t1, t2, value=1):
+        if not self._recording((t1, t2)):
+            return self._ufunc_(np.add, value * _d(t1) / _d(t2))
         return self._inplace(lambda s, a, b: s + value * a / b, t1, t2)
 
     def lerp_(self, end, weight):
+        if not self._recording((end, weight)):
+            return self._ufunc_(np.add, _d(weight) * (_d(end) - self.data))
         return self._inplace(Tensor.lerp, end, weight)
 
     def __iadd__(self, other):
@@ -1108,11 +1264,10 @@ class Tensor:
         return self.div_(other)
 
     def _fill_with(self, arr) -> Tensor:
-        """Overwrite every element (zero_, fill_, uniform_, ...): the result has no history."""
-        self._check_inplace()
-        if _state.enabled and self.grad_fn is not None:
-            self._adopt(Tensor._make(self.data, False, None))
-            self._rg = False
+        """Overwrite every element (zero_, fill_, uniform_, ...): the old value gets a zero grad."""
+        if self._recording(()):
+            return self._inplace(lambda s: M.Copy.apply(s, arr))
+        self._check_writeable()
         np.copyto(self.data, arr, casting="unsafe")
         self._vc[0] += 1
         return self
@@ -1121,15 +1276,28 @@ class Tensor:
         return self._fill_with(0)
 
     def fill_(self, value):
-        if isinstance(value, Tensor) and value._rg and _state.enabled:
-            return self._inplace(lambda s, v: s * 0 + v, value)
+        if isinstance(value, Tensor):
+            if value.data.ndim:
+                raise RuntimeError(
+                    f"fill_ only supports 0-dimension value tensor but got tensor with {value.data.ndim} dimensions."
+                )
+            if self._recording((value,)):
+                return self._inplace(M.Copy.apply, value)
         return self._fill_with(_d(value))
 
-    def copy_(self, src):
+    def copy_(self, src, non_blocking: bool = False):
+        """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor; differentiable."""
         if not isinstance(src, Tensor):
             src = Tensor(src)
-        if _state.enabled and (self._rg or src._rg):
-            return self._inplace(lambda s, v: s * 0 + v.to(s.dtype), src)
+        try:
+            np.broadcast_shapes(src.data.shape, self.data.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"copy_: the source of shape {list(src.data.shape)} cannot be broadcast to the "
+                f"destination's shape {list(self.data.shape)}"
+            ) from None
+        if self._recording((src,)):
+            return self._inplace(M.Copy.apply, src)
         return self._fill_with(np.broadcast_to(src.data, self.data.shape))
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, generator=None):
@@ -1202,7 +1370,7 @@ def _wrap_like(x, like: Tensor) -> Tensor:
     return Tensor._make(np.asarray(x, dtype=like.data.dtype), False, None)
 
 
-def _promote(a: Tensor, b, true_div: bool = False):
+def _promote(a: Tensor, b, true_div: bool = False, sub: bool = False):
     """torch's type promotion on top of NumPy's: Python scalars never upcast a tensor, integer
     tensors meeting floats become float32, and 0-d tensors give way to dimensioned ones."""
     kind = a.data.dtype.kind
@@ -1212,38 +1380,78 @@ def _promote(a: Tensor, b, true_div: bool = False):
                 return a, b
         elif b.__class__ is _pyfloat or b.__class__ is _pyint:
             return a, b
-    return _promote_slow(a, b, true_div)
+    return _promote_slow(a, b, true_div, sub)
 
 
-def _promote_slow(a: Tensor, b, true_div: bool):
-    if isinstance(b, Tensor):
-        da, db = a.data.dtype, b.data.dtype
-        if da != db:
-            ka, kb = da.kind == "f", db.kind == "f"
-            if ka and not kb:
-                b = b.to(da)
-            elif kb and not ka:
-                a = a.to(db)
-            elif ka and kb and (a.data.ndim == 0) != (b.data.ndim == 0):
-                if a.data.ndim == 0:
-                    a = a.to(db)
-                else:
-                    b = b.to(da)
-        elif true_div and da.kind != "f":
-            a, b = a.float(), b.float()
-        return a, b
+def _promote_slow(a: Tensor, b, true_div: bool, sub: bool = False):
+    if sub:
+        _check_bool_sub(a, b)
     if isinstance(b, np.generic):
-        b = b.item()
+        b = b.item()  # NumPy scalars count as Python scalars, as in torch
     elif isinstance(b, np.ndarray):
-        return _promote_slow(a, Tensor._make(b, False, None), true_div)
+        b = Tensor._make(b, False, None)
     elif isinstance(b, (list, tuple)):
-        return _promote_slow(a, Tensor._make(_to_array(b), False, None), true_div)
-    if a.data.dtype.kind != "f":
-        if isinstance(b, _pyfloat) or (true_div and a.data.dtype.kind in "iub"):
-            a = a.float()
-        elif isinstance(b, _pybool) is False and a.data.dtype.kind == "b" and isinstance(b, _pyint):
-            a = a.long()
+        b = Tensor._make(_to_array(b), False, None)
+    rt = _result_type(a, b)
+    if true_div and rt.kind != "f":
+        rt = _dtype.default_float.np  # true division of integers gives the default float dtype
+    if a.data.dtype != rt:
+        a = a.to(rt)
+    if isinstance(b, Tensor):
+        if b.data.dtype != rt:
+            b = b.to(rt)
+    elif rt.kind in "iu" and b.__class__ is not _pybool:
+        b = np.asarray(b).astype(rt)  # out-of-range ints wrap around as in torch (uint8 + -1 == 255)
     return a, b
+
+
+def _check_bool_sub(a: Tensor, b) -> None:
+    b_bool = isinstance(b, (_pybool, np.bool_)) or (isinstance(b, Tensor) and b.data.dtype.kind == "b")
+    a_bool = a.data.dtype.kind == "b"
+    if a_bool and b_bool and isinstance(b, Tensor):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+            "`logical_xor()` operator instead."
+        )
+    if a_bool or b_bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def _promote_types(x: np.dtype, y: np.dtype) -> np.dtype:
+    """torch.promote_types: the higher category (bool < integer < float) wins; within one, NumPy's."""
+    cx, cy = _CATEGORY[x.kind], _CATEGORY[y.kind]
+    if cx != cy:
+        return x if cx > cy else y
+    return np.promote_types(x, y)
+
+
+def _result_type(a: Tensor, b) -> np.dtype:
+    """torch.result_type(a, b): dimensioned tensors outrank 0-d tensors, which outrank Python
+    scalars; a lower-ranked operand only matters when its category is higher (int tensor + 2.5)."""
+    ranks = [None, None, None]  # dimensioned tensors, 0-d tensors, Python scalars
+    for x in (a, b):
+        if isinstance(x, Tensor):
+            dt, r = x.data.dtype, (0 if x.data.ndim else 1)
+        elif isinstance(x, _pybool):
+            dt, r = np.dtype(np.bool_), 2
+        elif isinstance(x, _pyint):
+            dt, r = np.dtype(np.int64), 2
+        elif isinstance(x, _pyfloat):
+            dt, r = _dtype.default_float.np, 2
+        else:
+            raise TypeError(f"unsupported operand type for a Tensor operation: {type(x).__name__}")
+        ranks[r] = dt if ranks[r] is None else _promote_types(ranks[r], dt)
+    out = None
+    for dt in reversed(ranks):  # from Python scalars up to dimensioned tensors
+        if dt is not None:
+            out = dt if out is None or _CATEGORY[dt.kind] >= _CATEGORY[out.kind] else _promote_types(dt, out)
+    return out
 
 
 def _shape_arg(shape) -> tuple:
@@ -1253,17 +1461,30 @@ def _shape_arg(shape) -> tuple:
 
 
 def _index_arg(idx):
-    """Translate Tensor indices (int/bool tensors) into NumPy indices."""
+    """Translate Tensor/list indices into NumPy indices, rejecting what torch rejects."""
     if isinstance(idx, tuple):
         return tuple(_index_arg(i) for i in idx)
+    if isinstance(idx, slice):
+        if idx.step is not None and idx.step <= 0:
+            raise ValueError("step must be greater than zero")  # torch has no negative steps: use flip
+        return idx
     if isinstance(idx, Tensor):
         arr = idx.data
         if arr.dtype.kind not in "iub":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        return arr
+        return arr.astype(bool) if arr.dtype == np.uint8 else arr  # byte tensors are masks, as torch
     if isinstance(idx, list):
-        return np.asarray([_d(i) for i in idx])
+        arr = np.asarray([_d(i) for i in idx])
+        return arr.astype(np.int64) if arr.size == 0 else arr
     return idx
+
+
+def _argsort(x: np.ndarray, d: int, descending: bool) -> np.ndarray:
+    """Stable argsort along ``d``; descending keeps equal elements in their original order."""
+    if not descending:
+        return np.argsort(x, axis=d, kind="stable")
+    n = x.shape[d]
+    return np.flip(n - 1 - np.argsort(np.flip(x, d), axis=d, kind="stable"), d)
 
 
 def _arg(x: np.ndarray, dim, keepdim, fn):
@@ -1293,7 +1514,7 @@ def where(condition, input=None, other=None):
     elif isinstance(other, Tensor):
         other, input = _promote(other, input)
     else:
-        input, other = _as_tensor_arg(input), _as_tensor_arg(other)
+        input, other = _promote(_as_tensor_arg(input), _as_tensor_arg(other))
     return E.Where.apply(cond, input, other)
 
 

@@ -24,6 +24,11 @@ def _sum_to_shape(g, shape, dtype):
     gshape = g.data.shape
     if gshape != shape:
         lead = len(gshape) - len(shape)
+        if lead < 0 or any(n != 1 and n != gshape[i + lead] for i, n in enumerate(shape)):
+            raise RuntimeError(
+                f"invalid gradient - got shape {list(gshape)} for an input of shape {list(shape)}; a "
+                "backward must return a grad of its input's shape or of a shape that it broadcasts to"
+            )
         axes = tuple(range(lead)) + tuple(
             i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1
         )
@@ -111,7 +116,9 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
 
     prev = _state.enabled
     _state.enabled = create_graph
-    stored = set()  # ids of grad tensors already stashed in some leaf's .grad (avoid aliasing)
+    # ids of grad tensors that a leaf's .grad, the caller, a hook or a custom Function may hold:
+    # a leaf that receives one of them stores a copy
+    stored = {id(g) for g in root_grads}
     try:
         ready = [n for n, _ in roots if deps.get(n, 0) == 0]
         ready = list(dict.fromkeys(ready))
@@ -125,6 +132,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                             new = hook(grads[nr])
                             if new is not None:
                                 grads[nr] = new
+                                stored.add(id(new))
             if capture is not None:
                 for nr, g in enumerate(grads):
                     for i in capture.get((node, nr), ()):
@@ -143,11 +151,14 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             in_grads = node.apply(*grads)
             if not isinstance(in_grads, tuple):
                 in_grads = (in_grads,)
+            if not node._forward_cls._builtin:  # a custom backward may return tensors it keeps
+                stored.update(id(g) for g in in_grads)
             if node._hooks:
                 for hook in node._hooks:
                     res = hook(in_grads, tuple(grads))
                     if res is not None:
                         in_grads = tuple(res)
+                        stored.update(id(g) for g in in_grads)
             if not retain_graph:
                 node._release()
             nf = node.next_functions
@@ -165,7 +176,10 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                             f"{node.name()} returned a gradient of type {type(g).__name__}; "
                             "backward must return Tensors or None"
                         )
-                    g = _sum_to_shape(g, meta[0], meta[1])
+                    try:
+                        g = _sum_to_shape(g, meta[0], meta[1])
+                    except RuntimeError as e:
+                        raise RuntimeError(f"Function {node.name()} returned an {e}") from None
                     buf = buffers.get(nxt)
                     if buf is None:
                         buf = buffers[nxt] = [None] * _n_outputs(nxt)
@@ -216,11 +230,19 @@ def _release_subtree(node, deps, ready, buffers, retain_graph):
 
 
 def _accumulate(var, g, create_graph, stored):
-    """``var.grad += g``, without aliasing one grad tensor between two leaves."""
+    """``var.grad += g``, without aliasing one grad tensor between two leaves (or with the caller)."""
     if var.grad is None:
-        if not create_graph:
-            g = g.detach().clone() if id(g) in stored else g.detach()
+        seen = id(g) in stored
         stored.add(id(g))
+        if create_graph:
+            var.grad = g.clone() if seen else g
+            return
+        g = g.detach()
+        arr = g.data
+        # NOTE: .grad must own its buffer (it is added to in place, optimizers update it in place):
+        # copy broadcast views, views of other memory and grads that someone else may hold.
+        if seen or not (arr.flags.owndata and arr.flags.writeable):
+            g.data = arr.copy()
         var.grad = g
     elif create_graph or var.grad.requires_grad:
         var.grad = var.grad + g

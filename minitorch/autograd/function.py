@@ -21,10 +21,15 @@ _state = grad_mode._state
 Tensor: Any = None  # set by minitorch.tensor on import (avoids an import cycle and a per-call import)
 
 
+_TENSOR_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
 class Node:
     """A node of the backward graph. Also the ``ctx`` passed to ``forward``/``backward``."""
 
     _forward_cls: Any = None
+    _out_vc = None  # the output's version counter, for ops that save their output
     save_output = False  # Op flag: keep the output's data so backward can use ``ctx.output``
 
     # Defaults live on the class so creating a node (once per recorded op) costs almost nothing.
@@ -63,26 +68,31 @@ class Node:
             )
         for t, v in zip(self._saved, self._saved_versions):
             if t is not None and t._vc[0] != v:
-                kind = "float" if t.data.dtype.kind == "f" else t.data.dtype.name
                 where = (
                     f"output {t._output_nr} of {t.grad_fn.name()}"
                     if t.grad_fn is not None
                     else "a leaf tensor" if t.requires_grad else "a tensor that does not require grad"
                 )
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an "
-                    f"inplace operation: [{kind}Tensor {list(t.shape)}], which is {where}, is at "
-                    f"version {t._vc[0]}; expected version {v} instead. Hint: the operation that "
-                    f"needed it is {self.name()}; avoid modifying that tensor in place "
-                    "(use an out-of-place op or .clone() it first)."
-                )
+                self._modified_error(t.data, where, t._vc[0], v)
         return self._saved
+
+    def _modified_error(self, arr, where, version, expected):
+        kind = _TENSOR_TYPE.get(arr.dtype.name, arr.dtype.name.capitalize())
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [minitorch.{kind}Tensor {list(arr.shape)}], which is {where}, is at "
+            f"version {version}; expected version {expected} instead. Hint: the operation that "
+            f"needed it is {self.name()}; avoid modifying that tensor in place "
+            "(use an out-of-place op or .clone() it first)."
+        )
 
     @property
     def output(self):
         """The forward output as a Tensor (only for ops with ``save_output = True``)."""
         if self._freed:
             self.saved_tensors  # raises the freed-graph error
+        if self._out_vc is not None and self._out_vc[0] != 0:
+            self._modified_error(self._out_data, f"output 0 of {self.name()}", self._out_vc[0], 0)
         from ..tensor import Tensor
 
         if _state.enabled:  # double backward: the output must be attached to this node
@@ -114,7 +124,10 @@ class Node:
         if self._pre_hooks is None:
             self._pre_hooks = {}
         hooks = self._pre_hooks.setdefault(output_nr, [])
-        hooks.append(fn)
+        if hooks and getattr(hooks[-1], "_retains_grad", False):
+            hooks.insert(len(hooks) - 1, fn)  # NOTE: retain_grad sees the grad after every hook, as torch
+        else:
+            hooks.append(fn)
         return _RemovableHandle(hooks, fn)
 
     def _release(self) -> None:
@@ -159,8 +172,8 @@ class _FunctionMeta(type):
             name + ("Backward0" if getattr(cls, "_builtin", False) else "Backward")
         )
         cls._node_cls = type(node_name, (Node,), {"_forward_cls": cls})
-        if "save_output" in attrs:
-            cls._node_cls.save_output = attrs["save_output"]
+        if getattr(cls, "save_output", False):  # inherited too (Amin from Amax)
+            cls._node_cls.save_output = True
 
 
 class Function(metaclass=_FunctionMeta):
@@ -262,18 +275,24 @@ class Op(Function):
                 if isinstance(a, Tensor) and a._rg:
                     ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._rg for a in args])
                     _connect(ctx, args)
-                    if ctx.save_output:
-                        ctx._out_data = data
                     out = Tensor._make(data, True, ctx)
+                    if ctx.save_output:
+                        ctx._out_data, ctx._out_vc = data, out._vc  # version-checked like saved tensors
                     break
             else:
                 out = Tensor._make(data, False, None)
         else:
             out = Tensor._make(data, False, None)
-        if cls.is_view:
+        if cls.is_view and np.may_share_memory(data, args[0].data):  # reshape may have had to copy
             src = args[0]
             out._vc = src._vc
-            out._base = src if src._base is None else src._base
+            # NOTE: ``_vfn`` lists the view ops that rebuild this view from its base; an in-place op
+            # on the view replays them to give the base (and the view) their new history.
+            step = ((cls, args[1:]),)
+            if src._base is None:
+                out._base, out._vfn = src, step
+            else:
+                out._base, out._vfn = src._base, src._vfn + step
         return out
 
 

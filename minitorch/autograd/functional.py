@@ -124,10 +124,8 @@ def hessian(func, inputs, create_graph: bool = False, strict: bool = False, vect
             raise RuntimeError("The function given to hessian should return a single element Tensor")
         return _grads([out], xs, [_ones_like(out)], create_graph=True)
 
-    res = jacobian(grad_fn, ins, create_graph=create_graph)
-    if single_in:
-        return res[0]
-    return res
+    res = jacobian(grad_fn, ins, create_graph=create_graph)  # tuple in, tuple out: a tuple of tuples
+    return res[0][0] if single_in else res
 
 
 def vhp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):

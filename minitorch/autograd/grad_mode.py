@@ -46,7 +46,14 @@ class _GradMode:
         return wrapper
 
 
-class no_grad(_GradMode):
+class _NoParamDecorator(_GradMode):
+    def __new__(cls, orig_func=None):
+        if callable(orig_func):  # ``@no_grad`` without parentheses, as torch 2 allows
+            return cls()(orig_func)
+        return super().__new__(cls)
+
+
+class no_grad(_NoParamDecorator):
     """Disable gradient recording: ``with minitorch.no_grad(): ...`` or ``@minitorch.no_grad()``."""
 
     _mode = False
@@ -55,7 +62,7 @@ class no_grad(_GradMode):
         pass
 
 
-class enable_grad(_GradMode):
+class enable_grad(_NoParamDecorator):
     """Enable gradient recording inside a ``no_grad`` block."""
 
     _mode = True

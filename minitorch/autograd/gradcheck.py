@@ -111,10 +111,13 @@ def gradgradcheck(fn, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: flo
     n_in = len(inputs)
 
     def first_grads(*args):
+        from .grad_mode import enable_grad
+
         ins, gos = args[:n_in], args[n_in:]
-        os_ = _outputs(fn, ins)
-        dins = [x for x in ins if isinstance(x, Tensor) and x.requires_grad]
-        gs = autograd_grad(os_, dins, gos, create_graph=True, allow_unused=True)
+        with enable_grad():  # NOTE: gradcheck's numerical pass calls this under no_grad
+            os_ = _outputs(fn, ins)
+            dins = [x for x in ins if isinstance(x, Tensor) and x.requires_grad]
+            gs = autograd_grad(os_, dins, gos, create_graph=True, allow_unused=True)
         return tuple(g for g in gs if g is not None)
 
     del diff

@@ -111,7 +111,10 @@ class Pow(Op):
         ctx.save_for_backward(a if hasattr(a, "_vc") else None, b if hasattr(b, "_vc") else None)
         ctx.sa = None if hasattr(a, "_vc") else a
         ctx.sb = None if hasattr(b, "_vc") else b
-        return np.power(_d(a), _d(b))
+        try:
+            return np.power(_d(a), _d(b))
+        except ValueError as e:  # integers to negative integer powers: torch raises RuntimeError
+            raise RuntimeError(str(e)) from None
 
     @staticmethod
     def backward(ctx, g):
@@ -120,17 +123,34 @@ class Pow(Op):
         b = ctx.sb if b is None else b
         ga = gb = None
         if ctx.needs_input_grad[0]:
-            if not hasattr(b, "_vc") and b == 0:
-                ga = g * 0.0
+            if not hasattr(b, "_vc"):
+                ga = g * 0.0 if b == 0 else g * b * a ** (b - 1)
+            elif (b.data == 0).any():  # NOTE: b a^(b-1) is 0 * inf = nan at a = b = 0; torch gives 0
+                from ..tensor import where
+
+                ga = g * b * a ** (where(b == 0, 1.0, b) - 1)
             else:
                 ga = g * b * a ** (b - 1)
         if ctx.needs_input_grad[1]:
             from ..tensor import tensor, where
 
             base = a if hasattr(a, "_vc") else tensor(a, dtype=b.dtype)
-            safe = (base.data == 0) & (_d(b) >= 0)
-            gb = where(tensor(safe), 0.0, g * base**b * base.log())
+            zero = tensor((base.data == 0) & (_d(b) >= 0))
+            # NOTE: log(1) in place of log(0) where the grad is 0 anyway (no 0 * -inf = nan warnings)
+            gb = where(zero, 0.0, g * base**b * where(zero, 1.0, base).log())
         return ga, gb
+
+
+class PowTensor(Pow):
+    """a ** b with a tensor exponent (torch's node for this overload is PowBackward1)"""
+
+    _node_name = "PowBackward1"
+
+
+class RPow(Pow):
+    """scalar ** b, as in ``2 ** x`` (torch's node for this overload is PowBackward2)"""
+
+    _node_name = "PowBackward2"
 
 
 class Exp(Op):
@@ -375,23 +395,36 @@ class Minimum(Op):
 
 
 class Clamp(Op):
-    """clamp(a, lo, hi): d/da = 1 where lo <= a <= hi else 0"""
+    """clamp(a, lo, hi): d/da = 1 where lo <= a <= hi; d/dlo = 1 where a < lo; d/dhi = 1 where a > hi
+    (when lo > hi the result is hi everywhere, so hi gets all the grad), as torch"""
 
     @staticmethod
     def forward(ctx, a, lo, hi):
-        ctx.save_for_backward(a)
-        ctx.lo, ctx.hi = lo, hi
+        ctx.save_for_backward(a, lo if hasattr(lo, "_vc") else None, hi if hasattr(hi, "_vc") else None)
+        ctx.lo, ctx.hi = (None if hasattr(lo, "_vc") else lo), (None if hasattr(hi, "_vc") else hi)
+        ctx.has_lo, ctx.has_hi = lo is not None, hi is not None
         return np.clip(a.data, _d(lo), _d(hi)).astype(a.data.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        x = a.data
-        mask = np.ones(x.shape, dtype=bool)
-        if ctx.lo is not None:
-            mask &= x >= _d(ctx.lo)
-        if ctx.hi is not None:
-            mask &= x <= _d(ctx.hi)
         from ..tensor import Tensor
 
-        return g * Tensor._make(mask, False, None), None, None
+        a, lo, hi = ctx.saved_tensors
+        x, lo, hi = a.data, (ctx.lo if lo is None else lo.data), (ctx.hi if hi is None else hi.data)
+
+        def masked(mask):
+            return g * Tensor._make(np.asarray(mask, dtype=g.data.dtype), False, None)
+
+        ga = glo = ghi = None
+        if ctx.needs_input_grad[0]:
+            mask = True
+            if ctx.has_lo:
+                mask = mask & (x >= lo)
+            if ctx.has_hi:
+                mask = mask & (x <= hi)
+            ga = masked(mask)
+        if ctx.needs_input_grad[1]:
+            glo = masked((x < lo) & (lo < hi) if ctx.has_hi else x < lo)
+        if ctx.needs_input_grad[2]:
+            ghi = masked((x > hi) | (hi < lo) if ctx.has_lo else x > hi)
+        return ga, glo, ghi

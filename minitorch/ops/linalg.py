@@ -18,14 +18,20 @@ class MatMul(Op):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        if a.data.ndim == 1:
-            a = a.reshape((1,) + a.shape)
-            g = g.unsqueeze(-2)
-        if b.data.ndim == 1:
+        a1, b1 = a.data.ndim == 1, b.data.ndim == 1
+        # NOTE: b first, so 1-D @ 1-D (a 0-d g) becomes (1, 1); promoted dims are squeezed back
+        if b1:
             b = b.reshape(b.shape + (1,))
             g = g.unsqueeze(-1)
+        if a1:
+            a = a.reshape((1,) + a.shape)
+            g = g.unsqueeze(-2)
         ga = g @ b.transpose(-1, -2) if ctx.needs_input_grad[0] else None
         gb = a.transpose(-1, -2) @ g if ctx.needs_input_grad[1] else None
+        if a1 and ga is not None:
+            ga = ga.squeeze(-2)
+        if b1 and gb is not None:
+            gb = gb.squeeze(-1)
         return ga, gb
 
 

@@ -92,7 +92,10 @@ class Index(Op):
     @staticmethod
     def forward(ctx, a, idx):
         ctx.shape, ctx.dtype, ctx.idx = a.data.shape, a.data.dtype, idx
-        return np.asarray(a.data[idx])
+        out = a.data[idx]
+        if out.__class__ is not np.ndarray:  # every dim taken by an int: a 0-d view, not a NumPy scalar
+            out = a.data[(idx if isinstance(idx, tuple) else (idx,)) + (Ellipsis,)]
+        return out
 
     @staticmethod
     def backward(ctx, g):
@@ -124,7 +127,7 @@ class IndexPut(Op):
 
     @staticmethod
     def forward(ctx, a, idx, v):
-        ctx.idx = idx
+        ctx.idx, ctx.vndim = idx, np.ndim(v.data if hasattr(v, "_vc") else v)
         out = a.data.copy()
         out[idx] = v.data if hasattr(v, "_vc") else v
         return out
@@ -140,6 +143,8 @@ class IndexPut(Op):
             ga = g * Tensor._make(mask, False, None)
         if ctx.needs_input_grad[2]:
             gv = g[ctx.idx]
+            if ctx.vndim > gv.data.ndim:  # v had extra leading 1s (allowed when assigning)
+                gv = gv.reshape((1,) * (ctx.vndim - gv.data.ndim) + gv.shape)
         return ga, None, gv
 
 
@@ -215,3 +220,52 @@ class Repeat(Op):
             inter += [r, n]
         g = g.reshape(inter).sum(tuple(range(0, len(inter), 2)))
         return g.reshape(ctx.orig), None
+
+
+def replay(t, steps):
+    """Re-apply the view ops ``steps`` (a view's ``_vfn``) to ``t``, e.g. its base."""
+    for op, args in steps:
+        t = op.apply(t, *args)
+    return t
+
+
+class CopySlices(Op):
+    """base with the region of the view ``steps`` overwritten by v, written in place (the in-place op
+    on a view): d/dbase = g outside the region, d/dv = g's view"""
+
+    @staticmethod
+    def forward(ctx, base, v, steps):
+        from ..tensor import Tensor
+
+        ctx.steps = steps
+        region = np.zeros_like(base.data, dtype=bool)
+        replay(Tensor._make(region, False, None), steps).data[...] = True
+        ctx.keep = ~region
+        replay(Tensor._make(base.data, False, None), steps).data[...] = v.data
+        return base.data
+
+    @staticmethod
+    def backward(ctx, g):
+        from ..tensor import Tensor
+
+        gb = g * Tensor._make(ctx.keep.astype(g.data.dtype), False, None) if ctx.needs_input_grad[0] else None
+        gv = replay(g, ctx.steps) if ctx.needs_input_grad[1] else None
+        return gb, gv, None
+
+
+class Copy(Op):
+    """a.copy_(b) out of place: b broadcast to a's shape and cast to its dtype: d/da = 0, d/db = 1"""
+
+    _node_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shape = a.data.shape
+        return np.broadcast_to(b.data if hasattr(b, "_vc") else b, a.data.shape).astype(a.data.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        from ..tensor import Tensor
+
+        ga = Tensor._make(np.zeros(ctx.shape, g.data.dtype), False, None) if ctx.needs_input_grad[0] else None
+        return ga, (g if ctx.needs_input_grad[1] else None)

@@ -53,6 +53,12 @@ class Sum(Op):
         return _expand_grad(g, ctx.shape, ctx.axes, ctx.keepdim), None, None
 
 
+class SumDim(Sum):
+    """sum over given dims (torch's node for this overload is SumBackward1)"""
+
+    _node_name = "SumBackward1"
+
+
 class Mean(Op):
     """mean(a, dims): d/da = 1/n"""
 
@@ -70,11 +76,18 @@ class Mean(Op):
         return _expand_grad(g / ctx.n, ctx.shape, ctx.axes, ctx.keepdim), None, None
 
 
+class MeanDim(Mean):
+    """mean over given dims (torch's node for this overload is MeanBackward1)"""
+
+    _node_name = "MeanBackward1"
+
+
 class Amax(Op):
     """amax(a, dims): grad split evenly between tied maxima, as torch"""
 
     save_output = True
     _fn = staticmethod(np.amax)
+    _label = "amax"
 
     @classmethod
     def forward(cls, ctx, a, axes, keepdim):
@@ -82,7 +95,7 @@ class Amax(Op):
         ctx.shape, ctx.axes, ctx.keepdim = a.data.shape, axes, keepdim
         if a.data.size == 0:
             raise RuntimeError(
-                f"{cls.__name__.lower()}(): Expected reduction dim to be specified for input.numel() "
+                f"{cls._label}(): Expected reduction dim to be specified for input.numel() "
                 "== 0. Specify the reduction dim with the 'dim' argument."
             )
         return np.asarray(cls._fn(a.data, axis=axes if a.data.ndim else None, keepdims=keepdim))
@@ -102,6 +115,52 @@ class Amin(Amax):
     """amin(a, dims): grad split evenly between tied minima, as torch"""
 
     _fn = staticmethod(np.amin)
+    _label = "amin"
+
+
+class MaxAll(Amax):
+    """max() of all elements: amax over every dim, named like torch's node"""
+
+    _node_name = "MaxBackward1"
+    _label = "max"
+
+
+class MinAll(Amin):
+    """min() of all elements: amin over every dim, named like torch's node"""
+
+    _node_name = "MinBackward1"
+    _label = "min"
+
+
+class MaxDim(Op):
+    """max(a, dim).values: the grad goes to the position of each maximum (``idx``, kept-dim form)"""
+
+    _node_name = "MaxBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, idx, keepdim):
+        x = a.data
+        ctx.shape, ctx.dim, ctx.idx, ctx.keepdim = x.shape, dim, idx, keepdim
+        if x.ndim == 0:
+            return x.copy()
+        out = np.take_along_axis(x, idx, axis=dim)
+        return out if keepdim else np.squeeze(out, dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        from .movement import ScatterAdd
+
+        if not ctx.shape:
+            return g, None, None, None
+        if not ctx.keepdim:
+            g = g.unsqueeze(ctx.dim)
+        return ScatterAdd.apply(g, ctx.dim, ctx.idx, ctx.shape), None, None, None
+
+
+class MinDim(MaxDim):
+    """min(a, dim).values: the grad goes to the position of each minimum"""
+
+    _node_name = "MinBackward0"
 
 
 class Prod(Op):
@@ -140,9 +199,16 @@ class Prod(Op):
         return ge * Tensor._make(np.ascontiguousarray(others), False, None), None, None
 
 
+class ProdDim(Prod):
+    """prod over given dims (torch's node for this overload is ProdBackward1)"""
+
+    _node_name = "ProdBackward1"
+
+
 class LogSumExp(Op):
     """log(sum(exp(a))): d/da = softmax(a); computed stably by shifting by the max"""
 
+    _node_name = "LogsumexpBackward0"
     save_output = True
 
     @staticmethod
@@ -217,3 +283,93 @@ class CumSum(Op):
     def backward(ctx, g):
         d = ctx.dim
         return g.flip(d).cumsum(d).flip(d), None
+
+
+def _centered_sumsq(x: np.ndarray, axes, keepdim):
+    ax = axes if x.ndim else None
+    c = x - np.mean(x, axis=ax, keepdims=True)
+    return np.sum(c * c, axis=ax, keepdims=keepdim)
+
+
+def _dof(shape, axes, correction):
+    n = int(np.prod([shape[i] for i in axes])) if shape else 1
+    return max(n - correction, 0)
+
+
+class Var(Op):
+    """var(a, dims, correction): d/da = 2 (a - mean(a)) / (n - correction)"""
+
+    @staticmethod
+    def forward(ctx, a, axes, correction, keepdim):
+        ctx.save_for_backward(a)
+        ctx.shape, ctx.axes, ctx.keepdim = a.data.shape, axes, keepdim
+        ctx.dof = _dof(a.data.shape, axes, correction)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(_centered_sumsq(a.data, axes, keepdim) / ctx.dof, dtype=a.data.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        centered = a - a.mean(ctx.axes, keepdim=True)
+        scale = 2.0 / ctx.dof if ctx.dof else float("inf")
+        return _expand_grad(g, ctx.shape, ctx.axes, ctx.keepdim) * centered * scale, None, None, None
+
+
+class Std(Op):
+    """s = std(a, dims, correction): d/da = (a - mean(a)) / ((n - correction) s); 0 where s == 0, as torch"""
+
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, a, axes, correction, keepdim):
+        ctx.save_for_backward(a)
+        ctx.shape, ctx.axes, ctx.keepdim = a.data.shape, axes, keepdim
+        ctx.dof = _dof(a.data.shape, axes, correction)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(np.sqrt(_centered_sumsq(a.data, axes, keepdim) / ctx.dof), dtype=a.data.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        from ..tensor import where
+
+        (a,) = ctx.saved_tensors
+        s = ctx.output if ctx.keepdim else ctx.output.reshape(_kept_shape(ctx.shape, ctx.axes))
+        gk = g if ctx.keepdim else g.reshape(_kept_shape(ctx.shape, ctx.axes))
+        scale = gk / where(s == 0, float("inf"), s)  # NOTE: a constant slice has s == 0: grad 0, not nan
+        centered = a - a.mean(ctx.axes, keepdim=True)
+        return centered * (scale / ctx.dof if ctx.dof else scale * float("inf")), None, None, None
+
+
+class Norm(Op):
+    """||a||_p over dims: d/da = sgn(a) |a|^(p-1) / ||a||^(p-1) (a / ||a|| for p = 2); 0 where ||a|| = 0"""
+
+    _node_name = "LinalgVectorNormBackward0"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, a, p, axes, keepdim):
+        ctx.save_for_backward(a)
+        ctx.shape, ctx.axes, ctx.keepdim, ctx.p = a.data.shape, axes, keepdim, p
+        x = a.data
+        ax = axes if x.ndim else None
+        if p == 2:
+            out = np.sqrt(np.sum(x * x, axis=ax, keepdims=keepdim))
+        else:
+            out = np.sum(np.abs(x) ** p, axis=ax, keepdims=keepdim) ** (1.0 / p)
+        return np.asarray(out, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        from ..tensor import where
+
+        (a,) = ctx.saved_tensors
+        p = ctx.p
+        out = ctx.output if ctx.keepdim else ctx.output.reshape(_kept_shape(ctx.shape, ctx.axes))
+        gk = g if ctx.keepdim else g.reshape(_kept_shape(ctx.shape, ctx.axes))
+        if p == 2:
+            scaled, denom = a, out
+        else:
+            scaled, denom = a.sign() * a.abs() ** (p - 1), out ** (p - 1)
+            if p < 1:
+                scaled = where(a == 0, 0.0, scaled)
+        return scaled * (gk / where(out == 0, float("inf"), denom)), None, None, None

@@ -1,0 +1,329 @@
+"""Train a classifier on handwritten digits with minitorch, as PyTorch's MNIST example does.
+
+    python examples/mnist.py                          # MNIST if found or downloadable, else the embedded digits
+    python examples/mnist.py --model cnn --epochs 3
+    python examples/mnist.py --dataset fashion-mnist --data-dir /usr/share/datasets/fashion-mnist
+    python examples/mnist.py --epochs 2 --save run.ckpt --plot curves.png
+    python examples/mnist.py --resume run.ckpt --epochs 4   # continue to epoch 4
+    python examples/predict.py run.ckpt my_digit.png        # classify an image with the result
+
+Where the data comes from (``--dataset``, default: the first that works):
+  mnist          the IDX files in --data-dir, else in $MINITORCH_MNIST_DIR, ../shared/data/mnist (next to
+                 this repository) or ~/.minitorch/data, else downloaded into ~/.minitorch/data. A folder
+                 with only the test split (t10k-*) is used as: train on its first 8,000 images, test on
+                 the last 2,000.
+  fashion-mnist  the same search (plus /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist).
+  digits         scikit-learn's 8x8 digits, embedded in minitorch (no download).
+With no --dataset and no MNIST anywhere (and no network), it says so in one line and uses digits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import minitorch
+import minitorch.nn.functional as F
+from minitorch import nn, optim
+from minitorch.datasets import MNIST, Digits, FashionMNIST, transforms
+from minitorch.utils.data import DataLoader, Subset
+
+try:
+    from tqdm import tqdm
+except ImportError:  # progress bars are optional
+    tqdm = None
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE_DIR = os.path.join(os.path.expanduser("~"), ".minitorch", "data")
+
+# per dataset: (mean, std) of the training pixels in [0, 1], class names, and training defaults
+DATASETS = {
+    "mnist": dict(cls=MNIST, mean=0.1307, std=0.3081, epochs=5, batch_size=64, lr=1e-3),
+    "fashion-mnist": dict(cls=FashionMNIST, mean=0.2860, std=0.3530, epochs=5, batch_size=64, lr=1e-3),
+    "digits": dict(cls=Digits, mean=0.3059, std=0.3763, epochs=20, batch_size=32, lr=3e-3),
+}
+T10K_TRAIN = 8000  # with only the test split: train on its first 8,000 images, test on the rest
+
+
+class MLP(nn.Module):
+    """image -> 128 hidden units (ReLU) -> 10 class scores."""
+
+    def __init__(self, image_size: int = 28, hidden: int = 128) -> None:
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.fc1 = nn.Linear(image_size * image_size, hidden)
+        self.fc2 = nn.Linear(hidden, 10)
+
+    def forward(self, x):
+        x = self.flatten(x)
+        x = F.relu(self.fc1(x))
+        return self.fc2(x)
+
+
+class CNN(nn.Module):
+    """PyTorch's classic MNIST convnet, scaled down for the CPU: two conv+pool stages, two linear layers.
+
+    28x28 images: conv 5x5 (1->8) -> pool -> conv 5x5 (8->16) -> pool -> 256 -> 64 -> 10.
+    8x8 images (digits): 3x3 kernels with padding 1 instead, so the feature map is 16x2x2.
+    """
+
+    def __init__(self, image_size: int = 28) -> None:
+        super().__init__()
+        k, p = (5, 0) if image_size >= 28 else (3, 1)
+        self.conv1 = nn.Conv2d(1, 8, k, padding=p)
+        self.conv2 = nn.Conv2d(8, 16, k, padding=p)
+        self.pool = nn.MaxPool2d(2)
+        side = ((image_size + 2 * p - k + 1) // 2 + 2 * p - k + 1) // 2
+        self.fc1 = nn.Linear(16 * side * side, 64)
+        self.fc2 = nn.Linear(64, 10)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv1(x)))
+        x = self.pool(F.relu(self.conv2(x)))
+        x = minitorch.flatten(x, 1)
+        x = F.relu(self.fc1(x))
+        return self.fc2(x)
+
+
+def build_model(name: str, image_size: int) -> nn.Module:
+    return {"mlp": MLP, "cnn": CNN}[name](image_size)
+
+
+def train(model, loader, criterion, optimizer, epoch: int, epochs: int, progress: bool):
+    """One pass over the training data; returns (mean loss, accuracy)."""
+    model.train()
+    total_loss, correct, seen = 0.0, 0, 0
+    bar = _progress(loader, f"epoch {epoch}/{epochs}", progress)
+    for batch_idx, (data, target) in enumerate(bar):
+        optimizer.zero_grad()
+        output = model(data)
+        loss = criterion(output, target)
+        loss.backward()
+        optimizer.step()
+        n = len(target)
+        total_loss += loss.item() * n
+        correct += (output.argmax(1) == target).sum().item()
+        seen += n
+        if bar is not loader and batch_idx % 10 == 0:
+            bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{100 * correct / seen:.1f}%", refresh=False)
+    return total_loss / seen, correct / seen
+
+
+def test(model, loader, criterion):
+    """Mean loss and accuracy on ``loader``, without building a graph."""
+    model.eval()
+    total_loss, correct = 0.0, 0
+    with minitorch.no_grad():
+        for data, target in loader:
+            output = model(data)
+            total_loss += criterion(output, target).item() * len(target)
+            correct += (output.argmax(1) == target).sum().item()
+    n = len(loader.dataset)
+    return total_loss / n, correct / n
+
+
+def _progress(loader, desc: str, enabled: bool):
+    if not enabled or tqdm is None:
+        return loader
+    return tqdm(loader, desc=desc, leave=False, disable=None, dynamic_ncols=True)
+
+
+# --- data ---
+def _search_dirs(dataset: str, data_dir: str | None) -> list[str]:
+    if data_dir is not None:  # an explicit --data-dir is the only place looked at (and downloaded to)
+        return [data_dir]
+    dirs = []
+    if dataset == "mnist":
+        dirs += [os.environ.get("MINITORCH_MNIST_DIR"), os.path.join(os.path.dirname(REPO), "shared", "data", "mnist")]
+    else:
+        dirs += [os.environ.get("MINITORCH_FASHION_MNIST_DIR"), "/usr/share/datasets/fashion-mnist"]
+    return [d for d in dirs + [CACHE_DIR] if d and os.path.isdir(d)]
+
+
+def load_data(dataset: str | None, data_dir: str | None, say=print):
+    """(train set, test set, dataset name, image size); ``dataset=None`` picks MNIST or falls back to digits."""
+    name = dataset or "mnist"
+    if name == "digits":
+        tf = _transform("digits")
+        return Digits(train=True, transform=tf), Digits(train=False, transform=tf), "digits", 8
+    cls, tf = DATASETS[name]["cls"], _transform(name)
+    dirs = _search_dirs(name, data_dir)
+    for folder in dirs:  # a folder with both splits wins over one with only the test split
+        train_set = _try_load(cls, folder, True, tf)
+        if train_set is not None:
+            return train_set, cls(folder, train=False, transform=tf), name, 28
+    for folder in dirs:
+        full = _try_load(cls, folder, False, tf)
+        if full is not None:
+            say(
+                f"Only the {cls.__name__} test split is in {folder}: training on its first {T10K_TRAIN:,} "
+                f"images, testing on the last {len(full) - T10K_TRAIN:,}."
+            )
+            return Subset(full, range(T10K_TRAIN)), Subset(full, range(T10K_TRAIN, len(full))), name, 28
+    root = data_dir or CACHE_DIR
+    try:
+        train_set = cls(root, train=True, transform=tf, download=True, timeout=10 if dataset is None else 30)
+        return train_set, cls(root, train=False, transform=tf, download=True), name, 28
+    except RuntimeError as e:
+        if dataset is not None:
+            raise SystemExit(f"error: {e}") from None
+    looked = ", ".join(dirs) or "nowhere"
+    say(f"MNIST not found (looked in {looked}) and not downloadable: using the embedded 8x8 digits instead.")
+    return load_data("digits", None, say)
+
+
+def _try_load(cls, folder: str, train: bool, transform):
+    try:
+        return cls(folder, train=train, transform=transform)
+    except RuntimeError:  # that split's files are not there
+        return None
+
+
+def _transform(name: str):
+    d = DATASETS[name]
+    return transforms.Compose([transforms.ToTensor(), transforms.Normalize((d["mean"],), (d["std"],))])
+
+
+# --- command line ---
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        description="Train an MLP or a small CNN on MNIST / Fashion-MNIST / the embedded 8x8 digits.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
+    p.add_argument("--dataset", choices=list(DATASETS), default=None, help="default: MNIST if available, else digits")
+    p.add_argument("--data-dir", default=None, help="folder with the IDX files (also where downloads go)")
+    p.add_argument("--epochs", type=int, default=None, help="total epochs (default: 5, or 20 for digits)")
+    p.add_argument("--batch-size", type=int, default=None, help="default: 64, or 32 for digits")
+    p.add_argument("--test-batch-size", type=int, default=1000)
+    p.add_argument("--lr", type=float, default=None, help="default: Adam 1e-3 (3e-3 on digits), SGD 10x that")
+    p.add_argument("--optimizer", choices=["adam", "sgd"], default="adam", help="SGD uses momentum 0.9")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="train on the first N images only")
+    p.add_argument("--save", metavar="PATH", help="write a checkpoint here after every epoch")
+    p.add_argument("--resume", metavar="PATH", help="continue the run saved in this checkpoint")
+    p.add_argument("--plot", metavar="PATH", help="save loss/accuracy curves as a PNG")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    return p.parse_args(argv)
+
+
+# settings that define a run: taken from the checkpoint on --resume
+RUN_KEYS = ("model", "dataset", "optimizer", "lr", "batch_size", "seed", "limit")
+
+
+def main(argv=None) -> dict:
+    """Run the example; returns the history (lists per epoch) and the final test accuracy."""
+    args = parse_args(argv)
+    checkpoint = None
+    if args.resume:
+        checkpoint = minitorch.load(args.resume)
+        for key in RUN_KEYS:
+            setattr(args, key, checkpoint["args"][key])
+        args.data_dir = args.data_dir or checkpoint["args"]["data_dir"]
+        args.epochs = args.epochs or checkpoint["args"]["epochs"]
+
+    minitorch.manual_seed(args.seed)
+    train_set, test_set, dataset, image_size = load_data(args.dataset, args.data_dir)
+    args.dataset = dataset
+    defaults = DATASETS[dataset]
+    args.epochs = args.epochs or defaults["epochs"]
+    args.batch_size = args.batch_size or defaults["batch_size"]
+    args.lr = args.lr or defaults["lr"] * (10 if args.optimizer == "sgd" else 1)
+    if args.limit:
+        train_set = Subset(train_set, range(min(args.limit, len(train_set))))
+
+    train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True)
+    test_loader = DataLoader(test_set, batch_size=args.test_batch_size)
+    model = build_model(args.model, image_size)
+    criterion = nn.CrossEntropyLoss()
+    if args.optimizer == "adam":
+        optimizer = optim.Adam(model.parameters(), lr=args.lr)
+    else:
+        optimizer = optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
+
+    history = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": [], "time": []}
+    start_epoch = 1
+    if checkpoint is not None:
+        model.load_state_dict(checkpoint["model"])
+        optimizer.load_state_dict(checkpoint["optimizer"])
+        history = checkpoint["history"]
+        minitorch.set_rng_state(checkpoint["rng_state"])
+        start_epoch = checkpoint["epoch"] + 1
+        print(f"Resumed from {args.resume} after epoch {checkpoint['epoch']}")
+
+    n_params = sum(p.numel() for p in model.parameters())
+    print(
+        f"{dataset}: {len(train_set):,} training / {len(test_set):,} test images ({image_size}x{image_size}); "
+        f"{args.model.upper()} with {n_params:,} parameters; {args.optimizer} lr={args.lr:g}, "
+        f"batch {args.batch_size}, {args.epochs} epochs, seed {args.seed}"
+    )
+    for epoch in range(start_epoch, args.epochs + 1):
+        t0 = time.perf_counter()
+        train_loss, train_acc = train(model, train_loader, criterion, optimizer, epoch, args.epochs, not args.no_progress)
+        seconds = time.perf_counter() - t0
+        test_loss, test_acc = test(model, test_loader, criterion)
+        for key, value in zip(history, (train_loss, train_acc, test_loss, test_acc, seconds)):
+            history[key].append(value)
+        print(
+            f"Epoch {epoch}/{args.epochs}: train loss {train_loss:.4f} acc {100 * train_acc:.2f}% | "
+            f"test loss {test_loss:.4f} acc {100 * test_acc:.2f}% | {seconds:.1f}s"
+        )
+        if args.save:
+            minitorch.save(
+                {
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "epoch": epoch,
+                    "args": vars(args),
+                    "history": history,
+                    "rng_state": minitorch.get_rng_state(),
+                    "image_size": image_size,
+                    "normalize": [defaults["mean"], defaults["std"]],
+                    "classes": list(defaults["cls"].classes),
+                },
+                args.save,
+            )
+
+    if history["test_acc"]:
+        best = max(range(len(history["test_acc"])), key=history["test_acc"].__getitem__)
+        print(
+            f"Done: test accuracy {100 * history['test_acc'][-1]:.2f}% after {len(history['test_acc'])} epochs "
+            f"(best {100 * history['test_acc'][best]:.2f}% at epoch {best + 1}); "
+            f"training time {sum(history['time']):.1f}s ({sum(history['time']) / len(history['time']):.2f}s/epoch)"
+        )
+    if args.save:
+        print(f"Checkpoint: {args.save}")
+    if args.plot:
+        plot(history, args.plot, f"{args.model.upper()} on {dataset}")
+        print(f"Curves: {args.plot}")
+    return history
+
+
+def plot(history: dict, path: str, title: str) -> None:
+    """Loss and accuracy per epoch, train and test, side by side."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    epochs = range(1, len(history["train_loss"]) + 1)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    ax1.plot(epochs, history["train_loss"], "o-", label="train")
+    ax1.plot(epochs, history["test_loss"], "o-", label="test")
+    ax1.set(xlabel="epoch", ylabel="cross-entropy loss", title="loss")
+    ax2.plot(epochs, [100 * a for a in history["train_acc"]], "o-", label="train")
+    ax2.plot(epochs, [100 * a for a in history["test_acc"]], "o-", label="test")
+    ax2.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
+    for ax in (ax1, ax2):
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

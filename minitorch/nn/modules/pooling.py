@@ -1,0 +1,133 @@
+"""Pooling layers: ``MaxPool1d/2d``, ``AvgPool1d/2d``, ``AdaptiveAvgPool1d/2d``, as torch's."""
+
+from __future__ import annotations
+
+from ...tensor import Tensor
+from .. import _functional_cnn as Fc
+from .module import Module
+
+__all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "MaxPool1d", "MaxPool2d"]
+
+
+def _single(v):
+    return v if isinstance(v, tuple) else (v,)
+
+
+class _MaxPoolNd(Module):
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices: bool = False,
+                 ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.dilation = dilation
+        self.return_indices = return_indices
+        self.ceil_mode = ceil_mode
+
+    def extra_repr(self) -> str:
+        return (
+            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
+        )
+
+
+class MaxPool2d(_MaxPoolNd):
+    """Max over ``kernel_size`` windows of (N, C, H, W) or (C, H, W) inputs, as ``torch.nn.MaxPool2d``.
+
+    ``stride`` defaults to ``kernel_size``; ``padding`` pads with -inf; with
+    ``return_indices=True`` the forward also returns the flat index of each maximum.
+
+    Example::
+
+        pool = nn.MaxPool2d(2)
+        y = pool(minitorch.randn(1, 3, 8, 8))   # shape (1, 3, 4, 4)
+    """
+
+    def forward(self, input: Tensor):
+        return Fc.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
+class MaxPool1d(_MaxPoolNd):
+    """Max over windows of (N, C, L) or (C, L) inputs, as ``torch.nn.MaxPool1d``."""
+
+    def forward(self, input: Tensor):
+        return Fc.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
+class AvgPool2d(Module):
+    """Mean over ``kernel_size`` windows of (N, C, H, W) or (C, H, W) inputs, as ``torch.nn.AvgPool2d``.
+
+    Zero padding counts towards each mean unless ``count_include_pad=False``.
+
+    Example::
+
+        pool = nn.AvgPool2d(2)
+        y = pool(minitorch.randn(1, 3, 8, 8))   # shape (1, 3, 4, 4)
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+                 count_include_pad: bool = True, divisor_override=None) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+        self.divisor_override = divisor_override
+
+    def forward(self, input: Tensor) -> Tensor:
+        return Fc.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                             self.count_include_pad, self.divisor_override)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool1d(Module):
+    """Mean over windows of (N, C, L) or (C, L) inputs, as ``torch.nn.AvgPool1d``."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+                 count_include_pad: bool = True) -> None:
+        super().__init__()
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(stride if stride is not None else kernel_size)
+        self.padding = _single(padding)
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+
+    def forward(self, input: Tensor) -> Tensor:
+        return Fc.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                             self.count_include_pad)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average pooling to a fixed ``output_size`` (int or pair; ``None`` keeps that input size),
+    as ``torch.nn.AdaptiveAvgPool2d``.
+
+    Example::
+
+        pool = nn.AdaptiveAvgPool2d((1, 1))
+        y = pool(minitorch.randn(2, 16, 7, 7))   # shape (2, 16, 1, 1)
+    """
+
+    def __init__(self, output_size) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return Fc.adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
+    """Average pooling of (N, C, L) or (C, L) inputs to ``output_size``, as ``torch.nn.AdaptiveAvgPool1d``."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return Fc.adaptive_avg_pool1d(input, self.output_size)

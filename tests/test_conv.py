@@ -1,0 +1,236 @@
+"""conv1d / conv2d (functional and modules) against torch: values, input/weight/bias grads,
+double backward, errors, module init and state_dict."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minitorch as mt
+from minitorch.nn import _functional_cnn as Fc
+from minitorch.ops import conv as C
+
+from tests.helpers import assert_close, needs_torch, torch
+
+pytestmark = needs_torch
+
+TOL = {np.float64: dict(rtol=1e-8, atol=1e-10), np.float32: dict(rtol=1e-4, atol=1e-5)}
+
+# (N, C_in, H, W, C_out, kernel, stride, padding, dilation, groups)
+CONV2D_CASES = [
+    (2, 3, 7, 7, 4, 3, 1, 0, 1, 1),
+    (1, 1, 5, 6, 2, (2, 3), 1, 0, 1, 1),
+    (2, 2, 8, 9, 3, 3, 2, 1, 1, 1),
+    (2, 3, 9, 8, 2, (3, 2), (2, 1), (1, 2), 1, 1),
+    (1, 2, 9, 9, 2, 3, 1, 2, 2, 1),
+    (2, 2, 10, 7, 3, (2, 3), (3, 2), 0, (2, 1), 1),
+    (2, 4, 6, 6, 6, 3, 1, 1, 1, 2),
+    (2, 4, 7, 7, 4, 3, 2, 1, 1, 4),   # depthwise
+    (1, 6, 5, 5, 3, 1, 1, 0, 1, 3),   # 1x1 grouped
+    (2, 3, 6, 7, 4, 3, 1, "same", 1, 1),
+    (2, 2, 6, 7, 3, (2, 4), 1, "same", (2, 1), 1),   # asymmetric 'same' padding
+    (2, 3, 6, 7, 4, 3, 1, "valid", 1, 1),
+    (1, 2, 4, 4, 2, 4, 1, 0, 1, 1),   # kernel as large as the input
+    (3, 2, 5, 5, 2, 2, 3, 1, 1, 1),   # stride larger than the kernel
+]
+
+
+def _pair(v, n=2):
+    return v if isinstance(v, tuple) else (v,) * n
+
+
+def _run_conv(case, dtype, bias=True, grad=True):
+    n, c, h, w, o, k, s, p, d, g = case
+    k = _pair(k)
+    rng = np.random.default_rng(0)
+    xa = rng.standard_normal((n, c, h, w)).astype(dtype)
+    wa = rng.standard_normal((o, c // g) + k).astype(dtype)
+    ba = rng.standard_normal(o).astype(dtype)
+    x, tx = mt.tensor(xa, requires_grad=grad), torch.tensor(xa, requires_grad=grad)
+    wt, tw = mt.tensor(wa, requires_grad=grad), torch.tensor(wa, requires_grad=grad)
+    b, tb = (mt.tensor(ba, requires_grad=grad), torch.tensor(ba, requires_grad=grad)) if bias else (None, None)
+    out = Fc.conv2d(x, wt, b, s, p, d, g)
+    tout = torch.nn.functional.conv2d(tx, tw, tb, s, p, d, g)
+    return (x, wt, b, out), (tx, tw, tb, tout)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", CONV2D_CASES, ids=lambda c: "-".join(map(str, c)))
+def test_conv2d_matches_torch(case, dtype):
+    (x, w, b, out), (tx, tw, tb, tout) = _run_conv(case, dtype)
+    tol = TOL[dtype]
+    assert_close(out, tout, **tol)
+    ga = np.random.default_rng(1).standard_normal(tout.shape).astype(dtype)
+    out.backward(mt.tensor(ga))
+    tout.backward(torch.tensor(ga))
+    assert_close(x.grad, tx.grad, **tol)
+    assert_close(w.grad, tw.grad, **tol)
+    assert_close(b.grad, tb.grad, **tol)
+
+
+def test_conv2d_no_bias_and_partial_grads():
+    case = CONV2D_CASES[2]
+    (x, w, _, out), (tx, tw, _, tout) = _run_conv(case, np.float64, bias=False)
+    assert_close(out, tout, **TOL[np.float64])
+    w.requires_grad_(False)
+    (x2, w2, b2, out2), _ = _run_conv(case, np.float64)
+    w2.requires_grad_(False)
+    out2 = Fc.conv2d(x2, w2, b2, *case[6:])
+    out2.sum().backward()
+    assert w2.grad is None and x2.grad is not None and b2.grad is not None
+
+
+def test_conv2d_unbatched_and_empty_batch():
+    rng = np.random.default_rng(0)
+    xa, wa = rng.standard_normal((3, 6, 6)), rng.standard_normal((2, 3, 3, 3))
+    assert_close(Fc.conv2d(mt.tensor(xa), mt.tensor(wa), padding=1),
+                 torch.nn.functional.conv2d(torch.tensor(xa), torch.tensor(wa), padding=1))
+    out = Fc.conv2d(mt.zeros(0, 3, 6, 6), mt.zeros(2, 3, 3, 3))
+    assert out.shape == (0, 2, 4, 4)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(
+    "case",
+    [
+        (2, 3, 10, 4, 3, 1, 0, 1, 1),
+        (2, 2, 11, 4, 4, 2, 1, 2, 2),
+        (1, 4, 9, 4, 3, 1, "same", 2, 1),
+        (2, 4, 9, 8, 3, 2, 1, 1, 4),
+    ],
+)
+def test_conv1d_matches_torch(case, dtype):
+    n, c, length, o, k, s, p, d, g = case
+    rng = np.random.default_rng(0)
+    xa = rng.standard_normal((n, c, length)).astype(dtype)
+    wa = rng.standard_normal((o, c // g, k)).astype(dtype)
+    ba = rng.standard_normal(o).astype(dtype)
+    x, w, b = (mt.tensor(a, requires_grad=True) for a in (xa, wa, ba))
+    tx, tw, tb = (torch.tensor(a, requires_grad=True) for a in (xa, wa, ba))
+    out = Fc.conv1d(x, w, b, s, p, d, g)
+    tout = torch.nn.functional.conv1d(tx, tw, tb, s, p, d, g)
+    tol = TOL[dtype]
+    assert_close(out, tout, **tol)
+    ga = rng.standard_normal(tout.shape).astype(dtype)
+    out.backward(mt.tensor(ga))
+    tout.backward(torch.tensor(ga))
+    for a, t in ((x, tx), (w, tw), (b, tb)):
+        assert_close(a.grad, t.grad, **tol)
+    # unbatched
+    assert_close(Fc.conv1d(mt.tensor(xa[0]), mt.tensor(wa), None, s, p, d, g),
+                 torch.nn.functional.conv1d(torch.tensor(xa[0]), torch.tensor(wa), None, s, p, d, g), **tol)
+
+
+@pytest.mark.parametrize("case", [CONV2D_CASES[0], CONV2D_CASES[3], CONV2D_CASES[6], CONV2D_CASES[10]],
+                         ids=lambda c: "-".join(map(str, c)))
+def test_conv2d_double_backward_matches_torch(case):
+    (x, w, b, out), (tx, tw, tb, tout) = _run_conv(case, np.float64)
+    rng = np.random.default_rng(2)
+    ga = rng.standard_normal(tout.shape)
+    g, tg = mt.tensor(ga, requires_grad=True), torch.tensor(ga, requires_grad=True)
+    gx, gw = mt.autograd.grad(out, (x, w), g, create_graph=True)
+    tgx, tgw = torch.autograd.grad(tout, (tx, tw), tg, create_graph=True)
+    va, vb = rng.standard_normal(tgx.shape), rng.standard_normal(tgw.shape)
+    loss = (gx * mt.tensor(va)).sum() + (gw * mt.tensor(vb)).sum() + (gx * gx).sum() + (gw * gw).sum()
+    tloss = (tgx * torch.tensor(va)).sum() + (tgw * torch.tensor(vb)).sum() + (tgx * tgx).sum() + (tgw * tgw).sum()
+    res = mt.autograd.grad(loss, (x, w, g))
+    tres = torch.autograd.grad(tloss, (tx, tw, tg))
+    for a, t in zip(res, tres):
+        assert_close(a, t, **TOL[np.float64])
+
+
+def test_conv_gradcheck_and_gradgradcheck():
+    rng = np.random.default_rng(3)
+    x = mt.tensor(rng.standard_normal((1, 2, 5, 4)), requires_grad=True)
+    w = mt.tensor(rng.standard_normal((2, 1, 2, 3)), requires_grad=True)
+    b = mt.tensor(rng.standard_normal(2), requires_grad=True)
+
+    def f(x, w, b):
+        return Fc.conv2d(x, w, b, stride=(2, 1), padding=(1, 1), dilation=(1, 2), groups=2)
+
+    assert mt.autograd.gradcheck(f, (x, w, b))
+    assert mt.autograd.gradgradcheck(f, (x, w, b))
+
+
+def test_conv_ops_are_adjoint():
+    """<conv(x, w), g> = <x, input_grad(g, w)> = <w, weight_grad(x, g)>: the three ops agree."""
+    rng = np.random.default_rng(4)
+    spec = C.ConvSpec((3, 2), (2, 1), ((1, 0), (2, 1)), (1, 2), 2, (7, 6))
+    x = rng.standard_normal((2, 4, 7, 6))
+    w = rng.standard_normal((6, 2, 3, 2))
+    out, _ = C._conv_forward(x, w, None, spec)
+    g = rng.standard_normal(out.shape)
+    t = np.vdot(out, g)
+    np.testing.assert_allclose(np.vdot(x, C._conv_input_grad(g, w, spec)), t, rtol=1e-10)
+    np.testing.assert_allclose(np.vdot(w, C._conv_weight_grad(x, g, spec, w.shape)), t, rtol=1e-10)
+
+
+def test_conv_output_chains_through_layers():
+    """The channel-outer (transposed view) conv output feeds the next conv and pool exactly."""
+    rng = np.random.default_rng(5)
+    xa = rng.standard_normal((3, 2, 12, 12)).astype(np.float32)
+    was = [rng.standard_normal(s).astype(np.float32) for s in ((4, 2, 3, 3), (5, 4, 3, 3))]
+    x, tx = mt.tensor(xa, requires_grad=True), torch.tensor(xa, requires_grad=True)
+    ws = [mt.tensor(a, requires_grad=True) for a in was]
+    tws = [torch.tensor(a, requires_grad=True) for a in was]
+    y = Fc.max_pool2d(Fc.conv2d(x, ws[0], padding=1).relu(), 2)
+    y = Fc.conv2d(y, ws[1], padding="same").relu().reshape(3, -1).sum(1)
+    ty = torch.nn.functional.max_pool2d(torch.nn.functional.conv2d(tx, tws[0], padding=1).relu(), 2)
+    ty = torch.nn.functional.conv2d(ty, tws[1], padding="same").relu().reshape(3, -1).sum(1)
+    assert_close(y, ty)
+    (y * mt.tensor([1.0, -2.0, 3.0])).sum().backward()
+    (ty * torch.tensor([1.0, -2.0, 3.0])).sum().backward()
+    assert_close(x.grad, tx.grad)
+    for a, t in zip(ws, tws):
+        assert_close(a.grad, t.grad, rtol=1e-4, atol=1e-4)
+
+
+def test_conv_node_name():
+    x = mt.randn(1, 1, 4, 4, requires_grad=True)
+    assert Fc.conv2d(x, mt.randn(1, 1, 3, 3)).grad_fn.name() == "ConvolutionBackward0"
+
+
+@pytest.mark.parametrize(
+    "kwargs, xshape, wshape, match",
+    [
+        ({}, (2, 3), (4, 3, 3, 3), "Expected 3D \\(unbatched\\) or 4D \\(batched\\) input to conv2d"),
+        ({}, (2, 2, 8, 8), (4, 3, 3, 3), "expected input\\[2, 2, 8, 8\\] to have 3 channels, but got 2"),
+        ({}, (2, 3, 2, 2), (4, 3, 3, 3), "Kernel size can't be greater than actual input size"),
+        ({"padding": "foo"}, (2, 3, 8, 8), (4, 3, 3, 3), "Invalid padding string: 'foo'"),
+        ({"padding": "same", "stride": 2}, (2, 3, 8, 8), (4, 3, 3, 3), "not supported for strided"),
+        ({"stride": 0}, (2, 3, 8, 8), (4, 3, 3, 3), "non-positive stride"),
+        ({"padding": -1}, (2, 3, 8, 8), (4, 3, 3, 3), "negative padding"),
+        ({"dilation": 0}, (2, 3, 8, 8), (4, 3, 3, 3), "non-positive dilation"),
+        ({"stride": (1, 1, 1)}, (2, 3, 8, 8), (4, 3, 3, 3), "list of 2 values"),
+        ({"groups": 3}, (2, 3, 8, 8), (4, 1, 3, 3), "expected weight to be divisible by 3"),
+        ({"groups": 2}, (2, 3, 8, 8), (4, 3, 3, 3), "to have 6 channels"),
+    ],
+)
+def test_conv2d_errors_like_torch(kwargs, xshape, wshape, match):
+    with pytest.raises(RuntimeError, match=match):
+        Fc.conv2d(mt.zeros(*xshape), mt.zeros(*wshape), **kwargs)
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.conv2d(torch.zeros(*xshape), torch.zeros(*wshape), **kwargs)
+
+
+def test_conv2d_dtype_and_bias_errors():
+    x = mt.zeros(1, 3, 5, 5)
+    with pytest.raises(RuntimeError, match="weight type"):
+        Fc.conv2d(x, mt.zeros(2, 3, 3, 3, dtype=mt.float64))
+    with pytest.raises(RuntimeError, match="bias type"):
+        Fc.conv2d(x, mt.zeros(2, 3, 3, 3), mt.zeros(2, dtype=mt.float64))
+    with pytest.raises(RuntimeError, match="expected bias to be 1-dimensional with 2 elements"):
+        Fc.conv2d(x, mt.zeros(2, 3, 3, 3), mt.zeros(3))
+    with pytest.raises(TypeError, match="must be Tensor"):
+        Fc.conv2d(np.zeros((1, 3, 5, 5)), mt.zeros(2, 3, 3, 3))
+    with pytest.raises(RuntimeError, match="Expected 2D \\(unbatched\\) or 3D \\(batched\\) input to conv1d"):
+        Fc.conv1d(mt.zeros(1, 3, 5, 5), mt.zeros(2, 3, 3))
+
+
+def test_conv_saved_input_modified_inplace_raises():
+    x = mt.randn(1, 1, 5, 5)
+    w = mt.randn(1, 1, 3, 3, requires_grad=True)
+    y = Fc.conv2d(x, w)
+    x.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
