@@ -50,12 +50,18 @@ def main(argv=None) -> None:
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--steps", type=int, default=200, help="timed steps per library and repeat")
     ap.add_argument("--repeat", type=int, default=5, help="interleaved repeats; medians are reported")
-    ap.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1)")
+    ap.add_argument("--threads", type=int, default=1, help="threads for torch and for NumPy's BLAS (default 1)")
     args = ap.parse_args(argv)
 
     import torch
 
     torch.set_num_threads(args.threads)
+    try:  # give NumPy's BLAS the same number of threads as torch
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(args.threads)
+    except ImportError:
+        print("threadpoolctl not installed: NumPy's BLAS uses its default thread count")
     rng = np.random.default_rng(0)
     x = rng.standard_normal((args.batch, args.inputs)).astype(np.float32)
     y = rng.integers(0, args.classes, args.batch)
@@ -93,7 +99,7 @@ def main(argv=None) -> None:
     def step_np():
         return numpy_step(params_np, x, y, 0.01)
 
-    lm, lt, ln = float(step_m()), float(step_t()), float(step_np())
+    lm, lt, ln = step_m().item(), step_t().item(), float(step_np())
     times = {"minitorch": [], "torch": [], "numpy": []}
     for _ in range(args.repeat):
         for name, fn in (("minitorch", step_m), ("torch", step_t), ("numpy", step_np)):

@@ -44,12 +44,18 @@ def main(argv=None) -> None:
     p.add_argument("--size", type=int, default=8, help="tensors are size x size (default 8)")
     p.add_argument("--number", type=int, default=2000, help="calls per timing (default 2000)")
     p.add_argument("--repeat", type=int, default=7, help="timings per op and library; the median is kept")
-    p.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1)")
+    p.add_argument("--threads", type=int, default=1, help="threads for torch and for NumPy's BLAS (default 1)")
     args = p.parse_args(argv)
 
     import torch
 
     torch.set_num_threads(args.threads)
+    try:  # give NumPy's BLAS the same number of threads as torch
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(args.threads)
+    except ImportError:
+        print("threadpoolctl not installed: NumPy's BLAS uses its default thread count")
     a = np.random.default_rng(0).standard_normal((args.size, args.size)).astype(np.float32)
     print(f"minitorch vs torch {torch.__version__}: microseconds per call, {args.size}x{args.size} float32")
     print(f"{'op':14s} {'grad':>5s} {'minitorch':>10s} {'torch':>8s} {'ratio':>6s}")

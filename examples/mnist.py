@@ -31,6 +31,11 @@ from minitorch.datasets import MNIST, Digits, FashionMNIST, transforms
 from minitorch.utils.data import DataLoader, Subset
 
 try:
+    from minitorch import load, save
+except ImportError:  # older minitorch: not yet exported at the top level
+    from minitorch.serialization import load, save
+
+try:
     from tqdm import tqdm
 except ImportError:  # progress bars are optional
     tqdm = None
@@ -107,7 +112,9 @@ def train(model, loader, criterion, optimizer, epoch: int, epochs: int, progress
         correct += (output.argmax(1) == target).sum().item()
         seen += n
         if bar is not loader and batch_idx % 10 == 0:
-            bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{100 * correct / seen:.1f}%", refresh=False)
+            bar.set_postfix(
+                loss=f"{total_loss / seen:.4f}", acc=f"{100 * correct / seen:.1f}%", refresh=False
+            )
     return total_loss / seen, correct / seen
 
 
@@ -136,7 +143,10 @@ def _search_dirs(dataset: str, data_dir: str | None) -> list[str]:
         return [data_dir]
     dirs = []
     if dataset == "mnist":
-        dirs += [os.environ.get("MINITORCH_MNIST_DIR"), os.path.join(os.path.dirname(REPO), "shared", "data", "mnist")]
+        dirs += [
+            os.environ.get("MINITORCH_MNIST_DIR"),
+            os.path.join(os.path.dirname(REPO), "shared", "data", "mnist"),
+        ]
     else:
         dirs += [os.environ.get("MINITORCH_FASHION_MNIST_DIR"), "/usr/share/datasets/fashion-mnist"]
     return [d for d in dirs + [CACHE_DIR] if d and os.path.isdir(d)]
@@ -193,7 +203,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     p.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
-    p.add_argument("--dataset", choices=list(DATASETS), default=None, help="default: MNIST if available, else digits")
+    p.add_argument(
+        "--dataset", choices=list(DATASETS), default=None, help="default: MNIST if available, else digits"
+    )
     p.add_argument("--data-dir", default=None, help="folder with the IDX files (also where downloads go)")
     p.add_argument("--epochs", type=int, default=None, help="total epochs (default: 5, or 20 for digits)")
     p.add_argument("--batch-size", type=int, default=None, help="default: 64, or 32 for digits")
@@ -218,7 +230,7 @@ def main(argv=None) -> dict:
     args = parse_args(argv)
     checkpoint = None
     if args.resume:
-        checkpoint = minitorch.load(args.resume)
+        checkpoint = load(args.resume)
         for key in RUN_KEYS:
             setattr(args, key, checkpoint["args"][key])
         args.data_dir = args.data_dir or checkpoint["args"]["data_dir"]
@@ -261,7 +273,9 @@ def main(argv=None) -> dict:
     )
     for epoch in range(start_epoch, args.epochs + 1):
         t0 = time.perf_counter()
-        train_loss, train_acc = train(model, train_loader, criterion, optimizer, epoch, args.epochs, not args.no_progress)
+        train_loss, train_acc = train(
+            model, train_loader, criterion, optimizer, epoch, args.epochs, not args.no_progress
+        )
         seconds = time.perf_counter() - t0
         test_loss, test_acc = test(model, test_loader, criterion)
         for key, value in zip(history, (train_loss, train_acc, test_loss, test_acc, seconds)):
@@ -271,7 +285,7 @@ def main(argv=None) -> dict:
             f"test loss {test_loss:.4f} acc {100 * test_acc:.2f}% | {seconds:.1f}s"
         )
         if args.save:
-            minitorch.save(
+            save(
                 {
                     "model": model.state_dict(),
                     "optimizer": optimizer.state_dict(),
@@ -307,6 +321,7 @@ def plot(history: dict, path: str, title: str) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     epochs = range(1, len(history["train_loss"]) + 1)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
@@ -317,6 +332,7 @@ def plot(history: dict, path: str, title: str) -> None:
     ax2.plot(epochs, [100 * a for a in history["test_acc"]], "o-", label="test")
     ax2.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
     for ax in (ax1, ax2):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
         ax.legend()
     fig.suptitle(title)

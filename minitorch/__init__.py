@@ -66,7 +66,8 @@ for _name in (
         globals()[_name] = _method(_name)
 del _name
 
-from . import autograd  # noqa: E402
+from . import autograd, datasets, nn, optim, utils  # noqa: E402
+from .serialization import load, save  # noqa: E402
 
 
 __all__ = [n for n in dir() if not n.startswith("_")]

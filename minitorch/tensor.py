@@ -863,7 +863,7 @@ class Tensor:
             out._vc = self._vc
             return out
         out = self.reshape(*shape)
-        if out is not self and out.data.size and not np.may_share_memory(out.data, self.data):
+        if out is not self and out._base is None and out.data.size:  # reshape had to copy
             raise RuntimeError(
                 "view size is not compatible with input tensor's size and stride (at least one dimension "
                 "spans across two contiguous subspaces). Use .reshape(...) instead."
@@ -1178,9 +1178,9 @@ class Tensor:
                 f"result type {rt} can't be cast to the desired output type {self.dtype.name.capitalize()}"
             ) from None
         except ValueError:
-            shape = np.broadcast_shapes(self.data.shape, np.shape(o))
             raise RuntimeError(
-                f"output with shape {list(self.data.shape)} doesn't match the broadcast shape {list(shape)}"
+                f"in-place {ufunc.__name__}: an operand of shape {list(np.shape(o))} cannot be broadcast to "
+                f"the shape of the tensor written to, {list(self.data.shape)}"
             ) from None
         self._vc[0] += 1
         return self

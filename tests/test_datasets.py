@@ -162,7 +162,13 @@ def test_mnist_missing_split_says_what_to_do(tmp_path):
     with pytest.raises(RuntimeError) as info:
         MNIST(tmp_path, train=True)
     msg = str(info.value)
-    for part in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", str(tmp_path), "train=False", "download=True"):
+    for part in (
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        str(tmp_path),
+        "train=False",
+        "download=True",
+    ):
         assert part in msg
     assert len(MNIST(tmp_path, train=False)) == 12
     with pytest.raises(RuntimeError, match="FashionMNIST test split not found"):
@@ -189,7 +195,12 @@ def test_fashion_mnist_torchvision_layout_and_classes(tmp_path):
 def test_transform_and_target_transform(tmp_path):
     images, labels = _fake_mnist(tmp_path)
     seen = []
-    ds = MNIST(tmp_path, train=False, transform=lambda im: seen.append(im) or "img", target_transform=lambda t: t * 10)
+    ds = MNIST(
+        tmp_path,
+        train=False,
+        transform=lambda im: seen.append(im) or "img",
+        target_transform=lambda t: t * 10,
+    )
     assert ds[2] == ("img", labels[2] * 10)
     assert isinstance(seen[0], np.ndarray) and seen[0].dtype == np.uint8 and seen[0].shape == (28, 28)
 
@@ -250,7 +261,11 @@ def test_compose_and_lambda():
 # --- DataLoader: the batched path equals the per-sample path ---
 @pytest.mark.parametrize(
     "transform",
-    [None, transforms.ToTensor(), transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.13,), (0.31,))])],
+    [
+        None,
+        transforms.ToTensor(),
+        transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.13,), (0.31,))]),
+    ],
 )
 def test_batched_fetch_matches_per_sample(tmp_path, transform):
     _fake_mnist(tmp_path, n=50)
@@ -259,7 +274,11 @@ def test_batched_fetch_matches_per_sample(tmp_path, transform):
     for data in (ds, Subset(ds, list(range(3, 40)))):
         fast = DataLoader(data, batch_size=8, shuffle=True, generator=mt.Generator().manual_seed(3))
         slow = DataLoader(
-            data, batch_size=8, shuffle=True, generator=mt.Generator().manual_seed(3), collate_fn=lambda b: default_collate(b)
+            data,
+            batch_size=8,
+            shuffle=True,
+            generator=mt.Generator().manual_seed(3),
+            collate_fn=lambda b: default_collate(b),
         )
         pairs = list(zip(fast, slow))
         assert len(pairs) == len(slow)
@@ -273,7 +292,9 @@ def test_no_batched_fetch_with_custom_transforms(tmp_path):
     _fake_mnist(tmp_path)
     assert MNIST(tmp_path, train=False, transform=transforms.Lambda(lambda x: x))._batch_fetcher() is None
     assert MNIST(tmp_path, train=False, target_transform=lambda t: t)._batch_fetcher() is None
-    xb, yb = next(iter(DataLoader(MNIST(tmp_path, train=False, target_transform=lambda t: t + 1), batch_size=4)))
+    xb, yb = next(
+        iter(DataLoader(MNIST(tmp_path, train=False, target_transform=lambda t: t + 1), batch_size=4))
+    )
     assert xb.shape == (4, 1, 28, 28) and yb.dtype == mt.int64
 
 
@@ -314,7 +335,9 @@ def test_real_mnist_test_split():
     assert xb.shape == (32, 1, 28, 28) and yb.shape == (32,)
 
 
-@pytest.mark.skipif(not os.path.isdir(FASHION_DIR), reason="apt-get install dataset-fashion-mnist for this test")
+@pytest.mark.skipif(
+    not os.path.isdir(FASHION_DIR), reason="apt-get install dataset-fashion-mnist for this test"
+)
 def test_debian_fashion_mnist_dir():
     test = FashionMNIST(FASHION_DIR, train=False)
     assert test.data.shape[1:] == (28, 28) and len(test) == len(test.targets)

@@ -17,7 +17,12 @@ import pytest
 from minitorch.datasets import MNIST, download_url
 from minitorch.datasets.idx import write_idx
 
-NAMES = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+NAMES = [
+    "train-images-idx3-ubyte.gz",
+    "train-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+]
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -216,7 +221,9 @@ def test_download_url_single(tmp_path, serve):
     body = os.urandom(5000)
     url, srv = serve({"blob.bin": body})
     dest = tmp_path / "blob.bin"
-    assert download_url([url + "missing.bin", url + "blob.bin"], dest, hashlib.md5(body).hexdigest(), timeout=5) == str(dest)
+    assert download_url(
+        [url + "missing.bin", url + "blob.bin"], dest, hashlib.md5(body).hexdigest(), timeout=5
+    ) == str(dest)
     assert dest.read_bytes() == body
     with pytest.raises(RuntimeError, match="404"):
         download_url(url + "missing.bin", tmp_path / "x", timeout=5)

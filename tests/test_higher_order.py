@@ -100,7 +100,12 @@ OPS = {
     "relu": ([S], lambda m, a: a.relu() * a),
     "sign": ([S], lambda m, a: a.sign() * a * a),
     "floor_round": ([S], lambda m, a: (a.floor() + a.round() + a.ceil()) * a),
-    "to_dtype": ([S], lambda m, a: (a.double() * a.double()).float() if a.dtype == m.float32 else (a.float() * a.float()).double()),
+    "to_dtype": (
+        [S],
+        lambda m, a: (
+            (a.double() * a.double()).float() if a.dtype == m.float32 else (a.float() * a.float()).double()
+        ),
+    ),
     "clone": ([S], lambda m, a: a.clone() * a),
     # --- selection ---
     "where": ([S, S], lambda m, a, b: m.where(a > 0, a * a, b * a)),

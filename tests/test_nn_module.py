@@ -489,6 +489,14 @@ def test_parameter_deepcopy_and_pickle():
     assert c[0].weight is not m[0].weight and np.array_equal(c[0].weight.data, m[0].weight.data)
     c[0].weight.data[0, 0] = 99
     assert m[0].weight.data[0, 0] != 99
+    # a copy made after backward has its own autograd bookkeeping: its grads stay its own
+    m(mt.ones(1, 2)).sum().backward()
+    c2 = copy.deepcopy(m)
+    assert c2[0].weight.grad is not m[0].weight.grad and np.array_equal(c2[0].weight.grad.data, m[0].weight.grad.data)
+    m.zero_grad()
+    c2.zero_grad()
+    c2(mt.ones(1, 2)).sum().backward()
+    assert m[0].weight.grad is None and c2[0].weight.grad is not None
     p2 = pickle.loads(pickle.dumps(m[0].weight))
     assert isinstance(p2, nn.Parameter) and p2.requires_grad and np.array_equal(p2.data, m[0].weight.data)
     m2 = pickle.loads(pickle.dumps(m))

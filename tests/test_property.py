@@ -59,7 +59,9 @@ UNARY_NAMES, BINARY_NAMES = sorted(UNARY), sorted(BINARY)
 @st.composite
 def graphs(draw):
     """Leaf shapes, their values and a list of op steps (each naming earlier nodes)."""
-    shapes = draw(mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=3)).input_shapes
+    shapes = draw(
+        mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=3)
+    ).input_shapes
     seed = draw(st.integers(0, 2**31 - 1))
     steps = []
     for i in range(draw(st.integers(1, 8))):
@@ -67,8 +69,14 @@ def graphs(draw):
         if draw(st.booleans()):
             steps.append(("u", draw(st.sampled_from(UNARY_NAMES)), draw(st.integers(0, n - 1)), None))
         else:
-            steps.append(("b", draw(st.sampled_from(BINARY_NAMES)), draw(st.integers(0, n - 1)),
-                          draw(st.integers(0, n - 1))))
+            steps.append(
+                (
+                    "b",
+                    draw(st.sampled_from(BINARY_NAMES)),
+                    draw(st.integers(0, n - 1)),
+                    draw(st.integers(0, n - 1)),
+                )
+            )
     return shapes, seed, steps
 
 

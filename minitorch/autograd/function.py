@@ -100,8 +100,8 @@ class Node:
         return Tensor._make(self._out_data, False, None)
 
     def mark_non_differentiable(self, *tensors) -> None:
-        for t in tensors:
-            t.requires_grad = False
+        """Outputs that ``apply`` returns without grad (their grad in backward is zeros)."""
+        self._non_diff = {id(t) for t in tensors}
 
     def set_materialize_grads(self, value: bool) -> None:
         self._materialize = value
@@ -220,10 +220,11 @@ class Function(metaclass=_FunctionMeta):
         single = not isinstance(out, tuple)
         outs = (out,) if single else out
         results = []
+        non_diff = getattr(ctx, "_non_diff", ())
         for i, o in enumerate(outs):
             if isinstance(o, Tensor):
-                is_float = o.data.dtype.kind == "f"
-                t = Tensor._make(o.data, record and is_float, ctx if record and is_float else None)
+                diff = record and o.data.dtype.kind == "f" and id(o) not in non_diff
+                t = Tensor._make(o.data, diff, ctx if diff else None)
                 t._output_nr = i
                 t._vc = o._vc  # an output that shares an input's storage shares its version
                 results.append(t)

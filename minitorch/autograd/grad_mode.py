@@ -6,7 +6,9 @@ even when the body raises.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import inspect
 
 
 class _State:
@@ -33,6 +35,8 @@ class _GradMode:
 
     def __call__(self, fn):
         mode = self._mode
+        if inspect.isgeneratorfunction(fn):
+            return _wrap_generator(fn, mode)
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -44,6 +48,44 @@ class _GradMode:
                 _state.enabled = prev
 
         return wrapper
+
+
+@contextlib.contextmanager
+def _mode_set(mode: bool):
+    prev = _state.enabled
+    _state.enabled = mode
+    try:
+        yield
+    finally:
+        _state.enabled = prev
+
+
+def _wrap_generator(fn, mode: bool):
+    """A decorated generator runs each of its steps in ``mode`` (the caller's mode in between)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        gen = fn(*args, **kwargs)
+        try:
+            with _mode_set(mode):
+                response = gen.send(None)
+            while True:
+                try:
+                    request = yield response
+                except GeneratorExit:
+                    with _mode_set(mode):
+                        gen.close()
+                    raise
+                except BaseException as e:
+                    with _mode_set(mode):
+                        response = gen.throw(e)
+                else:
+                    with _mode_set(mode):
+                        response = gen.send(request)
+        except StopIteration as e:
+            return e.value
+
+    return wrapper
 
 
 class _NoParamDecorator(_GradMode):

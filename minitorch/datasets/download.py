@@ -45,7 +45,7 @@ def md5sum(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
-def _fetch(url: str, path: str, md5: str | None, timeout: float) -> None:
+def _fetch(url: str, path: str, md5: str | None, timeout: float, verbose: bool) -> None:
     """One attempt at ``url`` -> ``path``."""
     part = path + ".part"
     start = os.path.getsize(part) if os.path.exists(part) else 0
@@ -61,6 +61,8 @@ def _fetch(url: str, path: str, md5: str | None, timeout: float) -> None:
             raise _Incomplete(f"{url}: server refused the range bytes={start}- (HTTP 416)") from None
         raise
     with resp:
+        if verbose:  # only once connected, so an offline attempt prints nothing
+            print(f"Downloading {url} to {path}", flush=True)
         resumed = bool(start) and resp.status == 206 and _range_start(resp) == start
         if not resumed:
             start = 0  # the server sent the whole file (it ignored Range, or there was no .part)
@@ -108,6 +110,7 @@ def download_url(
     timeout: float = 30.0,
     retries: int = 2,
     dead: set[str] | None = None,
+    verbose: bool = True,
 ) -> str:
     """Download ``path`` from the first of ``urls`` (mirrors of one file) that works.
 
@@ -117,7 +120,8 @@ def download_url(
         md5: the expected md5 hex digest; a mismatch discards the download and tries the next mirror.
         timeout: seconds to wait for a connection or a read.
         retries: extra attempts at the same mirror after a transfer stopped early (each resumes).
-        dead: a set of URL prefixes known to be unreachable (skipped; filled in as mirrors fail).
+        dead: a set of (scheme, host) pairs known to be unreachable (skipped; filled in as mirrors fail).
+        verbose: print a line when a transfer starts.
 
     Returns:
         ``path`` as a string.
@@ -136,7 +140,7 @@ def download_url(
             continue
         for _attempt in range(retries + 1):
             try:
-                _fetch(url, path, md5, timeout)
+                _fetch(url, path, md5, timeout, verbose)
                 return path
             except _Incomplete as e:
                 errors.append(str(e))  # resume (or restart) from the same mirror

@@ -89,7 +89,9 @@ def read_idx(path: str | os.PathLike, ndim: int | None = None) -> np.ndarray:
                     f"{path}: truncated IDX file: shape {list(shape)} needs {want} bytes of data, found {got}"
                 )
             if f.read(1):
-                raise ValueError(f"{path}: IDX file has extra bytes after the {want} bytes of a {list(shape)} array")
+                raise ValueError(
+                    f"{path}: IDX file has extra bytes after the {want} bytes of a {list(shape)} array"
+                )
     except (EOFError, zlib.error, gzip.BadGzipFile) as e:
         raise ValueError(f"{path}: corrupt or truncated gzip stream ({e})") from e
     if dtype.byteorder == ">" and dtype.itemsize > 1:
@@ -101,11 +103,13 @@ def write_idx(path: str | os.PathLike, array: np.ndarray, compress: bool | None 
     """Write ``array`` as an IDX file (gzipped when ``compress`` or when the name ends in ``.gz``)."""
     path = os.fspath(path)
     array = np.ascontiguousarray(array)
-    for code, dt in _IDX_TYPES.items():
-        if dt.kind == array.dtype.kind and dt.itemsize == array.dtype.itemsize:
-            break
-    else:
+    matches = [
+        c for c, d in _IDX_TYPES.items() if (d.kind, d.itemsize) == (array.dtype.kind, array.dtype.itemsize)
+    ]
+    if not matches:
         raise TypeError(f"write_idx: IDX has no type for dtype {array.dtype}")
+    code = matches[0]
+    dt = _IDX_TYPES[code]
     payload = bytes([0, 0, code, array.ndim]) + np.asarray(array.shape, ">u4").tobytes()
     payload += array.astype(dt, copy=False).tobytes()
     if compress if compress is not None else path.endswith(".gz"):

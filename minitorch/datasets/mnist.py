@@ -83,7 +83,9 @@ class MNIST(VisionDataset):
         images_path, labels_path = self._split_files()
         images, labels = read_image_file(images_path), read_label_file(labels_path)
         if len(images) != len(labels):
-            raise ValueError(f"{images_path} has {len(images)} images but {labels_path} has {len(labels)} labels")
+            raise ValueError(
+                f"{images_path} has {len(images)} images but {labels_path} has {len(labels)} labels"
+            )
         self.data = Tensor._make(images, False, None)
         self.targets = Tensor._make(labels, False, None)
 
@@ -157,9 +159,14 @@ class MNIST(VisionDataset):
         for filename, md5 in self.resources:
             if self._find(filename) is not None:
                 continue
-            print(f"Downloading {filename} to {self.raw_folder}", flush=True)
             try:
-                download_url([m + filename for m in mirrors], os.path.join(self.raw_folder, filename), md5, timeout, dead=dead)
+                download_url(
+                    [m + filename for m in mirrors],
+                    os.path.join(self.raw_folder, filename),
+                    md5,
+                    timeout,
+                    dead=dead,
+                )
             except RuntimeError as e:
                 failed.append(filename)
                 errors.append(str(e))
@@ -190,4 +197,15 @@ class FashionMNIST(MNIST):
         ("t10k-images-idx3-ubyte.gz", "bef4ecab320f06d8554ea6380940ec79"),
         ("t10k-labels-idx1-ubyte.gz", "bb300cfdad3c16e7a12a480ee83cd310"),
     ]
-    classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    classes = [
+        "T-shirt/top",
+        "Trouser",
+        "Pullover",
+        "Dress",
+        "Coat",
+        "Sandal",
+        "Shirt",
+        "Sneaker",
+        "Bag",
+        "Ankle boot",
+    ]

@@ -23,15 +23,8 @@ class Parameter(Tensor):
             data = Tensor._make(np.empty((0,), _dtype.default_float.np), False, None)
         elif not isinstance(data, Tensor):
             data = Tensor(data)
-        self.data = data.data
-        self._rg = False
-        self.grad = None
-        self.grad_fn = None
-        self._output_nr = 0
+        Tensor.__init__(self, data.data)  # shares the ndarray (no copy)
         self._vc = data._vc
-        self._accum = None
-        self._base = None
-        self._retains_grad = False
         if requires_grad:
             self.requires_grad = True
 

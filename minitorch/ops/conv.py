@@ -70,10 +70,11 @@ class ConvSpec:
     """Geometry of one 2-D convolution: kernel, stride, padding ((top, bottom), (left, right)),
     dilation, groups, input size (H, W) and output size (OH, OW).
 
-    With unit horizontal stride the columns are "full width": each output row gets one column
-    per padded input column (``Wp`` of them, of which the last ``Wp - OW`` are discarded). Then
-    a window row is a contiguous run of the (flattened, zero-padded) image, so im2col and col2im
-    copy long contiguous runs instead of ``OW``-long pieces; the GEMMs grow by ``Wp / OW``.
+    With unit horizontal stride and short output rows the columns are "full width": each output
+    row gets one column per padded input column (``Wp`` of them, of which the last ``Wp - OW``
+    are discarded). Then a window row is a contiguous run of the (flattened, zero-padded) image,
+    so im2col and col2im copy long contiguous runs instead of ``OW``-long pieces; the GEMMs grow
+    by ``Wp / OW``.
     """
 
     __slots__ = ("kernel", "stride", "pad", "dilation", "groups", "in_hw", "out_hw", "full", "padded_hw")
@@ -85,7 +86,10 @@ class ConvSpec:
         self.out_hw = tuple(
             (n - d * (k - 1) - 1) // s + 1 for n, k, s, d in zip(self.padded_hw, kernel, stride, dilation)
         )
-        self.full = self.stride[1] == 1
+        # NOTE: full width pays when output rows are short (copies of a few elements are all
+        # overhead) or when it wastes little; measured on LeNet's two convs
+        ow, wp = self.out_hw[1], self.padded_hw[1]
+        self.full = self.stride[1] == 1 and (ow < 16 or 8 * wp <= 9 * ow)
 
     def ncols(self, n: int) -> int:
         """Columns of the GEMM for a batch of ``n``: one per (image, output row, column)."""
@@ -335,22 +339,29 @@ class PoolSpec:
         cols = np.ascontiguousarray(win)
         return cols.reshape((k,) + cols.shape[2:])
 
-    def scatter(self, gcols: np.ndarray) -> np.ndarray:
-        """Sum window grads (K, N, C, OH, OW) back into the (N, C, H, W) input (adjoint of columns)."""
+    def overlapping(self) -> bool:
+        (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.stride, self.dilation
+        return sh < dh * (kh - 1) + 1 or sw < dw * (kw - 1) + 1
+
+    def scatter(self, grads, like: np.ndarray) -> np.ndarray:
+        """The adjoint of ``columns``: sum ``grads(k)`` (an (N, C, OH, OW) array for window
+        position k) into a zero (N, C, H, W) image laid out like ``like``.
+
+        One strided write per window position; when windows do not overlap it writes in
+        place (``grads(k, out=view)``), otherwise it adds.
+        """
         (pt, pb), (pl, pr) = self.pad
         (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.stride, self.dilation
-        h, w = self.in_hw
-        gx = self._empty(gcols[0], (h + pt + pb, w + pl + pr), 0, gcols.dtype)
-        if sh >= dh * (kh - 1) + 1 and sw >= dw * (kw - 1) + 1:
-            # windows do not overlap: one strided copy writes every window
-            np.copyto(self._windows(gx, writeable=True), gcols.reshape((kh, kw) + gcols.shape[1:]))
-        else:
-            oh, ow = self.out_hw
-            for i in range(kh):
-                for j in range(kw):
-                    rs = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
-                    cs = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-                    gx[:, :, rs, cs] += gcols[i * kw + j]
+        (h, w), (oh, ow) = self.in_hw, self.out_hw
+        gx = self._empty(like, (h + pt + pb, w + pl + pr), 0, like.dtype)
+        overlap = self.overlapping()
+        for i in range(kh):
+            for j in range(kw):
+                view = gx[:, :, i * dh : i * dh + sh * (oh - 1) + 1 : sh, j * dw : j * dw + sw * (ow - 1) + 1 : sw]
+                if overlap:
+                    view += grads(i * kw + j)
+                else:
+                    grads(i * kw + j, out=view)
         return gx[:, :, pt : pt + h, pl : pl + w]
 
 
@@ -399,9 +410,12 @@ class MaxPoolScatter(Op):
     @staticmethod
     def forward(ctx, g, spec, idx):
         ctx.spec, ctx.idx = spec, idx
-        k = spec.kernel[0] * spec.kernel[1]
-        hit = idx == np.arange(k, dtype=idx.dtype).reshape((k,) + (1,) * idx.ndim)
-        return spec.scatter(hit * g.data)
+        gd = g.data
+
+        def at(k, out=None):  # the grads that go to window position k
+            return np.multiply(gd, idx == k, out=out)
+
+        return spec.scatter(at, gd)
 
     @staticmethod
     def backward(ctx, u):
@@ -472,8 +486,13 @@ class AvgPoolScatter(Op):
     def forward(ctx, g, spec, div):
         ctx.spec, ctx.div = spec, div
         gd = g.data / div
-        k = spec.kernel[0] * spec.kernel[1]
-        return spec.scatter(np.broadcast_to(gd, (k,) + gd.shape))
+
+        def at(k, out=None):  # every window position gets the window's share
+            if out is None:
+                return gd
+            np.copyto(out, gd)
+
+        return spec.scatter(at, gd)
 
     @staticmethod
     def backward(ctx, u):

@@ -56,7 +56,10 @@ class Mul(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a if hasattr(a, "_vc") else None, b if hasattr(b, "_vc") else None)
+        # NOTE: as torch, save an operand only when the other one needs it for its grad, so that
+        # modifying ``a`` in place after ``a * const`` is fine (no version error), as in torch.
+        ta, tb = hasattr(a, "_vc"), hasattr(b, "_vc")
+        ctx.save_for_backward(a if ta and tb and b._rg else None, b if tb and ta and a._rg else None)
         ctx.sa = None if hasattr(a, "_vc") else a
         ctx.sb = None if hasattr(b, "_vc") else b
         return _d(a) * _d(b)
@@ -76,7 +79,8 @@ class Div(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a if hasattr(a, "_vc") else None, b if hasattr(b, "_vc") else None)
+        ta, tb = hasattr(a, "_vc"), hasattr(b, "_vc")  # save only what backward will need (see Mul)
+        ctx.save_for_backward(a if ta and tb and b._rg else None, b if tb else None)
         ctx.sa = None if hasattr(a, "_vc") else a
         ctx.sb = None if hasattr(b, "_vc") else b
         return _d(a) / _d(b)
