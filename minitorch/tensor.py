@@ -529,28 +529,28 @@ class Tensor:
 
     # --- elementwise ---
     def exp(self):
-        return E.Exp.apply(self)
+        return E.Exp.apply(_fl(self))
 
     def log(self):
-        return E.Log.apply(self)
+        return E.Log.apply(_fl(self))
 
     def sqrt(self):
-        return E.Sqrt.apply(self)
+        return E.Sqrt.apply(_fl(self))
 
     def abs(self):
         return E.Abs.apply(self)
 
     def sin(self):
-        return E.Sin.apply(self)
+        return E.Sin.apply(_fl(self))
 
     def cos(self):
-        return E.Cos.apply(self)
+        return E.Cos.apply(_fl(self))
 
     def sigmoid(self):
-        return E.Sigmoid.apply(self)
+        return E.Sigmoid.apply(_fl(self))
 
     def tanh(self):
-        return E.Tanh.apply(self)
+        return E.Tanh.apply(_fl(self))
 
     def relu(self):
         return E.Relu.apply(self)
@@ -626,9 +626,13 @@ class Tensor:
 
     # --- comparisons (no grad) ---
     def __eq__(self, other):
+        if other is None:
+            return False  # as torch: ``t == None`` is a plain False
         return Tensor._make(np.asarray(self.data == _d(other)), False, None)
 
     def __ne__(self, other):
+        if other is None:
+            return True
         return Tensor._make(np.asarray(self.data != _d(other)), False, None)
 
     def __lt__(self, other):
@@ -749,6 +753,8 @@ class Tensor:
 
         (d,) = R.norm_dims(dim, self.data.ndim)
         x = self.data
+        if x.ndim and x.shape[d] == 0:
+            raise IndexError(f"{op._label}(): Expected reduction dim {d} to have non-zero size.")
         idx = np.expand_dims(argfn(x, axis=d), d) if x.ndim else np.zeros((), np.int64)
         values = op.apply(self, d, idx, keepdim)
         if x.ndim and not keepdim:
@@ -1359,6 +1365,11 @@ def _d(x):
     return x
 
 
+def _fl(x: Tensor) -> Tensor:
+    """Integer and bool tensors become the default float dtype for float math (exp, log, ...), as torch."""
+    return x if x.data.dtype.kind == "f" else x.to(_dtype.default_float)
+
+
 def _as_tensor_arg(x) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor._make(_to_array(x), False, None)
 
@@ -1488,6 +1499,12 @@ def _argsort(x: np.ndarray, d: int, descending: bool) -> np.ndarray:
 
 
 def _arg(x: np.ndarray, dim, keepdim, fn):
+    if x.size == 0 and (dim is None or x.ndim == 0 or x.shape[R.norm_dims(dim, x.ndim)[0]] == 0):
+        name = fn.__name__
+        raise IndexError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+            if dim is None else f"{name}(): Expected reduction dim {dim} to have non-zero size."
+        )
     if dim is None:
         out = np.asarray(fn(x))
         if keepdim:

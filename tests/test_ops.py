@@ -581,6 +581,35 @@ def test_softmax_large_inputs_no_warnings(dim):
         assert np.isfinite(a.grad.data).all()
 
 
+EMPTY_CASES = [
+    ("sum(0)", lambda m, x: x.sum(0)),
+    ("mean(1)", lambda m, x: x.mean(1)),
+    ("prod(0)", lambda m, x: x.prod(0)),
+    ("logsumexp(0)", lambda m, x: x.logsumexp(0)),
+    ("amax(1)", lambda m, x: x.amax(1)),
+    ("amax(0)", lambda m, x: x.amax(0)),
+    ("max()", lambda m, x: x.max()),
+    ("max(0)", lambda m, x: x.max(0).values),
+    ("max(1)", lambda m, x: x.max(1).values),
+    ("argmax()", lambda m, x: x.argmax()),
+    ("argmin(0)", lambda m, x: x.argmin(0)),
+    ("argmax(1)", lambda m, x: x.argmax(1)),
+]
+
+
+@pytest.mark.parametrize("name,fn", EMPTY_CASES, ids=[c[0] for c in EMPTY_CASES])
+def test_reductions_over_empty_tensors_match_torch(name, fn):
+    """A (0, 3) input: empty results where torch gives them, the same exception type where it raises."""
+    try:
+        expected = fn(torch, torch.zeros(0, 3))
+    except Exception as e:  # noqa: BLE001 - the exception type is what is compared
+        with pytest.raises(type(e)):
+            fn(mt, mt.zeros(0, 3))
+        return
+    with np.errstate(divide="ignore", invalid="ignore"):
+        assert_close(fn(mt, mt.zeros(0, 3)), expected)
+
+
 def test_comparisons_do_not_track_grad():
     a = mt.tensor([1.0, 2.0, 3.0], requires_grad=True)
     for out in (a == 2, a != 2, a < 2, a <= 2, a > 2, a >= 2, a < a.detach()):

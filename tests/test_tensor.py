@@ -306,6 +306,33 @@ def test_promotion_errors_match_torch():
 
 
 @needs_torch
+@pytest.mark.parametrize("fn", ["exp", "log", "sqrt", "sin", "cos", "sigmoid", "tanh", "abs", "neg", "relu"])
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
+def test_unary_ops_on_integer_tensors_match_torch(fn, dtype):
+    """Float-valued math on integer tensors gives the default float dtype; abs/neg/relu stay integer."""
+    if dtype in ("uint8", "bool") and fn in ("neg", "abs", "relu"):
+        pytest.skip("torch has no neg/abs/relu for bool, uint8 neg wraps")
+    arr = np.array([[1, 5, 3], [4, 2, 6]]).astype(dtype)
+    assert_close(getattr(mt.tensor(arr), fn)(), getattr(torch.tensor(arr), fn)())
+
+
+@needs_torch
+def test_matmul_needs_equal_dtypes_like_torch():
+    for a, b in ((mt.ones(2, 3), mt.ones(3, 2, dtype=mt.float64)), (mt.ones(2, 3), mt.ones(3, dtype=mt.int64)),
+                 (mt.ones(3), mt.ones(3, dtype=mt.int64))):
+        with pytest.raises(RuntimeError, match="same dtype"):
+            a @ b
+    with pytest.raises(RuntimeError):
+        torch.ones(2, 3) @ torch.ones(3, 2, dtype=torch.float64)
+    assert_close(mt.arange(6).reshape(2, 3) @ mt.arange(3), torch.arange(6).reshape(2, 3) @ torch.arange(3))
+
+
+def test_comparing_with_none_is_a_plain_bool():
+    x = mt.tensor([1.0, 2.0])
+    assert (x == None) is False and (x != None) is True  # noqa: E711 - the point of the test
+
+
+@needs_torch
 def test_integer_overflow_wraps_like_torch():
     assert_close(mt.tensor([1, 2], dtype=mt.uint8) + 300, torch.tensor([1, 2], dtype=torch.uint8) + 300)
     assert_close(mt.tensor([1, 2], dtype=mt.uint8) - 3, torch.tensor([1, 2], dtype=torch.uint8) - 3)

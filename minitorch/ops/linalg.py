@@ -58,6 +58,11 @@ def matmul(a, b):
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D"
         )
+    if a.data.dtype != b.data.dtype:  # torch does not promote inside matmul
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype} "
+            "(convert one of them with .to(dtype))"
+        )
     ka = a.data.shape[-1]
     kb = b.data.shape[-2] if nb > 1 else b.data.shape[0]
     if ka != kb:

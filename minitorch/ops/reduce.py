@@ -94,10 +94,14 @@ class Amax(Op):
         ctx.save_for_backward(a)
         ctx.shape, ctx.axes, ctx.keepdim = a.data.shape, axes, keepdim
         if a.data.size == 0:
-            raise RuntimeError(
-                f"{cls._label}(): Expected reduction dim to be specified for input.numel() "
-                "== 0. Specify the reduction dim with the 'dim' argument."
-            )
+            if len(axes) == a.data.ndim:
+                raise RuntimeError(
+                    f"{cls._label}(): Expected reduction dim to be specified for input.numel() "
+                    "== 0. Specify the reduction dim with the 'dim' argument."
+                )
+            for d in axes:
+                if a.data.shape[d] == 0:
+                    raise IndexError(f"{cls._label}(): Expected reduction dim {d} to have non-zero size.")
         return np.asarray(cls._fn(a.data, axis=axes if a.data.ndim else None, keepdims=keepdim))
 
     @staticmethod
@@ -136,6 +140,7 @@ class MaxDim(Op):
     """max(a, dim).values: the grad goes to the position of each maximum (``idx``, kept-dim form)"""
 
     _node_name = "MaxBackward0"
+    _label = "max"
 
     @staticmethod
     def forward(ctx, a, dim, idx, keepdim):
@@ -161,6 +166,7 @@ class MinDim(MaxDim):
     """min(a, dim).values: the grad goes to the position of each minimum"""
 
     _node_name = "MinBackward0"
+    _label = "min"
 
 
 class Prod(Op):
@@ -217,7 +223,7 @@ class LogSumExp(Op):
         ctx.shape, ctx.axes, ctx.keepdim = a.data.shape, axes, keepdim
         x = a.data
         ax = axes if x.ndim else None
-        m = np.amax(x, axis=ax, keepdims=True)
+        m = np.amax(x, axis=ax, keepdims=True, initial=-np.inf)  # initial: empty dims give -inf
         m = np.where(np.isfinite(m), m, 0)
         with np.errstate(divide="ignore"):
             out = np.log(np.sum(np.exp(x - m), axis=ax, keepdims=True)) + m
