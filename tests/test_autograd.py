@@ -272,9 +272,13 @@ def test_grad_modes_nest_and_restore():
 
 @pytest.mark.parametrize(
     "make,inside",
-    [(lambda: mt.no_grad(), False), (lambda: mt.enable_grad(), True),
-     (lambda: mt.set_grad_enabled(False), False), (lambda: mt.set_grad_enabled(True), True),
-     (lambda: mt.inference_mode(), False)],
+    [
+        (lambda: mt.no_grad(), False),
+        (lambda: mt.enable_grad(), True),
+        (lambda: mt.set_grad_enabled(False), False),
+        (lambda: mt.set_grad_enabled(True), True),
+        (lambda: mt.inference_mode(), False),
+    ],
     ids=["no_grad", "enable_grad", "set_grad_enabled(False)", "set_grad_enabled(True)", "inference_mode"],
 )
 @pytest.mark.parametrize("outer", [True, False])
@@ -559,7 +563,7 @@ def test_custom_function_needs_input_grad_and_forward_without_recording():
 
     x, c = leaf([1.0]), mt.tensor([2.0], dtype=mt.float64)
     out = Probe.apply(x, c)
-    assert out.requires_grad and not (out.grad_fn is None)
+    assert out.requires_grad and out.grad_fn is not None
     out.sum().backward()
     assert recorded[0][0] is False  # forward runs in no-grad mode, as torch
     assert recorded[-1] == (True, False)

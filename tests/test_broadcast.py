@@ -117,7 +117,9 @@ def test_the_reduction_is_differentiable():
     np.testing.assert_array_equal(g.grad.data, np.tile([1.0, 2.0, 3.0], (2, 1)))
 
 
-@pytest.mark.parametrize("gshape,shape", [((2, 3), (3, 2)), ((2, 3), (2,)), ((3,), (2, 3)), ((2, 3), (4, 2, 3))])
+@pytest.mark.parametrize(
+    "gshape,shape", [((2, 3), (3, 2)), ((2, 3), (2,)), ((3,), (2, 3)), ((2, 3), (4, 2, 3))]
+)
 def test_incompatible_shapes_raise(gshape, shape):
     """A gradient the input cannot broadcast to is a bug in some backward: say so, never reshape it."""
     with pytest.raises(RuntimeError, match="invalid gradient"):

@@ -9,7 +9,6 @@ import pytest
 import minitorch as mt
 from minitorch.nn import _functional_cnn as Fc
 from minitorch.ops import conv as C
-
 from tests.helpers import assert_close, needs_torch, torch
 
 pytestmark = needs_torch
@@ -54,6 +53,7 @@ def _run_conv(case, dtype, bias=True, grad=True):
     return (x, wt, b, out), (tx, tw, tb, tout)
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths")
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("case", CONV2D_CASES, ids=lambda c: "-".join(map(str, c)))
 def test_conv2d_matches_torch(case, dtype):
@@ -165,6 +165,38 @@ def test_conv_ops_are_adjoint():
     np.testing.assert_allclose(np.vdot(w, C._conv_weight_grad(x, g, spec, w.shape)), t, rtol=1e-10)
 
 
+@pytest.mark.parametrize(
+    "kernel, stride, pad, dilation, groups, hw",
+    [((3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1, (6, 20)), ((2, 3), (2, 1), ((0, 1), (2, 0)), (1, 2), 2, (7, 9)),
+     ((3, 2), (1, 1), ((0, 0), (0, 0)), (2, 1), 1, (8, 18))],
+)
+def test_conv_full_width_columns_equal_standard(kernel, stride, pad, dilation, groups, hw):
+    """The two column layouts (full-width rows, or exactly OW columns) give the same numbers."""
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((3, 4) + hw)
+    w = rng.standard_normal((6, 4 // groups) + kernel)
+    specs = [C.ConvSpec(kernel, stride, pad, dilation, groups, hw) for _ in range(2)]
+    specs[0].full, specs[1].full = True, False
+    outs = [C._conv_forward(x, w, None, sp)[0] for sp in specs]
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-12)
+    g = rng.standard_normal(outs[0].shape)
+    for f in (lambda sp: C._conv_input_grad(g, w, sp), lambda sp: C._conv_weight_grad(x, g, sp, w.shape)):
+        np.testing.assert_allclose(f(specs[0]), f(specs[1]), rtol=1e-12)
+
+
+def test_conv_non_finite_input_grads_match_torch():
+    """An inf in the input must not leak into weight grads of kernel positions it is not under."""
+    xa = np.random.default_rng(7).standard_normal((1, 1, 6, 6))
+    xa[0, 0, 2, 5] = np.inf
+    wa = np.random.default_rng(8).standard_normal((2, 1, 3, 3))
+    w, tw = mt.tensor(wa, requires_grad=True), torch.tensor(wa, requires_grad=True)
+    out = Fc.conv2d(mt.tensor(xa), w)
+    tout = torch.nn.functional.conv2d(torch.tensor(xa), tw)
+    out.backward(mt.ones(*out.shape, dtype=mt.float64))
+    tout.backward(torch.ones_like(tout))
+    np.testing.assert_allclose(w.grad.data, tw.grad.numpy(), rtol=1e-12)  # same inf pattern, no nan
+
+
 def test_conv_output_chains_through_layers():
     """The channel-outer (transposed view) conv output feeds the next conv and pool exactly."""
     rng = np.random.default_rng(5)
@@ -234,3 +266,80 @@ def test_conv_saved_input_modified_inplace_raises():
     x.add_(1.0)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
+
+
+# --- modules ---
+def _copy_params(m, t):
+    with torch.no_grad():
+        for pm, pt in zip(m.parameters(), t.parameters()):
+            pt.copy_(torch.from_numpy(pm.data.copy()))
+
+
+@pytest.mark.parametrize(
+    "cls, args, kwargs, xshape",
+    [
+        ("Conv2d", (3, 4, 3), {}, (2, 3, 7, 7)),
+        ("Conv2d", (4, 6, (3, 2)), {"stride": 2, "padding": 1, "dilation": (2, 1), "groups": 2, "bias": False}, (2, 4, 9, 8)),
+        ("Conv2d", (2, 4, 3), {"padding": "same", "padding_mode": "reflect"}, (2, 2, 6, 6)),
+        ("Conv2d", (2, 4, 3), {"padding": 2, "padding_mode": "circular"}, (2, 2, 6, 6)),
+        ("Conv2d", (2, 4, 4), {"padding": (1, 2), "padding_mode": "replicate"}, (2, 2, 6, 6)),
+        ("Conv2d", (2, 3, 4), {"padding": "valid"}, (2, 6, 6)),
+        ("Conv1d", (3, 4, 3), {"padding": 1}, (2, 3, 10)),
+        ("Conv1d", (4, 4, 3), {"padding": "same", "dilation": 2, "groups": 4}, (2, 4, 10)),
+    ],
+)
+def test_conv_modules_match_torch(cls, args, kwargs, xshape):
+    from minitorch.nn.modules import conv as mconv
+
+    m = getattr(mconv, cls)(*args, **kwargs)
+    t = getattr(torch.nn, cls)(*args, **kwargs)
+    _copy_params(m, t)
+    assert repr(m) == repr(t)
+    assert list(m.state_dict()) == list(t.state_dict())
+    assert [p.shape for p in m.parameters()] == [tuple(p.shape) for p in t.parameters()]
+    xa = np.random.default_rng(0).standard_normal(xshape).astype(np.float32)
+    x, tx = mt.tensor(xa, requires_grad=True), torch.tensor(xa, requires_grad=True)
+    out, tout = m(x), t(tx)
+    assert_close(out, tout)
+    out.sum().backward()
+    tout.sum().backward()
+    assert_close(x.grad, tx.grad)
+    for pm, pt in zip(m.parameters(), t.parameters()):
+        assert_close(pm.grad, pt.grad, rtol=1e-4, atol=1e-4)
+
+
+def test_conv2d_default_init_is_torchs():
+    """kaiming_uniform_(a=sqrt(5)) gives U(-1/sqrt(fan_in), 1/sqrt(fan_in)); the bias has the same bound."""
+    from minitorch.nn.modules.conv import Conv1d, Conv2d
+
+    m = Conv2d(16, 64, 3, groups=2)
+    bound = 1 / np.sqrt(8 * 9)  # fan_in = in_channels / groups * kh * kw
+    w = m.weight.data
+    assert w.dtype == np.float32 and np.abs(w).max() <= bound
+    assert np.abs(w).max() > 0.98 * bound
+    np.testing.assert_allclose(w.std(), bound / np.sqrt(3), rtol=0.05)
+    assert np.abs(m.bias.data).max() <= bound
+    assert Conv1d(2, 3, 5, dtype=mt.float64).weight.dtype == mt.float64
+    mt.manual_seed(1)
+    a = Conv2d(2, 3, 3).weight.data.copy()
+    mt.manual_seed(1)
+    np.testing.assert_array_equal(Conv2d(2, 3, 3).weight.data, a)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"groups": 2}, "in_channels must be divisible by groups"),
+        ({"padding": "foo"}, "Invalid padding string 'foo'"),
+        ({"padding": "same", "stride": 2}, "padding='same' is not supported for strided convolutions"),
+        ({"padding_mode": "foo"}, "padding_mode must be one of"),
+        ({"groups": 0}, "groups must be a positive integer"),
+    ],
+)
+def test_conv_module_errors_like_torch(kwargs, match):
+    from minitorch.nn.modules.conv import Conv2d
+
+    with pytest.raises(ValueError, match=match):
+        Conv2d(3, 4, 3, **kwargs)
+    with pytest.raises(ValueError):
+        torch.nn.Conv2d(3, 4, 3, **kwargs)

@@ -72,7 +72,7 @@ TINY = ["--dataset", "digits", "--limit", "160", "--batch-size", "16", "--no-pro
 @pytest.mark.parametrize("model", ["mlp", pytest.param("cnn", marks=needs_cnn)])
 @pytest.mark.parametrize("optimizer", ["adam", "sgd"])
 def test_resume_matches_uninterrupted_run(tmp_path, model, optimizer, capsys):
-    args = TINY + ["--model", model, "--optimizer", optimizer]
+    args = TINY + ["--model", model, "--optimizer", optimizer, "--gamma", "0.8"]  # the scheduler resumes too
     full = str(tmp_path / "full.ckpt")
     history = mnist_example.main(args + ["--epochs", "3", "--save", full])
     assert len(history["test_acc"]) == 3

@@ -414,7 +414,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
     ``training=True`` uses the batch's mean and biased variance and updates ``running_mean`` /
     ``running_var`` in place (when given) with ``momentum``, storing the UNBIASED variance, as
-    torch. ``training=False`` normalises with the running statistics.
+    torch. ``training=False`` normalises with the running statistics (which must be given).
     """
     _check_tensor(input, "input", "batch_norm")
     x = input.data
@@ -429,13 +429,18 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise ValueError(
                 f"Expected more than 1 value per channel when training, got input size {input.shape}"
             )
-    elif running_mean is None or running_var is None:
-        if running_mean is None and running_var is None:
-            training = True  # no running stats: normalise with the batch's, as torch
-        else:
-            raise RuntimeError("running_mean must be defined in evaluation mode")
-    if training and running_mean is not None and (running_var is None):
-        raise RuntimeError("running_var must be defined when running_mean is")
+        if eps <= 0.0:
+            raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+        if (running_mean is None) != (running_var is None):
+            raise RuntimeError("running_mean and running_var must both be given or both be None")
+    else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError(
+                "running_mean must be defined in evaluation mode (pass training=True to normalise "
+                "with the batch statistics)"
+            )
+        if eps < 0.0:
+            raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
     return C.BatchNorm.apply(input, weight, bias, running_mean, running_var, bool(training), momentum, eps)
 
 

@@ -139,9 +139,9 @@ class ConvSpec:
 
     def col2im(self, cols: np.ndarray, n: int, c: int) -> np.ndarray:
         """Sum columns (C*kh*kw, ncols) back into an (N, C, H, W) image (the adjoint of im2col)."""
-        (kh, kw), (dh, dw) = self.kernel, self.dilation
+        kh, kw = self.kernel
         (pt, _), (pl, _) = self.pad
-        (h, w), (hp, wp) = self.in_hw, self.padded_hw
+        h, w = self.in_hw
         buf, img = self._canvas(n, c, cols.dtype)
         win = self._windows(buf if self.full else img, n, c, writeable=True)
         c6 = cols.reshape(win.shape)
@@ -438,7 +438,7 @@ class MaxPoolGather(Op):
 
 def max_pool_indices(idx: np.ndarray, spec: PoolSpec) -> np.ndarray:
     """Window positions of the maxima as torch's flat indices into each (H, W) input plane."""
-    (kh, kw), (sh, sw), (dh, dw) = spec.kernel, spec.stride, spec.dilation
+    kw, (sh, sw), (dh, dw) = spec.kernel[1], spec.stride, spec.dilation
     (pt, _), (pl, _) = spec.pad
     oh, ow = spec.out_hw
     i, j = np.divmod(idx.astype(np.int64), kw)

@@ -100,7 +100,13 @@ class Neg(Op):
 
     @staticmethod
     def forward(ctx, a):
-        return -a.data
+        try:
+            return -a.data
+        except TypeError:  # NumPy refuses to negate bools; torch raises RuntimeError
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                "invert a mask, use the `~` or `logical_not()` operator instead."
+            ) from None
 
     @staticmethod
     def backward(ctx, g):

@@ -1,0 +1,35 @@
+"""Teaching tools: what PyTorch hides, shown.
+
+* ``graph(loss)``: the backward graph as an indented tree (``.text()``) or Graphviz (``.dot()``).
+* ``trace_backward(loss)`` / ``print_trace(steps)``: every step of backward, in the engine's
+  order, with the gradient each node received and what it sent to each input.
+* ``check_ops(fn, *inputs)``: which op's gradient is wrong: each op's backward checked on its
+  own against central differences of its own forward.
+* ``gradient_flow(model)`` / ``plot_gradient_flow``: the gradient norm of every layer
+  (vanishing gradients), and ``watch_activations(model)``: per-layer activation statistics
+  (dead ReLUs).
+
+Example::
+
+    >>> from minitorch import teach
+    >>> loss = F.mse_loss(model(x), y)
+    >>> print(teach.graph(loss, params=model).text())
+    >>> teach.print_trace(teach.trace_backward(loss, params=model))
+    >>> teach.gradient_flow(model)
+
+See ``examples/teach_backprop.py`` for a walkthrough.
+"""
+
+from .flow import (
+    ActivationStats, ActivationWatch, gradient_flow, plot_gradient_flow, watch_activations,
+)
+from .gradcheck_ops import OpCheck, OpCheckReport, check_ops
+from .graph import Graph, GraphNode, graph
+from .trace import Step, format_grad, format_trace, print_trace, trace_backward
+
+__all__ = [
+    "graph", "Graph", "GraphNode",
+    "trace_backward", "print_trace", "format_trace", "format_grad", "Step",
+    "check_ops", "OpCheck", "OpCheckReport",
+    "gradient_flow", "plot_gradient_flow", "watch_activations", "ActivationStats", "ActivationWatch",
+]
