@@ -66,7 +66,7 @@ for _name in (
         globals()[_name] = _method(_name)
 del _name
 
-from . import autograd, datasets, nn, optim, utils  # noqa: E402
+from . import autograd, datasets, nn, optim, teach, utils  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
 

@@ -283,6 +283,11 @@ def _channel_outer(a: np.ndarray) -> bool:
     return a.ndim == 4 and a.shape[0] > 1 and a.shape[1] > 1 and a.strides[1] > a.strides[0]
 
 
+def _channel_major(a: np.ndarray) -> np.ndarray:
+    """A copy of (N, C, H, W) ``a`` stored channel-major (returned as an (N, C, H, W) view)."""
+    return np.ascontiguousarray(a.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)
+
+
 class PoolSpec:
     """Geometry of one 2-D pooling: kernel, stride, padding ((top, bottom), (left, right)) where
     bottom/right include the ceil-mode overhang, dilation, input size and output size.
@@ -411,6 +416,8 @@ class MaxPoolScatter(Op):
     def forward(ctx, g, spec, idx):
         ctx.spec, ctx.idx = spec, idx
         gd = g.data
+        if gd.ndim == 4 and _channel_outer(idx) != _channel_outer(gd):  # one memory order for all
+            gd = _channel_major(gd) if _channel_outer(idx) else np.ascontiguousarray(gd)
 
         def at(k, out=None):  # the grads that go to window position k
             return np.multiply(gd, idx == k, out=out)

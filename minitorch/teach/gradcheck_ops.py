@@ -26,7 +26,7 @@ import numpy as np
 
 from ..autograd import grad as _autograd_grad
 from ..autograd.function import AccumulateGrad, Function, Op
-from ..autograd.grad_mode import enable_grad, no_grad
+from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from ..tensor import Tensor
 from .graph import walk
 
@@ -48,6 +48,8 @@ def _record_ops():
 
     def wrap(orig):
         def apply(cls, *args):
+            if not (is_grad_enabled() and any(isinstance(a, Tensor) and a.requires_grad for a in args)):
+                return orig.__func__(cls, *args)  # records no node
             # NOTE: copy the arguments before the op runs: a later in-place op may change them
             snap = [("T", np.array(a.data, copy=True), a.requires_grad) if isinstance(a, Tensor) else ("V", a)
                     for a in args]
@@ -95,6 +97,9 @@ class OpCheck:
     max_error: float = 0.0
     kinks: int = 0
     error: str | None = None
+
+    def __str__(self) -> str:
+        return self.message()
 
     def message(self) -> str:
         if self.error is not None:
@@ -214,7 +219,7 @@ def _check_call(k: int, call: _Call, eps: float, atol: float, rtol: float, max_e
                         if abs(fwd - bwd) > tol and min(fwd, bwd) - tol <= a <= max(fwd, bwd) + tol:
                             check.kinks += 1  # a kink, and backward gives a one-sided derivative: fine
                             continue
-                    check.max_error = max(check.max_error, err)
+                    check.max_error = max(check.max_error, float(err))
                     if err <= tol:
                         continue
                     if check.passed or err > abs(check.analytical - check.numerical):
@@ -232,9 +237,9 @@ def check_ops(fn, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 
               max_elements: int = 1000) -> OpCheckReport:
     """Check the backward of every op that ``fn(*inputs)`` records, each on its own.
 
-    Floating-point tensor inputs are copied to float64 (keeping ``requires_grad``); tensors
-    that ``fn`` reaches otherwise (a model's parameters) stay as they are: each op is checked
-    in float64 anyway, on float64 copies of the arguments it got.
+    ``fn`` runs once as it is (float32 is fine: a model's parameters need no conversion); then
+    each recorded op is re-run and checked in float64, on float64 copies of the arguments it got.
+    Only the ops of the graph that ``fn`` returns are checked, in the order the forward ran them.
 
     Args:
         fn: builds the graph; returns a tensor (or a tuple of tensors).
@@ -252,10 +257,8 @@ def check_ops(fn, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 
         >>> report = teach.check_ops(lambda x, w: (x * w).sin().sum(), x, w)
         >>> print(report.first_failure)    # None when every op's backward is right
     """
-    args = [Tensor._make(_as_f64(a.data), a.requires_grad and a.data.dtype.kind == "f", None)
-            if isinstance(a, Tensor) else a for a in inputs]
     with enable_grad(), _record_ops() as calls:
-        out = fn(*args)
+        out = fn(*inputs)
     outs = [o for o in (out if isinstance(out, (tuple, list)) else (out,)) if isinstance(o, Tensor)]
     roots = [o.grad_fn for o in outs if o.grad_fn is not None]
     if not roots:

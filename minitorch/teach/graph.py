@@ -4,13 +4,19 @@ Every op that records a node links it to the nodes of its inputs (``node.next_fu
 leaf that requires grad ends in an ``AccumulateGrad`` node. Walking those links from
 ``loss.grad_fn`` shows exactly what ``loss.backward()`` will visit::
 
-    >>> g = teach.graph(loss, params=model)
-    >>> print(g.text())
-    MseLossBackward0  [] float64
-    └── SigmoidBackward0  [1, 1] float64
-        └── AddmmBackward0  [1, 1] float64
-            ├── ReluBackward0  [1, 2] float64
-            ...
+    >>> loss = (model(x) - y).pow(2).sum()
+    >>> print(teach.graph(loss, params=model).text())
+    SumBackward0  [] float64
+    └── PowBackward0  [1, 1] float64
+        └── SubBackward0  [1, 1] float64
+            └── SigmoidBackward0  [1, 1] float64
+                └── AddmmBackward0  [1, 1] float64
+                    ├── ReluBackward0  [1, 2] float64
+                    │   └── AddmmBackward0  [1, 2] float64
+                    │       ├── AccumulateGrad hidden.weight  [2, 2] float64
+                    │       └── AccumulateGrad hidden.bias  [2] float64
+                    ├── AccumulateGrad out.weight  [1, 2] float64
+                    └── AccumulateGrad out.bias  [1] float64
 """
 
 from __future__ import annotations
@@ -250,6 +256,5 @@ def graph(tensor: Tensor, params: Mapping | Iterable | None = None) -> Graph:
             m = node._input_meta[pos] if pos < len(node._input_meta) else None
             if child.shape is None and m is not None and nr == 0:
                 child.shape, child.dtype = tuple(m[0]), m[1].name
-    if nodes[0].shape is None or tensor.grad_fn is not None:
-        nodes[0].shape, nodes[0].dtype = tuple(tensor.data.shape), tensor.data.dtype.name
+    nodes[0].shape, nodes[0].dtype = tuple(tensor.data.shape), tensor.data.dtype.name
     return Graph(nodes, tuple(tensor.data.shape), tensor.data.dtype.name)

@@ -60,8 +60,8 @@ class Step:
 
 
 def _copy(g):
-    if g is None:
-        return None
+    if not isinstance(g, Tensor):
+        return g
     return Tensor._make(np.array(g.data, copy=True), False, None)
 
 
@@ -112,8 +112,12 @@ def trace_backward(tensor: Tensor, gradient: Tensor | None = None, params: Mappi
             for (nxt, _), g, meta in zip(node.next_functions, grad_inputs, node._input_meta):
                 if nxt is None:
                     continue
-                if g is not None:
-                    arr = _sum_to(g.data, meta[0]).astype(meta[1], copy=False)
+                if isinstance(g, Tensor):
+                    arr = g.data
+                    try:
+                        arr = _sum_to(arr, meta[0]).astype(meta[1], copy=False)
+                    except ValueError:  # a grad of a wrong shape: the engine reports it next
+                        pass
                     g = Tensor._make(np.array(arr, copy=True), False, None)
                 outgoing.append((_target_name(nxt, names), g))
             steps.append(Step(len(steps) + 1, node.name(), None, tuple(_copy(g) for g in grad_outputs),
