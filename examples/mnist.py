@@ -32,11 +32,6 @@ from minitorch.optim.lr_scheduler import StepLR
 from minitorch.utils.data import DataLoader, Subset
 
 try:
-    from minitorch import load, save
-except ImportError:  # older minitorch: not yet exported at the top level
-    from minitorch.serialization import load, save
-
-try:
     from tqdm import tqdm
 except ImportError:  # progress bars are optional
     tqdm = None
@@ -238,24 +233,25 @@ RUN_KEYS = ("model", "dataset", "optimizer", "lr", "gamma", "batch_size", "seed"
 
 
 def main(argv=None) -> dict:
-    """Run the example; returns the history (lists per epoch) and the final test accuracy."""
+    """Run the example with command-line arguments ``argv``; returns the history (a list per metric)."""
     args = parse_args(argv)
     checkpoint = None
     if args.resume:
-        checkpoint = load(args.resume)
+        checkpoint = minitorch.load(args.resume)
         for key in RUN_KEYS:
             setattr(args, key, checkpoint["args"][key])
         args.data_dir = args.data_dir or checkpoint["args"]["data_dir"]
-        args.epochs = args.epochs or checkpoint["args"]["epochs"]
+        args.epochs = checkpoint["args"]["epochs"] if args.epochs is None else args.epochs
 
     minitorch.manual_seed(args.seed)
     train_set, test_set, dataset, image_size = load_data(args.dataset, args.data_dir)
     args.dataset = dataset
     defaults = DATASETS[dataset]
-    args.epochs = args.epochs or defaults["epochs"]
-    args.batch_size = args.batch_size or defaults["batch_size"]
-    args.lr = args.lr or defaults["lr"] * (10 if args.optimizer == "sgd" else 1)
-    args.gamma = args.gamma if args.gamma is not None else defaults["gamma"]
+    for key in ("epochs", "batch_size", "gamma"):  # options not given: the dataset's defaults
+        if getattr(args, key) is None:
+            setattr(args, key, defaults[key])
+    if args.lr is None:
+        args.lr = defaults["lr"] * (10 if args.optimizer == "sgd" else 1)
     if args.limit:
         train_set = Subset(train_set, range(min(args.limit, len(train_set))))
 
@@ -301,7 +297,7 @@ def main(argv=None) -> dict:
             f"test loss {test_loss:.4f} acc {100 * test_acc:.2f}% | {seconds:.1f}s"
         )
         if args.save:
-            save(
+            minitorch.save(
                 {
                     "model": model.state_dict(),
                     "optimizer": optimizer.state_dict(),

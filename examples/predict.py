@@ -24,18 +24,13 @@ import minitorch
 import minitorch.nn.functional as F
 from minitorch.datasets import transforms
 
-try:
-    from minitorch import load
-except ImportError:  # older minitorch: not yet exported at the top level
-    from minitorch.serialization import load
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mnist import build_model  # noqa: E402  (the model classes live in the training script)
 
 
 def load_model(path: str):
     """The model saved in a ``mnist.py`` checkpoint (in eval mode) and the checkpoint itself."""
-    checkpoint = load(path)
+    checkpoint = minitorch.load(path)
     model = build_model(checkpoint["args"]["model"], checkpoint["image_size"])
     model.load_state_dict(checkpoint["model"])
     model.eval()

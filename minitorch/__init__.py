@@ -6,7 +6,7 @@ the graph), ``autograd/engine.py`` (how backward walks it) and ``ops/`` (the pri
 
 from __future__ import annotations
 
-from . import _dtype
+from . import _alloc, _dtype
 from ._creation import (
     arange, as_tensor, bernoulli, empty, empty_like, eye, from_numpy, full, full_like, linspace,
     normal, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
@@ -21,6 +21,8 @@ from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set
 from .tensor import Size, Tensor, cat, stack, tensor, where
 
 __version__ = "0.1.0"
+
+_alloc._keep_freed_memory()
 
 concat = concatenate = cat
 

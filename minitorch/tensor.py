@@ -12,8 +12,8 @@ import weakref
 import numpy as np
 
 from . import _dtype
-from .autograd import grad_mode
 from .autograd import function as _function_module
+from .autograd import grad_mode
 from .autograd.function import AccumulateGrad
 from .ops import elementwise as E
 from .ops import linalg as L
@@ -310,7 +310,7 @@ class Tensor:
     def __bool__(self) -> bool:
         if self.data.size != 1:
             raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous"
+                "Boolean value of Tensor with more than one value is ambiguous"
             )
         return _pybool(self.data.reshape(()))
 

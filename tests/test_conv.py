@@ -176,7 +176,8 @@ def test_conv_full_width_columns_equal_standard(kernel, stride, pad, dilation, g
     x = rng.standard_normal((3, 4) + hw)
     w = rng.standard_normal((6, 4 // groups) + kernel)
     specs = [C.ConvSpec(kernel, stride, pad, dilation, groups, hw) for _ in range(2)]
-    specs[0].full, specs[1].full = True, False
+    specs[0].full = specs[0].full_gx = stride[1] == 1
+    specs[1].full = specs[1].full_gx = False
     outs = [C._conv_forward(x, w, None, sp)[0] for sp in specs]
     np.testing.assert_allclose(outs[0], outs[1], rtol=1e-12)
     g = rng.standard_normal(outs[0].shape)
@@ -186,8 +187,9 @@ def test_conv_full_width_columns_equal_standard(kernel, stride, pad, dilation, g
 
 def test_conv_non_finite_input_grads_match_torch():
     """An inf in the input must not leak into weight grads of kernel positions it is not under."""
-    xa = np.random.default_rng(7).standard_normal((1, 1, 6, 6))
-    xa[0, 0, 2, 5] = np.inf
+    xa = np.random.default_rng(7).standard_normal((1, 1, 6, 20))
+    xa[0, 0, 2, 19] = np.inf
+    assert C.ConvSpec((3, 3), (1, 1), ((0, 0), (0, 0)), (1, 1), 1, (6, 20)).full  # full-width columns
     wa = np.random.default_rng(8).standard_normal((2, 1, 3, 3))
     w, tw = mt.tensor(wa, requires_grad=True), torch.tensor(wa, requires_grad=True)
     out = Fc.conv2d(mt.tensor(xa), w)
@@ -343,3 +345,14 @@ def test_conv_module_errors_like_torch(kwargs, match):
         Conv2d(3, 4, 3, **kwargs)
     with pytest.raises(ValueError):
         torch.nn.Conv2d(3, 4, 3, **kwargs)
+
+
+def test_outputs_and_grads_are_contiguous_like_torchs():
+    """Scripts do ``x.view(x.size(0), -1)`` after conv/pool layers: results must be contiguous."""
+    x = mt.randn(3, 2, 10, 11, requires_grad=True)
+    w = mt.randn(4, 2, 3, 3, requires_grad=True)
+    for y in (Fc.conv2d(x, w, padding=1), Fc.conv2d(x, w, stride=2), Fc.max_pool2d(x, 3, 2, 1),
+              Fc.avg_pool2d(x, 2, padding=1)):
+        assert y.is_contiguous()
+        y.view(3, -1).sum().backward()
+        assert x.grad.is_contiguous() and w.grad.is_contiguous()

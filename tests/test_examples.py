@@ -25,11 +25,6 @@ needs_mnist = pytest.mark.skipif(
 )
 needs_cnn = pytest.mark.skipif(not hasattr(nn, "Conv2d"), reason="minitorch.nn does not export Conv2d yet")
 
-try:
-    from minitorch import load
-except ImportError:
-    from minitorch.serialization import load
-
 
 def _import(name):
     if EXAMPLES not in sys.path:
@@ -63,7 +58,7 @@ def offline(monkeypatch, tmp_path):
 
 
 def _weights(path):
-    return {k: v.numpy().copy() for k, v in load(path)["model"].items()}
+    return {k: v.numpy().copy() for k, v in mt.load(path)["model"].items()}
 
 
 TINY = ["--dataset", "digits", "--limit", "160", "--batch-size", "16", "--no-progress"]
@@ -78,13 +73,13 @@ def test_resume_matches_uninterrupted_run(tmp_path, model, optimizer, capsys):
     assert len(history["test_acc"]) == 3
     part = str(tmp_path / "part.ckpt")
     mnist_example.main(args + ["--epochs", "1", "--save", part])
-    assert load(part)["epoch"] == 1
+    assert mt.load(part)["epoch"] == 1
     resumed = str(tmp_path / "resumed.ckpt")
     mt.manual_seed(12345)  # the global state before resuming must not matter
     history2 = mnist_example.main(["--resume", part, "--epochs", "3", "--save", resumed, "--no-progress"])
     out = capsys.readouterr().out
     assert "Resumed from" in out and "Epoch 2/3" in out and "Epoch 1/3" not in out.split("Resumed from")[1]
-    ckpt = load(resumed)
+    ckpt = mt.load(resumed)
     assert ckpt["epoch"] == 3 and ckpt["args"]["model"] == model
     a, b = _weights(full), _weights(resumed)
     assert a.keys() == b.keys()
@@ -224,7 +219,6 @@ def test_predict_color_jpeg_and_transparency(tmp_path, digits_checkpoint):
 
 
 @needs_mnist
-@pytest.mark.slow
 def test_predict_real_mnist_digit(tmp_path):
     ckpt = str(tmp_path / "mnist.ckpt")
     mnist_example.main(

@@ -194,7 +194,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         _state.enabled = prev
 
     if inputs is not None:
-        for i, r in enumerate(results):
+        for r in results:
             if r is None and not allow_unused:
                 raise RuntimeError(
                     "One of the differentiated Tensors appears to not have been used in the graph. "

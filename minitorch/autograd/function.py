@@ -25,6 +25,15 @@ _TENSOR_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "int
                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
+_FREED_MSG = (
+"Trying to backward through the graph a second time (or directly access saved "
+"tensors after they have already been freed). Saved intermediate values of the "
+"graph are freed when you call .backward() or autograd.grad(). Specify "
+"retain_graph=True if you need to backward through the graph a second time or "
+"if you need to access saved tensors after calling backward."
+)
+
+
 class Node:
     """A node of the backward graph. Also the ``ctx`` passed to ``forward``/``backward``."""
 
@@ -59,13 +68,7 @@ class Node:
     @property
     def saved_tensors(self) -> tuple:
         if self._freed:
-            raise RuntimeError(
-                "Trying to backward through the graph a second time (or directly access saved "
-                "tensors after they have already been freed). Saved intermediate values of the "
-                "graph are freed when you call .backward() or autograd.grad(). Specify "
-                "retain_graph=True if you need to backward through the graph a second time or "
-                "if you need to access saved tensors after calling backward."
-            )
+            raise RuntimeError(_FREED_MSG)
         for t, v in zip(self._saved, self._saved_versions):
             if t is not None and t._vc[0] != v:
                 where = (
@@ -90,7 +93,7 @@ class Node:
     def output(self):
         """The forward output as a Tensor (only for ops with ``save_output = True``)."""
         if self._freed:
-            self.saved_tensors  # raises the freed-graph error
+            raise RuntimeError(_FREED_MSG)
         if self._out_vc is not None and self._out_vc[0] != 0:
             self._modified_error(self._out_data, f"output 0 of {self.name()}", self._out_vc[0], 0)
         from ..tensor import Tensor

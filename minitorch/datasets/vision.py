@@ -44,7 +44,7 @@ class VisionDataset(Dataset):
     def __getitem__(self, index: int):
         """``(image, target)``: by default a float32 tensor (1, H, W) in [0, 1] and an int."""
         img, target = _array(self.data)[index], int(_array(self.targets)[index])
-        img = (self.transform or _DEFAULT_TRANSFORM)(img)
+        img = (_DEFAULT_TRANSFORM if self.transform is None else self.transform)(img)
         if self.target_transform is not None:
             target = self.target_transform(target)
         return img, target
@@ -63,7 +63,7 @@ class VisionDataset(Dataset):
         """
         if type(self).__getitem__ is not VisionDataset.__getitem__ or self.target_transform is not None:
             return None
-        transform = self.transform or _DEFAULT_TRANSFORM
+        transform = _DEFAULT_TRANSFORM if self.transform is None else self.transform
         if not _can_batch(transform):
             return None
         images, targets = _array(self.data), _array(self.targets).astype(np.int64, copy=False)

@@ -16,12 +16,27 @@ from .._random import _rng
 from ..ops import nn as N
 from ..ops.elementwise import LeakyRelu
 from ..tensor import Tensor
+from ._functional_cnn import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    batch_norm,
+    conv1d,
+    conv2d,
+    layer_norm,
+    max_pool1d,
+    max_pool2d,
+    pad,
+)
 
 __all__ = [
     "linear", "relu", "relu_", "relu6", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh",
     "softplus", "logsigmoid", "hardtanh", "softmax", "log_softmax", "softmin", "dropout", "dropout2d",
     "one_hot", "embedding", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy",
     "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "normalize",
+    "conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d", "pad", "batch_norm", "layer_norm",
 ]
 
 _TYPE_NAMES = {

@@ -1,10 +1,12 @@
 """Convolution, pooling, padding and normalisation primitives.
 
 Convolution is im2col + one BLAS product: the padded input is viewed as sliding windows with
-``as_strided`` and copied once into a ``(C*kh*kw, N*OH*OW)`` column matrix, so the forward is
-``W (O, C*kh*kw) @ cols``. Columns are laid out channel-first (``C, kh, kw, N, OH, OW``) so the
-copy streams along output rows and every product is a plain 2-D GEMM (a stack of ``groups``
-GEMMs for grouped convolution).
+``as_strided`` and copied once into a ``(C*kh*kw, columns)`` matrix, so the forward is
+``W (O, C*kh*kw) @ cols``, the weight grad ``g @ cols^T`` and the input grad ``W^T @ g``
+followed by col2im (one strided add per kernel position). Columns are laid out channel-first
+(``C, kh, kw, N, OH, OW``) so the copies stream along output rows and every product is a plain
+2-D GEMM (a stack of ``groups`` GEMMs for grouped convolution); see ``ConvSpec`` for the
+"full width" variant of the layout.
 
 Double backward: the three ops below are the partial derivatives of one trilinear form
 ``T(x, w, g) = <conv(x, w), g>``, so each one's backward is made of the other two:
@@ -13,8 +15,13 @@ Double backward: the three ops below are the partial derivatives of one trilinea
 - ``ConvInputGrad(g, w)``  : dg = Convolution(u, w),    dw = ConvWeightGrad(u, g)   (u: upstream)
 - ``ConvWeightGrad(x, g)`` : dx = ConvInputGrad(g, v),  dg = Convolution(x, v)      (v: upstream)
 
-Pooling works on views of the padded input, one strided view per kernel position (a loop over
-``kh*kw`` positions, never over batch items or pixels).
+Pooling copies the ``kh*kw`` strided views of the padded input into one contiguous
+``(K, N, C, OH, OW)`` array and reduces over its first axis; the backward writes each window
+position's share back with one strided op per position (never a loop over items or pixels).
+Max pooling's backward and its own backward (a gather at the argmax) are each other's adjoints.
+
+Batch norm and layer norm are fused ops with closed-form backwards in NumPy; with
+``create_graph=True`` the same formulas run in Tensor ops so they can be differentiated again.
 """
 
 from __future__ import annotations
@@ -26,34 +33,6 @@ from ..autograd import grad_mode
 from ..autograd.function import Op
 
 _state = grad_mode._state
-
-
-def _keep_freed_memory() -> None:
-    """Ask glibc's malloc to reuse freed big blocks instead of returning them to the OS.
-
-    NOTE: by default glibc serves blocks over 128 KiB with fresh ``mmap`` pages and unmaps them
-    on free, so every training step page-faults its activations and im2col columns in again
-    (measured: ~2,700 faults and about half of a LeNet step). Keeping blocks up to 32 MiB on the
-    heap, and not trimming it, removes that cost, as PyTorch's caching allocators do. Set
-    ``MINITORCH_NO_MALLOPT=1`` (or any ``MALLOC_*`` variable of your own) to leave malloc alone.
-    """
-    import ctypes
-    import os
-    import sys
-
-    if not sys.platform.startswith("linux") or os.environ.get("MINITORCH_NO_MALLOPT"):
-        return
-    if any(k.startswith("MALLOC_") for k in os.environ):
-        return
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD
-        libc.mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD
-    except (OSError, AttributeError):  # not glibc
-        pass
-
-
-_keep_freed_memory()
 
 
 def _t(arr):
@@ -70,14 +49,19 @@ class ConvSpec:
     """Geometry of one 2-D convolution: kernel, stride, padding ((top, bottom), (left, right)),
     dilation, groups, input size (H, W) and output size (OH, OW).
 
-    With unit horizontal stride and short output rows the columns are "full width": each output
-    row gets one column per padded input column (``Wp`` of them, of which the last ``Wp - OW``
-    are discarded). Then a window row is a contiguous run of the (flattened, zero-padded) image,
-    so im2col and col2im copy long contiguous runs instead of ``OW``-long pieces; the GEMMs grow
-    by ``Wp / OW``.
+    Two column layouts, with the same numbers:
+
+    - standard: one column per output pixel, ``N*OH*OW`` in all;
+    - full width (unit horizontal stride only): each output row gets one column per padded
+      input column (``Wp`` of them; the last ``Wp - OW`` are discarded). A window row is then a
+      contiguous run of the flattened zero-padded image, so im2col/col2im copy long runs instead
+      of ``OW``-long pieces, at the price of GEMMs ``Wp / OW`` times larger.
+
+    ``full`` picks the layout of the forward and weight-grad columns, ``full_gx`` the one of the
+    input-grad columns (col2im's many strided adds gain most from long runs).
     """
 
-    __slots__ = ("kernel", "stride", "pad", "dilation", "groups", "in_hw", "out_hw", "full", "padded_hw")
+    __slots__ = ("kernel", "stride", "pad", "dilation", "groups", "in_hw", "out_hw", "padded_hw", "full", "full_gx")
 
     def __init__(self, kernel, stride, pad, dilation, groups, in_hw) -> None:
         self.kernel, self.stride, self.pad = tuple(kernel), tuple(stride), tuple(pad)
@@ -86,64 +70,67 @@ class ConvSpec:
         self.out_hw = tuple(
             (n - d * (k - 1) - 1) // s + 1 for n, k, s, d in zip(self.padded_hw, kernel, stride, dilation)
         )
-        # NOTE: full width pays when output rows are short (copies of a few elements are all
-        # overhead) or when it wastes little; measured on LeNet's two convs
+        # NOTE: thresholds measured on LeNet's two convs: full width pays where it wastes
+        # little, and for col2im also where output rows are short
         ow, wp = self.out_hw[1], self.padded_hw[1]
-        self.full = self.stride[1] == 1 and (ow < 16 or 8 * wp <= 9 * ow)
+        cheap = self.stride[1] == 1 and 8 * wp <= 9 * ow
+        self.full = cheap
+        self.full_gx = cheap or (self.stride[1] == 1 and ow < 16)
 
-    def ncols(self, n: int) -> int:
+    def ncols(self, n: int, full: bool) -> int:
         """Columns of the GEMM for a batch of ``n``: one per (image, output row, column)."""
-        return n * self.out_hw[0] * (self.padded_hw[1] if self.full else self.out_hw[1])
+        return n * self.out_hw[0] * (self.padded_hw[1] if full else self.out_hw[1])
 
-    def _canvas(self, n: int, c: int, dtype):
-        """Zeros for the padded image, channel-major, as (flat buffer, (N, C, Hp, Wp) view).
+    def _canvas(self, n: int, c: int, dtype, full: bool):
+        """Zeros for the padded image, as (buffer, (N, C, Hp, Wp) view).
 
-        In full-width mode each (c, n) plane has a tail of ``(kw - 1) * dw`` spare zeros, which
-        the discarded columns of the last rows run into.
+        For full width the buffer is flat per (n, c) plane, with a tail of ``(kw - 1) * dw``
+        spare zeros that the discarded columns of the last rows run into.
         """
         hp, wp = self.padded_hw
-        tail = (self.kernel[1] - 1) * self.dilation[1] if self.full else 0
-        buf = np.zeros((c, n, hp * wp + tail), dtype)
-        return buf, buf[:, :, : hp * wp].reshape(c, n, hp, wp).transpose(1, 0, 2, 3)
+        tail = (self.kernel[1] - 1) * self.dilation[1] if full else 0
+        buf = np.zeros((n, c, hp * wp + tail), dtype)
+        img = buf[:, :, : hp * wp].reshape(n, c, hp, wp)
+        return (buf if full else img), img
 
-    def _windows(self, buf: np.ndarray, n: int, c: int, writeable: bool = False) -> np.ndarray:
-        """The (C, kh, kw, N, OH, Wc) strided view of the windows of a padded canvas."""
+    def _windows(self, buf: np.ndarray, n: int, c: int, full: bool, writeable: bool = False) -> np.ndarray:
+        """The (C, kh, kw, N, OH, OW or Wp) strided view of the windows of a padded canvas."""
         (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.stride, self.dilation
         oh, ow = self.out_hw
-        if self.full:  # buf is the flat (C, N, Hp*Wp + tail) canvas
+        if full:  # buf is the flat (N, C, Hp*Wp + tail) canvas
             wp, it = self.padded_hw[1], buf.itemsize
             s0, s1 = buf.strides[:2]
-            shape, strides = (c, kh, kw, n, oh, wp), (s0, dh * wp * it, dw * it, s1, sh * wp * it, it)
+            shape, strides = (c, kh, kw, n, oh, wp), (s1, dh * wp * it, dw * it, s0, sh * wp * it, it)
         else:  # buf is an (N, C, Hp, Wp) image
             s0, s1, s2, s3 = buf.strides
             shape, strides = (c, kh, kw, n, oh, ow), (s1, s2 * dh, s3 * dw, s0, s2 * sh, s3 * sw)
         return as_strided(buf, shape, strides, writeable=writeable)
 
     def im2col(self, x: np.ndarray) -> np.ndarray:
-        """The column matrix (C*kh*kw, ncols) of ``x`` (N, C, H, W)."""
+        """The column matrix (C*kh*kw, ncols) of ``x`` (N, C, H, W), in the ``full`` layout."""
         n, c, h, w = x.shape
         (pt, _), (pl, _) = self.pad
-        if self.full or pt or pl or self.padded_hw != (h, w):
-            buf, img = self._canvas(n, c, x.dtype)
+        full = self.full
+        if full or self.padded_hw != (h, w):
+            buf, img = self._canvas(n, c, x.dtype, full)
             img[:, :, pt : pt + h, pl : pl + w] = x
-            if not self.full:
-                buf = img
         else:
             buf = x
-        cols = np.ascontiguousarray(self._windows(buf, n, c))
-        if self.full and self.padded_hw[1] != self.out_hw[1] and not np.isfinite(x).all():
+        cols = np.ascontiguousarray(self._windows(buf, n, c, full))
+        if full and self.padded_hw[1] != self.out_hw[1] and not np.isfinite(x).all():
             # NOTE: discarded columns hold stray pixels; keep a non-finite one from leaking
             # (as 0 * inf = nan) into the weight grad of kernel positions it is not under
             cols[..., self.out_hw[1] :] = 0
-        return cols.reshape(c * self.kernel[0] * self.kernel[1], self.ncols(n))
+        return cols.reshape(c * self.kernel[0] * self.kernel[1], self.ncols(n, full))
 
     def col2im(self, cols: np.ndarray, n: int, c: int) -> np.ndarray:
-        """Sum columns (C*kh*kw, ncols) back into an (N, C, H, W) image (the adjoint of im2col)."""
+        """Sum columns (C*kh*kw, ncols) in the ``full_gx`` layout back into an (N, C, H, W)
+        image (the adjoint of im2col)."""
         kh, kw = self.kernel
         (pt, _), (pl, _) = self.pad
         h, w = self.in_hw
-        buf, img = self._canvas(n, c, cols.dtype)
-        win = self._windows(buf if self.full else img, n, c, writeable=True)
+        buf, img = self._canvas(n, c, cols.dtype, self.full_gx)
+        win = self._windows(buf, n, c, self.full_gx, writeable=True)
         c6 = cols.reshape(win.shape)
         # NOTE: one add per kernel position, each covering every image and pixel; the windows
         # of one position never overlap, so each in-place add is safe
@@ -151,26 +138,37 @@ class ConvSpec:
             for j in range(kw):
                 v = win[:, i, j]
                 np.add(v, c6[:, i, j], out=v)
-        return img[:, :, pt : pt + h, pl : pl + w]
+        return np.ascontiguousarray(img[:, :, pt : pt + h, pl : pl + w])
 
-    def grad_rows(self, g: np.ndarray) -> np.ndarray:
-        """An output-shaped grad (N, O, OH, OW) as the GEMM operand (O, ncols); in full-width
-        mode the discarded columns are zeros."""
+    def grad_rows(self, g: np.ndarray, full: bool) -> np.ndarray:
+        """An output-shaped grad (N, O, OH, OW) as the GEMM operand (O, ncols); in full width
+        the discarded columns are zeros."""
         n, o, oh, ow = g.shape
         gt = g.transpose(1, 0, 2, 3)
-        if not self.full or self.padded_hw[1] == ow:
-            return gt.reshape(o, self.ncols(n))
+        if not full or self.padded_hw[1] == ow:
+            return gt.reshape(o, self.ncols(n, full))
         g2 = np.zeros((o, n, oh, self.padded_hw[1]), g.dtype)
         g2[..., :ow] = gt
-        return g2.reshape(o, self.ncols(n))
+        return g2.reshape(o, self.ncols(n, full))
 
-    def output(self, out2: np.ndarray, n: int) -> np.ndarray:
-        """The GEMM result (O, ncols) as the (N, O, OH, OW) output (a view: channel-major memory)."""
+    def output(self, out2: np.ndarray, n: int, bias=None) -> np.ndarray:
+        """The GEMM result (O, ncols) plus ``bias`` as the contiguous (N, O, OH, OW) output.
+
+        NOTE: one more copy (it also adds the bias), but outputs and grads are contiguous like
+        torch's, so user code such as ``x.view(x.size(0), -1)`` works on them.
+        """
         o = out2.shape[0]
         oh, ow = self.out_hw
         if self.full:
-            return out2.reshape(o, n, oh, self.padded_hw[1])[..., :ow].transpose(1, 0, 2, 3)
-        return out2.reshape(o, n, oh, ow).transpose(1, 0, 2, 3)
+            out4 = out2.reshape(o, n, oh, self.padded_hw[1])[..., :ow]
+        else:
+            out4 = out2.reshape(o, n, oh, ow)
+        out = np.empty((n, o, oh, ow), out2.dtype)
+        if bias is None:
+            np.copyto(out, out4.transpose(1, 0, 2, 3))
+        else:
+            np.add(out4.transpose(1, 0, 2, 3), bias.reshape(1, o, 1, 1), out=out)
+        return out
 
 
 def _conv_forward(x: np.ndarray, w: np.ndarray, b, spec: ConvSpec, cols=None):
@@ -182,9 +180,7 @@ def _conv_forward(x: np.ndarray, w: np.ndarray, b, spec: ConvSpec, cols=None):
         out = w.reshape(o, -1) @ cols
     else:
         out = np.matmul(w.reshape(grp, o // grp, -1), cols.reshape(grp, -1, cols.shape[1])).reshape(o, cols.shape[1])
-    if b is not None:
-        out += b.reshape(o, 1)
-    return spec.output(out, x.shape[0]), cols
+    return spec.output(out, x.shape[0], b), cols
 
 
 def _conv_input_grad(g: np.ndarray, w: np.ndarray, spec: ConvSpec, g2=None) -> np.ndarray:
@@ -192,7 +188,7 @@ def _conv_input_grad(g: np.ndarray, w: np.ndarray, spec: ConvSpec, g2=None) -> n
     n, o = g.shape[:2]
     grp = spec.groups
     if g2 is None:
-        g2 = spec.grad_rows(g)
+        g2 = spec.grad_rows(g, spec.full_gx)
     if grp == 1:
         cols = w.reshape(o, -1).T @ g2
     else:
@@ -206,7 +202,7 @@ def _conv_weight_grad(x: np.ndarray, g: np.ndarray, spec: ConvSpec, wshape, cols
     if cols is None:
         cols = spec.im2col(x)
     if g2 is None:
-        g2 = spec.grad_rows(g)
+        g2 = spec.grad_rows(g, spec.full)
     o, grp = g.shape[1], spec.groups
     if grp == 1:
         gw = (cols @ g2.T).T  # NOTE: this orientation is the faster GEMM for long, thin operands
@@ -232,10 +228,11 @@ class Convolution(Op):
     def backward(ctx, g):
         x, w, cols = ctx.saved_tensors
         spec, need = ctx.spec, ctx.needs_input_grad
-        g2 = spec.grad_rows(g.data) if need[0] and need[1] else None  # shared by both products
+        # the two products share the grad's GEMM operand when their layouts agree
+        g2 = spec.grad_rows(g.data, spec.full) if need[0] and need[1] and spec.full == spec.full_gx else None
         gx = ConvInputGrad.apply(g, w, spec, g2) if need[0] else None
         gw = ConvWeightGrad.apply(x, g, spec, None if cols is None else cols.data, g2) if need[1] else None
-        gb = g.sum((0, 2, 3)) if ctx.needs_input_grad[2] else None
+        gb = g.sum((0, 2, 3)) if need[2] else None
         return gx, gw, gb, None
 
 
@@ -278,16 +275,6 @@ class ConvWeightGrad(Op):
 # --------------------------------------------------------------------------------------------
 # pooling
 # --------------------------------------------------------------------------------------------
-def _channel_outer(a: np.ndarray) -> bool:
-    """True for an (N, C, H, W) array stored channel-major (a transposed view, as conv outputs are)."""
-    return a.ndim == 4 and a.shape[0] > 1 and a.shape[1] > 1 and a.strides[1] > a.strides[0]
-
-
-def _channel_major(a: np.ndarray) -> np.ndarray:
-    """A copy of (N, C, H, W) ``a`` stored channel-major (returned as an (N, C, H, W) view)."""
-    return np.ascontiguousarray(a.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)
-
-
 class PoolSpec:
     """Geometry of one 2-D pooling: kernel, stride, padding ((top, bottom), (left, right)) where
     bottom/right include the ceil-mode overhang, dilation, input size and output size.
@@ -310,19 +297,12 @@ class PoolSpec:
             pad.append((p, max(p, (o - 1) * s + d * (k - 1) + 1 - n - p)))
         self.out_hw, self.pad = tuple(out), tuple(pad)
 
-    def _empty(self, like: np.ndarray, shape, fill, dtype) -> np.ndarray:
-        """An (N, C, *shape) array filled with ``fill``, in the memory order of ``like``."""
-        n, c = like.shape[:2]
-        if _channel_outer(like):
-            return np.full((c, n) + shape, fill, dtype).transpose(1, 0, 2, 3)
-        return np.full((n, c) + shape, fill, dtype)
-
     def padded(self, x: np.ndarray, value) -> np.ndarray:
         (pt, pb), (pl, pr) = self.pad
         if not (pt or pb or pl or pr):
             return x
-        h, w = self.in_hw
-        xp = self._empty(x, (h + pt + pb, w + pl + pr), value, x.dtype)
+        n, c, h, w = x.shape
+        xp = np.full((n, c, h + pt + pb, w + pl + pr), value, x.dtype)
         xp[:, :, pt : pt + h, pl : pl + w] = x
         return xp
 
@@ -334,15 +314,9 @@ class PoolSpec:
         return as_strided(xp, shape, (s2 * dh, s3 * dw, s0, s1, s2 * sh, s3 * sw), writeable=writeable)
 
     def columns(self, xp: np.ndarray) -> np.ndarray:
-        """The windows copied into a contiguous (K, N, C, OH, OW) array (channel-major inside
-        when ``xp`` is, so the copy streams through memory)."""
-        win = self._windows(xp)
-        k = self.kernel[0] * self.kernel[1]
-        if _channel_outer(xp):
-            cols = np.ascontiguousarray(win.transpose(0, 1, 3, 2, 4, 5))
-            return cols.reshape((k,) + cols.shape[2:]).transpose(0, 2, 1, 3, 4)
-        cols = np.ascontiguousarray(win)
-        return cols.reshape((k,) + cols.shape[2:])
+        """The windows copied into a contiguous (K, N, C, OH, OW) array."""
+        cols = np.ascontiguousarray(self._windows(xp))
+        return cols.reshape((self.kernel[0] * self.kernel[1],) + cols.shape[2:])
 
     def overlapping(self) -> bool:
         (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.stride, self.dilation
@@ -350,7 +324,7 @@ class PoolSpec:
 
     def scatter(self, grads, like: np.ndarray) -> np.ndarray:
         """The adjoint of ``columns``: sum ``grads(k)`` (an (N, C, OH, OW) array for window
-        position k) into a zero (N, C, H, W) image laid out like ``like``.
+        position k, shaped like ``like``) into a zero (N, C, H, W) image.
 
         One strided write per window position; when windows do not overlap it writes in
         place (``grads(k, out=view)``), otherwise it adds.
@@ -358,7 +332,8 @@ class PoolSpec:
         (pt, pb), (pl, pr) = self.pad
         (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.stride, self.dilation
         (h, w), (oh, ow) = self.in_hw, self.out_hw
-        gx = self._empty(like, (h + pt + pb, w + pl + pr), 0, like.dtype)
+        n, c = like.shape[:2]
+        gx = np.zeros((n, c, h + pt + pb, w + pl + pr), like.dtype)
         overlap = self.overlapping()
         for i in range(kh):
             for j in range(kw):
@@ -367,7 +342,7 @@ class PoolSpec:
                     view += grads(i * kw + j)
                 else:
                     grads(i * kw + j, out=view)
-        return gx[:, :, pt : pt + h, pl : pl + w]
+        return np.ascontiguousarray(gx[:, :, pt : pt + h, pl : pl + w])
 
 
 def _lowest(dtype):
@@ -416,8 +391,6 @@ class MaxPoolScatter(Op):
     def forward(ctx, g, spec, idx):
         ctx.spec, ctx.idx = spec, idx
         gd = g.data
-        if gd.ndim == 4 and _channel_outer(idx) != _channel_outer(gd):  # one memory order for all
-            gd = _channel_major(gd) if _channel_outer(idx) else np.ascontiguousarray(gd)
 
         def at(k, out=None):  # the grads that go to window position k
             return np.multiply(gd, idx == k, out=out)
@@ -623,24 +596,30 @@ class LayerNorm(Op):
     @staticmethod
     def forward(ctx, x, w, b, ndim, eps):
         xd = x.data
-        axes = tuple(range(xd.ndim - ndim, xd.ndim))
-        mean = xd.mean(axes, keepdims=True)
-        xc = xd - mean
-        invstd = (1.0 / np.sqrt((xc * xc).mean(axes, keepdims=True) + eps)).astype(xd.dtype, copy=False)
-        xhat = xc * invstd
-        y = xhat if w is None else xhat * w.data
-        if b is not None:
-            y = y + b.data if y is xhat else np.add(y, b.data, out=y)
+        n = int(np.prod(xd.shape[xd.ndim - ndim :]))
+        # NOTE: as an (M, n) matrix every statistic is a row reduction; einsum forms the sums of
+        # products without a temporary
+        x2 = xd.reshape(-1, n)
+        xc = x2 - (x2 @ np.full(n, 1.0 / n, xd.dtype))[:, None]
+        var = np.einsum("ij,ij->i", xc, xc) / n
+        invstd = (1.0 / np.sqrt(var + eps)).astype(xd.dtype, copy=False)[:, None]
+        xhat = np.multiply(xc, invstd, out=xc)
+        if w is None:
+            y = xhat + b.data.reshape(n) if b is not None else xhat.copy()
+        else:
+            y = xhat * w.data.reshape(n)
+            if b is not None:
+                y += b.data.reshape(n)
         ctx.save_for_backward(x, w, _t(xhat), _t(invstd))
-        ctx.axes, ctx.eps = axes, eps
-        return y
+        ctx.ndim, ctx.eps = ndim, eps
+        return y.reshape(xd.shape)
 
     @staticmethod
     def backward(ctx, g):
         x, w, xhat, invstd = ctx.saved_tensors
         need = ctx.needs_input_grad
-        axes = ctx.axes
-        lead = tuple(range(x.data.ndim - len(axes)))
+        nd = x.data.ndim
+        axes, lead = tuple(range(nd - ctx.ndim, nd)), tuple(range(nd - ctx.ndim))
         if _state.enabled:  # create_graph: the same closed form, in Tensor ops
             mean = x.mean(axes, keepdim=True)
             xc = x - mean
@@ -651,13 +630,21 @@ class LayerNorm(Op):
             gw = (g * xhat).sum(lead) if need[1] else None
             gb = g.sum(lead) if need[2] else None
             return (gx if need[0] else None), gw, gb, None, None
-        gd, xhat = g.data, xhat.data
+        xhat, invstd = xhat.data, invstd.data
+        m, n = xhat.shape
+        gd = g.data.reshape(m, n)
+        pshape = x.data.shape[nd - ctx.ndim :]
         gx = gw = gb = None
         if need[0]:
-            gh = gd if w is None else gd * w.data
-            gx = _t(invstd.data * (gh - gh.mean(axes, keepdims=True) - xhat * (gh * xhat).mean(axes, keepdims=True)))
+            gh = gd * w.data.reshape(n) if w is not None else gd.copy()
+            a = gh @ np.full(n, 1.0 / n, gh.dtype)  # row means as one BLAS product
+            c = np.einsum("ij,ij->i", gh, xhat) / n
+            gh -= a[:, None]
+            gh -= xhat * c[:, None]
+            gh *= invstd
+            gx = _t(gh.reshape(x.data.shape))
         if need[1]:
-            gw = _t((gd * xhat).sum(lead))
+            gw = _t(np.einsum("ij,ij->j", gd, xhat).reshape(pshape))
         if need[2]:
-            gb = _t(gd.sum(lead))
+            gb = _t((np.ones(m, gd.dtype) @ gd).reshape(pshape))
         return gx, gw, gb, None, None

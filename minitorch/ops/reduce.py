@@ -6,7 +6,6 @@ import numpy as np
 
 from ..autograd.function import Op
 
-
 _ALL = [tuple(range(n)) for n in range(33)]
 
 
