@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..autograd import function as _function
 from ..autograd.function import Op
+
+
+def _const(arr: np.ndarray):
+    """An ndarray as a tensor that needs no grad (masks and other constants in backward)."""
+    return _function.Tensor._make(arr, False, None)
 
 
 def _d(x):
@@ -295,7 +301,8 @@ class Relu(Op):
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        return g * (a > 0)
+        # NOTE: one Where op instead of (a > 0) -> cast to float -> multiply
+        return Where.apply(_const(a.data > 0), g, 0.0)
 
 
 class LeakyRelu(Op):
