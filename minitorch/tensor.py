@@ -7,6 +7,7 @@ ops record the graph, and ``backward`` (in ``autograd.engine``) walks it.
 from __future__ import annotations
 
 import builtins
+import operator
 import weakref
 
 import numpy as np
@@ -927,9 +928,12 @@ class Tensor:
         return M.Permute.apply(self, dims)
 
     def transpose(self, dim0: int, dim1: int):
-        if self.data.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
+        nd = self.data.ndim
+        if nd < 2 and dim0 in (0, -1) and dim1 in (0, -1):
             return self
-        d = R.norm_dims((dim0,), self.data.ndim)[0], R.norm_dims((dim1,), self.data.ndim)[0]
+        if -nd <= dim0 < nd and -nd <= dim1 < nd:
+            return M.Transpose.apply(self, dim0 % nd, dim1 % nd)
+        d = R.norm_dims((dim0,), nd)[0], R.norm_dims((dim1,), nd)[0]
         return M.Transpose.apply(self, *d)
 
     swapaxes = transpose
@@ -937,7 +941,7 @@ class Tensor:
     def t(self):
         if self.data.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.data.ndim}D")
-        return self.transpose(0, 1) if self.data.ndim == 2 else self
+        return M.Transpose.apply(self, 0, 1) if self.data.ndim == 2 else self
 
     @property
     def T(self):
@@ -1468,7 +1472,7 @@ def _result_type(a: Tensor, b) -> np.dtype:
 def _shape_arg(shape) -> tuple:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
         shape = shape[0]
-    return tuple(_pyint(s) for s in shape)
+    return tuple(map(operator.index, shape))
 
 
 def _index_arg(idx):

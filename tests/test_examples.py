@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 import minitorch as mt
-from minitorch import nn
 from minitorch.datasets import MNIST, Digits
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
@@ -23,7 +22,6 @@ MNIST_DIR = os.environ.get("MINITORCH_MNIST_DIR")
 needs_mnist = pytest.mark.skipif(
     not MNIST_DIR, reason="set MINITORCH_MNIST_DIR to a directory with the MNIST t10k-* files (.ci/run does)"
 )
-needs_cnn = pytest.mark.skipif(not hasattr(nn, "Conv2d"), reason="minitorch.nn does not export Conv2d yet")
 
 
 def _import(name):
@@ -64,7 +62,7 @@ def _weights(path):
 TINY = ["--dataset", "digits", "--limit", "160", "--batch-size", "16", "--no-progress"]
 
 
-@pytest.mark.parametrize("model", ["mlp", pytest.param("cnn", marks=needs_cnn)])
+@pytest.mark.parametrize("model", ["mlp", "cnn"])
 @pytest.mark.parametrize("optimizer", ["adam", "sgd"])
 def test_resume_matches_uninterrupted_run(tmp_path, model, optimizer, capsys):
     args = TINY + ["--model", model, "--optimizer", optimizer, "--gamma", "0.8"]  # the scheduler resumes too

@@ -255,9 +255,21 @@ class Cos(Op):
         return -g * a.sin()
 
 
+_EXP_MAX = {"f": 88.0, "d": 709.0}
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """Overflow-free logistic: 1 / (1 + exp(-x)) = exp(-log(1 + exp(-x))), via logaddexp."""
-    return np.exp(-np.logaddexp(0, -x, dtype=x.dtype))
+    """Overflow-free logistic."""
+    # 1 / (1 + exp(-x)) as torch computes it; -x is capped below exp's overflow point, which
+    # changes only results smaller than 1e-38 (float32) / 1e-307 (float64).
+    cap = _EXP_MAX.get(x.dtype.char)
+    if cap is None:  # float16: compute in float32
+        return _sigmoid(x.astype(np.float32)).astype(x.dtype)
+    e = np.negative(x, out=np.empty_like(x))
+    np.minimum(e, cap, out=e)
+    np.exp(e, out=e)
+    e += 1
+    return np.reciprocal(e, out=e)
 
 
 class Sigmoid(Op):

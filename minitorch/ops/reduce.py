@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..autograd.function import Op
@@ -16,6 +18,8 @@ def norm_dims(dim, ndim: int):
     if isinstance(dim, int):
         if 0 <= dim < ndim:
             return (dim,)
+        if -ndim <= dim < 0:
+            return (dim + ndim,)
         dim = (dim,)
     n = max(ndim, 1)
     out = []
@@ -65,7 +69,7 @@ class Mean(Op):
     def forward(ctx, a, axes, keepdim):
         ctx.shape, ctx.axes, ctx.keepdim = a.data.shape, axes, keepdim
         x = a.data
-        ctx.n = int(np.prod([x.shape[i] for i in axes])) if x.ndim else 1
+        ctx.n = math.prod([x.shape[i] for i in axes]) if x.ndim else 1
         # NOTE: add.reduce / n is np.mean without its Python-level overhead (same float32 accumulation)
         out = np.add.reduce(x, axis=axes if x.ndim else None, keepdims=keepdim)
         return np.true_divide(out, ctx.n, dtype=x.dtype) if ctx.n else np.full_like(out, np.nan)
