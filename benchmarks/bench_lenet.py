@@ -33,18 +33,32 @@ def mt_lenet():
     from minitorch.nn.modules.pooling import MaxPool2d
 
     return nn.Sequential(
-        Conv2d(1, 8, 5), MaxPool2d(2), nn.ReLU(),
-        Conv2d(8, 16, 5), MaxPool2d(2), nn.ReLU(),
-        nn.Flatten(), nn.Linear(256, 64), nn.ReLU(), nn.Linear(64, 10),
+        Conv2d(1, 8, 5),
+        MaxPool2d(2),
+        nn.ReLU(),
+        Conv2d(8, 16, 5),
+        MaxPool2d(2),
+        nn.ReLU(),
+        nn.Flatten(),
+        nn.Linear(256, 64),
+        nn.ReLU(),
+        nn.Linear(64, 10),
     )
 
 
 def torch_lenet(torch):
     tnn = torch.nn
     return tnn.Sequential(
-        tnn.Conv2d(1, 8, 5), tnn.MaxPool2d(2), tnn.ReLU(),
-        tnn.Conv2d(8, 16, 5), tnn.MaxPool2d(2), tnn.ReLU(),
-        tnn.Flatten(), tnn.Linear(256, 64), tnn.ReLU(), tnn.Linear(64, 10),
+        tnn.Conv2d(1, 8, 5),
+        tnn.MaxPool2d(2),
+        tnn.ReLU(),
+        tnn.Conv2d(8, 16, 5),
+        tnn.MaxPool2d(2),
+        tnn.ReLU(),
+        tnn.Flatten(),
+        tnn.Linear(256, 64),
+        tnn.ReLU(),
+        tnn.Linear(64, 10),
     )
 
 
@@ -53,8 +67,10 @@ def _blas_threads(n: int):
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
-        print("threadpoolctl is not installed: NumPy's BLAS threads come from OPENBLAS_NUM_THREADS / "
-              "MKL_NUM_THREADS / OMP_NUM_THREADS (set them to --threads before starting Python)")
+        print(
+            "threadpoolctl is not installed: NumPy's BLAS threads come from OPENBLAS_NUM_THREADS / "
+            "MKL_NUM_THREADS / OMP_NUM_THREADS (set them to --threads before starting Python)"
+        )
         return contextlib.nullcontext()
     return threadpool_limits(limits=n, user_api="blas")
 
@@ -63,7 +79,9 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--batch", type=int, default=64, help="batch size (default 64)")
     ap.add_argument("--steps", type=int, default=20, help="timed steps per library and repeat (default 20)")
-    ap.add_argument("--repeat", type=int, default=7, help="interleaved repeats; medians are reported (default 7)")
+    ap.add_argument(
+        "--repeat", type=int, default=7, help="interleaved repeats; medians are reported (default 7)"
+    )
     ap.add_argument("--warmup", type=int, default=5, help="untimed steps per library first (default 5)")
     ap.add_argument("--threads", type=int, default=1, help="torch and BLAS threads (default 1)")
     ap.add_argument("--lr", type=float, default=0.01)
@@ -140,8 +158,10 @@ def main(argv=None) -> None:
     print(f"first-step loss: minitorch {lm:.6f}  torch {lt:.6f}")
     for k in ("minitorch", "torch"):
         print(f"{k:10s} {med[k] * 1e3:8.3f} ms/step   (CPU time {med_cpu[k] * 1e3:.3f} ms/step)")
-    print(f"ratio minitorch / torch: {med['minitorch'] / med['torch']:.2f}   "
-          f"(CPU time: {med_cpu['minitorch'] / med_cpu['torch']:.2f})")
+    print(
+        f"ratio minitorch / torch: {med['minitorch'] / med['torch']:.2f}   "
+        f"(CPU time: {med_cpu['minitorch'] / med_cpu['torch']:.2f})"
+    )
 
 
 if __name__ == "__main__":

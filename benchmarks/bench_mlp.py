@@ -50,7 +50,9 @@ def main(argv=None) -> None:
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--steps", type=int, default=200, help="timed steps per library and repeat")
     ap.add_argument("--repeat", type=int, default=5, help="interleaved repeats; medians are reported")
-    ap.add_argument("--threads", type=int, default=1, help="threads for torch and for NumPy's BLAS (default 1)")
+    ap.add_argument(
+        "--threads", type=int, default=1, help="threads for torch and for NumPy's BLAS (default 1)"
+    )
     args = ap.parse_args(argv)
 
     import torch
@@ -67,7 +69,9 @@ def main(argv=None) -> None:
     y = rng.integers(0, args.classes, args.batch)
 
     def mt_model():
-        return nn.Sequential(nn.Linear(args.inputs, args.hidden), nn.ReLU(), nn.Linear(args.hidden, args.classes))
+        return nn.Sequential(
+            nn.Linear(args.inputs, args.hidden), nn.ReLU(), nn.Linear(args.hidden, args.classes)
+        )
 
     m = mt_model()
     t = torch.nn.Sequential(
@@ -108,7 +112,9 @@ def main(argv=None) -> None:
                 fn()
             times[name].append((time.perf_counter() - t0) / args.steps)
     med = {k: statistics.median(v) for k, v in times.items()}
-    print(f"MLP {args.inputs}-{args.hidden}-{args.classes}, batch {args.batch}, SGD; torch threads {args.threads}")
+    print(
+        f"MLP {args.inputs}-{args.hidden}-{args.classes}, batch {args.batch}, SGD; torch threads {args.threads}"
+    )
     print(f"first-step loss: minitorch {lm:.6f}  torch {lt:.6f}  numpy {ln:.6f}")
     for k in ("minitorch", "torch", "numpy"):
         print(f"{k:10s} {med[k] * 1e3:8.3f} ms/step   ratio to torch {med[k] / med['torch']:.2f}")

@@ -44,7 +44,9 @@ def main(argv=None) -> None:
     p.add_argument("--size", type=int, default=8, help="tensors are size x size (default 8)")
     p.add_argument("--number", type=int, default=2000, help="calls per timing (default 2000)")
     p.add_argument("--repeat", type=int, default=7, help="timings per op and library; the median is kept")
-    p.add_argument("--threads", type=int, default=1, help="threads for torch and for NumPy's BLAS (default 1)")
+    p.add_argument(
+        "--threads", type=int, default=1, help="threads for torch and for NumPy's BLAS (default 1)"
+    )
     args = p.parse_args(argv)
 
     import torch

@@ -36,9 +36,9 @@ W1, W2 = [[0.4, -0.2], [0.1, 0.6]], [[0.7, -0.3]]
 
 def build_221() -> nn.Module:
     """The 2-2-1 network with the fixed float64 weights (biases 0)."""
-    model = nn.Sequential(OrderedDict(
-        hidden=nn.Linear(2, 2), relu=nn.ReLU(), out=nn.Linear(2, 1), sigmoid=nn.Sigmoid()
-    )).double()
+    model = nn.Sequential(
+        OrderedDict(hidden=nn.Linear(2, 2), relu=nn.ReLU(), out=nn.Linear(2, 1), sigmoid=nn.Sigmoid())
+    ).double()
     with minitorch.no_grad():
         model.hidden.weight.copy_(minitorch.tensor(W1, dtype=minitorch.float64))
         model.out.weight.copy_(minitorch.tensor(W2, dtype=minitorch.float64))
@@ -77,7 +77,10 @@ def one_sgd_step(lr: float = 0.1, verbose: bool = True) -> dict:
         say(f"  {name:<13} = {p.data.tolist()}")
     say(f"loss {loss.item():.8f} -> {new_loss.item():.8f}")
     return {
-        "loss": loss.item(), "new_loss": new_loss.item(), "steps": steps, "report": report,
+        "loss": loss.item(),
+        "new_loss": new_loss.item(),
+        "steps": steps,
+        "report": report,
         **{name: p.data.copy() for name, p in model.named_parameters()},
     }
 
@@ -144,14 +147,22 @@ def show_flow(hidden: list, seed: int = 0, plot: str | None = None, verbose: boo
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="\n\n".join(__doc__.split("\n\n")[1:]))
-    parser.add_argument("--part", choices=("all", "step", "flow"), default="all",
-                        help="which part to run (default: both)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n\n".join(__doc__.split("\n\n")[1:]),
+    )
+    parser.add_argument(
+        "--part", choices=("all", "step", "flow"), default="all", help="which part to run (default: both)"
+    )
     parser.add_argument("--lr", type=float, default=0.1, help="learning rate of the SGD step (part 1)")
-    parser.add_argument("--hidden", type=int, nargs="+", default=[8, 8],
-                        help="hidden layer widths of the moons network (part 2, default: 8 8)")
+    parser.add_argument(
+        "--hidden",
+        type=int,
+        nargs="+",
+        default=[8, 8],
+        help="hidden layer widths of the moons network (part 2, default: 8 8)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed for the moons and the initial weights")
     parser.add_argument("--plot", metavar="FILE", help="save the gradient-flow bar chart (needs matplotlib)")
     args = parser.parse_args(argv)

@@ -11,9 +11,29 @@ from ._random import _rng
 from .tensor import Size, Tensor, _to_array, tensor
 
 __all__ = [
-    "tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "eye", "arange",
-    "linspace", "rand", "randn", "randint", "randperm", "zeros_like", "ones_like", "full_like",
-    "empty_like", "rand_like", "randn_like", "randint_like", "normal", "bernoulli",
+    "tensor",
+    "as_tensor",
+    "from_numpy",
+    "zeros",
+    "ones",
+    "full",
+    "empty",
+    "eye",
+    "arange",
+    "linspace",
+    "rand",
+    "randn",
+    "randint",
+    "randperm",
+    "zeros_like",
+    "ones_like",
+    "full_like",
+    "empty_like",
+    "rand_like",
+    "randn_like",
+    "randint_like",
+    "normal",
+    "bernoulli",
 ]
 
 
@@ -70,8 +90,10 @@ def empty(*size, dtype=None, requires_grad: bool = False) -> Tensor:
 def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
     if dtype is None:
         dtype = (
-            _dtype.bool if isinstance(fill_value, builtins.bool)
-            else _dtype.int64 if isinstance(fill_value, builtins.int)
+            _dtype.bool
+            if isinstance(fill_value, builtins.bool)
+            else _dtype.int64
+            if isinstance(fill_value, builtins.int)
             else _dtype.default_float
         )
     return _new(np.full(_size((size,)), fill_value, _dtype.to_np(dtype)), requires_grad)
@@ -132,7 +154,9 @@ def normal(mean: float, std: float, size, generator=None, requires_grad: bool = 
 
 
 def bernoulli(input: Tensor, generator=None) -> Tensor:
-    return Tensor._make((_rng(generator).random(input.data.shape) < input.data).astype(input.data.dtype), False, None)
+    return Tensor._make(
+        (_rng(generator).random(input.data.shape) < input.data).astype(input.data.dtype), False, None
+    )
 
 
 def _like(fn):
@@ -153,10 +177,17 @@ randn_like = _like(randn)
 
 
 def full_like(input: Tensor, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
-    return full(input.shape, fill_value, dtype=dtype if dtype is not None else input.dtype, requires_grad=requires_grad)
+    return full(
+        input.shape,
+        fill_value,
+        dtype=dtype if dtype is not None else input.dtype,
+        requires_grad=requires_grad,
+    )
 
 
 def randint_like(input: Tensor, low, high=None, dtype=None, requires_grad: bool = False) -> Tensor:
     if high is None:
         low, high = 0, low
-    return randint(low, high, input.shape, dtype=dtype if dtype is not None else input.dtype, requires_grad=requires_grad)
+    return randint(
+        low, high, input.shape, dtype=dtype if dtype is not None else input.dtype, requires_grad=requires_grad
+    )

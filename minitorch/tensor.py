@@ -163,7 +163,11 @@ class Tensor:
             grads = run_backward([self], [gradient], retain_graph, create_graph, inputs, allow_unused=True)
             for x, g in zip(inputs, grads):
                 if g is not None:
-                    x.grad = g.detach() if x.grad is None and not create_graph else (g if x.grad is None else x.grad + g)
+                    x.grad = (
+                        g.detach()
+                        if x.grad is None and not create_graph
+                        else (g if x.grad is None else x.grad + g)
+                    )
             return
         run_backward([self], [gradient], retain_graph, create_graph)
 
@@ -217,7 +221,9 @@ class Tensor:
     def size(self, dim: int | None = None):
         if dim is None:
             return Size(self.data.shape)
-        return self.data.shape[R.norm_dims(dim, self.data.ndim)[0]] if self.data.ndim else self._dim_error(dim)
+        return (
+            self.data.shape[R.norm_dims(dim, self.data.ndim)[0]] if self.data.ndim else self._dim_error(dim)
+        )
 
     def _dim_error(self, dim):
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
@@ -276,9 +282,7 @@ class Tensor:
     # --- conversion ---
     def item(self):
         if self.data.size != 1:
-            raise RuntimeError(
-                f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
-            )
+            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted to Scalar")
         return self.data.reshape(()).item()
 
     def tolist(self):
@@ -310,9 +314,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self.data.size != 1:
-            raise RuntimeError(
-                "Boolean value of Tensor with more than one value is ambiguous"
-            )
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return _pybool(self.data.reshape(()))
 
     def __float__(self) -> float:
@@ -513,19 +515,21 @@ class Tensor:
         if self.data.ndim != 3 or other.data.ndim != 3:
             raise RuntimeError(f"bmm: expected 3D tensors, got {self.data.ndim}D and {other.data.ndim}D")
         if self.data.shape[0] != other.data.shape[0]:
-            raise RuntimeError(
-                f"bmm: batch sizes differ: {self.data.shape[0]} and {other.data.shape[0]}"
-            )
+            raise RuntimeError(f"bmm: batch sizes differ: {self.data.shape[0]} and {other.data.shape[0]}")
         return self @ other
 
     def mv(self, vec):
         if self.data.ndim != 2 or vec.data.ndim != 1:
-            raise RuntimeError(f"mv: expected a 2D matrix and a 1D vector, got {self.data.ndim}D and {vec.data.ndim}D")
+            raise RuntimeError(
+                f"mv: expected a 2D matrix and a 1D vector, got {self.data.ndim}D and {vec.data.ndim}D"
+            )
         return self @ vec
 
     def dot(self, other):
         if self.data.ndim != 1 or other.data.ndim != 1:
-            raise RuntimeError(f"1D tensors expected, but got {self.data.ndim}D and {other.data.ndim}D tensors")
+            raise RuntimeError(
+                f"1D tensors expected, but got {self.data.ndim}D and {other.data.ndim}D tensors"
+            )
         return self @ other
 
     # --- elementwise ---
@@ -588,8 +592,11 @@ class Tensor:
             min = min.to(x.data.dtype)
         if isinstance(max, Tensor):
             max = max.to(x.data.dtype)
-        return E.Clamp.apply(x, _d(min) if not isinstance(min, Tensor) else min,
-                             _d(max) if not isinstance(max, Tensor) else max)
+        return E.Clamp.apply(
+            x,
+            _d(min) if not isinstance(min, Tensor) else min,
+            _d(max) if not isinstance(max, Tensor) else max,
+        )
 
     clip = clamp
 
@@ -909,7 +916,9 @@ class Tensor:
     def unsqueeze(self, dim: int):
         nd = self.data.ndim + 1
         if not -nd <= dim < nd:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})")
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})"
+            )
         d = dim % nd
         shp = self.data.shape
         return M.Reshape.apply(self, shp[:d] + (1,) + shp[d:])
@@ -1055,9 +1064,7 @@ class Tensor:
         if idx.dtype.kind not in "iu":
             raise RuntimeError(f"gather(): Expected dtype int64 for index, got {idx.dtype}")
         if idx.ndim != self.data.ndim:
-            raise RuntimeError(
-                "Index tensor must have the same number of dimensions as input tensor"
-            )
+            raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
         n = self.data.shape[d]
         if idx.size and (idx.min() < -n or idx.max() >= n):
             raise RuntimeError(f"index {int(idx.max())} is out of bounds for dimension {d} with size {n}")
@@ -1121,7 +1128,9 @@ class Tensor:
                     "unsupported operation: more than one element of the written-to tensor refers to "
                     "a single memory location. Please clone() the tensor before performing the operation."
                 )
-            raise RuntimeError("cannot write to a read-only tensor (its NumPy array is not writeable); clone() it first")
+            raise RuntimeError(
+                "cannot write to a read-only tensor (its NumPy array is not writeable); clone() it first"
+            )
 
     def _check_result(self, arr: np.ndarray) -> None:
         """An in-place result must keep this tensor's shape and be castable to its dtype."""
@@ -1179,7 +1188,13 @@ class Tensor:
     def _ufunc_(self, ufunc, other):
         """Unrecorded ``self = ufunc(self, other)`` straight into this tensor's memory (no temporaries)."""
         self._check_writeable()
-        o = other.data if isinstance(other, Tensor) else _to_array(other) if isinstance(other, (list, tuple)) else other
+        o = (
+            other.data
+            if isinstance(other, Tensor)
+            else _to_array(other)
+            if isinstance(other, (list, tuple))
+            else other
+        )
         try:
             ufunc(self.data, o, out=self.data, casting="same_kind")
         except TypeError:  # NumPy refuses the cast back (float result into an integer tensor)
@@ -1507,7 +1522,8 @@ def _arg(x: np.ndarray, dim, keepdim, fn):
         name = fn.__name__
         raise IndexError(
             f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
-            if dim is None else f"{name}(): Expected reduction dim {dim} to have non-zero size."
+            if dim is None
+            else f"{name}(): Expected reduction dim {dim} to have non-zero size."
         )
     if dim is None:
         out = np.asarray(fn(x))

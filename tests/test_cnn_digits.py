@@ -11,7 +11,9 @@ from minitorch.nn.modules.conv import Conv2d
 from minitorch.nn.modules.normalization import BatchNorm2d
 from minitorch.nn.modules.pooling import MaxPool2d
 
-datasets = pytest.importorskip("sklearn.datasets", reason="scikit-learn is not installed (pip install scikit-learn)")
+datasets = pytest.importorskip(
+    "sklearn.datasets", reason="scikit-learn is not installed (pip install scikit-learn)"
+)
 
 
 def test_small_cnn_reaches_95_percent_on_digits():
@@ -25,9 +27,15 @@ def test_small_cnn_reaches_95_percent_on_digits():
 
     mt.manual_seed(0)
     model = nn.Sequential(
-        Conv2d(1, 16, 3, padding=1), BatchNorm2d(16), nn.ReLU(), MaxPool2d(2),   # 16 x 4 x 4
-        Conv2d(16, 32, 3, padding="same"), nn.ReLU(), MaxPool2d(2),             # 32 x 2 x 2
-        nn.Flatten(), nn.Linear(128, 10),
+        Conv2d(1, 16, 3, padding=1),
+        BatchNorm2d(16),
+        nn.ReLU(),
+        MaxPool2d(2),  # 16 x 4 x 4
+        Conv2d(16, 32, 3, padding="same"),
+        nn.ReLU(),
+        MaxPool2d(2),  # 32 x 2 x 2
+        nn.Flatten(),
+        nn.Linear(128, 10),
     )
     opt = optim.Adam(model.parameters(), lr=1e-2)
     loss_fn = nn.CrossEntropyLoss()

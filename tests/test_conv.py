@@ -24,13 +24,13 @@ CONV2D_CASES = [
     (1, 2, 9, 9, 2, 3, 1, 2, 2, 1),
     (2, 2, 10, 7, 3, (2, 3), (3, 2), 0, (2, 1), 1),
     (2, 4, 6, 6, 6, 3, 1, 1, 1, 2),
-    (2, 4, 7, 7, 4, 3, 2, 1, 1, 4),   # depthwise
-    (1, 6, 5, 5, 3, 1, 1, 0, 1, 3),   # 1x1 grouped
+    (2, 4, 7, 7, 4, 3, 2, 1, 1, 4),  # depthwise
+    (1, 6, 5, 5, 3, 1, 1, 0, 1, 3),  # 1x1 grouped
     (2, 3, 6, 7, 4, 3, 1, "same", 1, 1),
-    (2, 2, 6, 7, 3, (2, 4), 1, "same", (2, 1), 1),   # asymmetric 'same' padding
+    (2, 2, 6, 7, 3, (2, 4), 1, "same", (2, 1), 1),  # asymmetric 'same' padding
     (2, 3, 6, 7, 4, 3, 1, "valid", 1, 1),
-    (1, 2, 4, 4, 2, 4, 1, 0, 1, 1),   # kernel as large as the input
-    (3, 2, 5, 5, 2, 2, 3, 1, 1, 1),   # stride larger than the kernel
+    (1, 2, 4, 4, 2, 4, 1, 0, 1, 1),  # kernel as large as the input
+    (3, 2, 5, 5, 2, 2, 3, 1, 1, 1),  # stride larger than the kernel
 ]
 
 
@@ -47,7 +47,9 @@ def _run_conv(case, dtype, bias=True, grad=True):
     ba = rng.standard_normal(o).astype(dtype)
     x, tx = mt.tensor(xa, requires_grad=grad), torch.tensor(xa, requires_grad=grad)
     wt, tw = mt.tensor(wa, requires_grad=grad), torch.tensor(wa, requires_grad=grad)
-    b, tb = (mt.tensor(ba, requires_grad=grad), torch.tensor(ba, requires_grad=grad)) if bias else (None, None)
+    b, tb = (
+        (mt.tensor(ba, requires_grad=grad), torch.tensor(ba, requires_grad=grad)) if bias else (None, None)
+    )
     out = Fc.conv2d(x, wt, b, s, p, d, g)
     tout = torch.nn.functional.conv2d(tx, tw, tb, s, p, d, g)
     return (x, wt, b, out), (tx, tw, tb, tout)
@@ -83,8 +85,10 @@ def test_conv2d_no_bias_and_partial_grads():
 def test_conv2d_unbatched_and_empty_batch():
     rng = np.random.default_rng(0)
     xa, wa = rng.standard_normal((3, 6, 6)), rng.standard_normal((2, 3, 3, 3))
-    assert_close(Fc.conv2d(mt.tensor(xa), mt.tensor(wa), padding=1),
-                 torch.nn.functional.conv2d(torch.tensor(xa), torch.tensor(wa), padding=1))
+    assert_close(
+        Fc.conv2d(mt.tensor(xa), mt.tensor(wa), padding=1),
+        torch.nn.functional.conv2d(torch.tensor(xa), torch.tensor(wa), padding=1),
+    )
     out = Fc.conv2d(mt.zeros(0, 3, 6, 6), mt.zeros(2, 3, 3, 3))
     assert out.shape == (0, 2, 4, 4)
 
@@ -117,12 +121,18 @@ def test_conv1d_matches_torch(case, dtype):
     for a, t in ((x, tx), (w, tw), (b, tb)):
         assert_close(a.grad, t.grad, **tol)
     # unbatched
-    assert_close(Fc.conv1d(mt.tensor(xa[0]), mt.tensor(wa), None, s, p, d, g),
-                 torch.nn.functional.conv1d(torch.tensor(xa[0]), torch.tensor(wa), None, s, p, d, g), **tol)
+    assert_close(
+        Fc.conv1d(mt.tensor(xa[0]), mt.tensor(wa), None, s, p, d, g),
+        torch.nn.functional.conv1d(torch.tensor(xa[0]), torch.tensor(wa), None, s, p, d, g),
+        **tol,
+    )
 
 
-@pytest.mark.parametrize("case", [CONV2D_CASES[0], CONV2D_CASES[3], CONV2D_CASES[6], CONV2D_CASES[10]],
-                         ids=lambda c: "-".join(map(str, c)))
+@pytest.mark.parametrize(
+    "case",
+    [CONV2D_CASES[0], CONV2D_CASES[3], CONV2D_CASES[6], CONV2D_CASES[10]],
+    ids=lambda c: "-".join(map(str, c)),
+)
 def test_conv2d_double_backward_matches_torch(case):
     (x, w, b, out), (tx, tw, tb, tout) = _run_conv(case, np.float64)
     rng = np.random.default_rng(2)
@@ -132,7 +142,12 @@ def test_conv2d_double_backward_matches_torch(case):
     tgx, tgw = torch.autograd.grad(tout, (tx, tw), tg, create_graph=True)
     va, vb = rng.standard_normal(tgx.shape), rng.standard_normal(tgw.shape)
     loss = (gx * mt.tensor(va)).sum() + (gw * mt.tensor(vb)).sum() + (gx * gx).sum() + (gw * gw).sum()
-    tloss = (tgx * torch.tensor(va)).sum() + (tgw * torch.tensor(vb)).sum() + (tgx * tgx).sum() + (tgw * tgw).sum()
+    tloss = (
+        (tgx * torch.tensor(va)).sum()
+        + (tgw * torch.tensor(vb)).sum()
+        + (tgx * tgx).sum()
+        + (tgw * tgw).sum()
+    )
     res = mt.autograd.grad(loss, (x, w, g))
     tres = torch.autograd.grad(tloss, (tx, tw, tg))
     for a, t in zip(res, tres):
@@ -167,8 +182,11 @@ def test_conv_ops_are_adjoint():
 
 @pytest.mark.parametrize(
     "kernel, stride, pad, dilation, groups, hw",
-    [((3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1, (6, 20)), ((2, 3), (2, 1), ((0, 1), (2, 0)), (1, 2), 2, (7, 9)),
-     ((3, 2), (1, 1), ((0, 0), (0, 0)), (2, 1), 1, (8, 18))],
+    [
+        ((3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1, (6, 20)),
+        ((2, 3), (2, 1), ((0, 1), (2, 0)), (1, 2), 2, (7, 9)),
+        ((3, 2), (1, 1), ((0, 0), (0, 0)), (2, 1), 1, (8, 18)),
+    ],
 )
 def test_conv_full_width_columns_equal_standard(kernel, stride, pad, dilation, groups, hw):
     """The two column layouts (full-width rows, or exactly OW columns) give the same numbers."""
@@ -281,7 +299,12 @@ def _copy_params(m, t):
     "cls, args, kwargs, xshape",
     [
         ("Conv2d", (3, 4, 3), {}, (2, 3, 7, 7)),
-        ("Conv2d", (4, 6, (3, 2)), {"stride": 2, "padding": 1, "dilation": (2, 1), "groups": 2, "bias": False}, (2, 4, 9, 8)),
+        (
+            "Conv2d",
+            (4, 6, (3, 2)),
+            {"stride": 2, "padding": 1, "dilation": (2, 1), "groups": 2, "bias": False},
+            (2, 4, 9, 8),
+        ),
         ("Conv2d", (2, 4, 3), {"padding": "same", "padding_mode": "reflect"}, (2, 2, 6, 6)),
         ("Conv2d", (2, 4, 3), {"padding": 2, "padding_mode": "circular"}, (2, 2, 6, 6)),
         ("Conv2d", (2, 4, 4), {"padding": (1, 2), "padding_mode": "replicate"}, (2, 2, 6, 6)),
@@ -351,8 +374,12 @@ def test_outputs_and_grads_are_contiguous_like_torchs():
     """Scripts do ``x.view(x.size(0), -1)`` after conv/pool layers: results must be contiguous."""
     x = mt.randn(3, 2, 10, 11, requires_grad=True)
     w = mt.randn(4, 2, 3, 3, requires_grad=True)
-    for y in (Fc.conv2d(x, w, padding=1), Fc.conv2d(x, w, stride=2), Fc.max_pool2d(x, 3, 2, 1),
-              Fc.avg_pool2d(x, 2, padding=1)):
+    for y in (
+        Fc.conv2d(x, w, padding=1),
+        Fc.conv2d(x, w, stride=2),
+        Fc.max_pool2d(x, 3, 2, 1),
+        Fc.avg_pool2d(x, 2, padding=1),
+    ):
         assert y.is_contiguous()
         y.view(3, -1).sum().backward()
         assert x.grad.is_contiguous() and w.grad.is_contiguous()

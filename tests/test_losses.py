@@ -79,7 +79,9 @@ def test_cross_entropy_class_indices(shapes, use_weight, ignore_index, label_smo
     check(
         lambda a, b: F.cross_entropy(a, b, weight=_opt(None if w is None else w.astype(dt), "mt"), **kw),
         lambda a, b: TF.cross_entropy(a, b, weight=_opt(None if w is None else w.astype(dt), "t"), **kw),
-        [x, t], [True, False], dt,
+        [x, t],
+        [True, False],
+        dt,
     )
 
 
@@ -95,7 +97,9 @@ def test_nll_loss(shapes, use_weight, ignore_index, reduction, dt):
     check(
         lambda a, b: F.nll_loss(a, b, weight=_opt(None if w is None else w.astype(dt), "mt"), **kw),
         lambda a, b: TF.nll_loss(a, b, weight=_opt(None if w is None else w.astype(dt), "t"), **kw),
-        [x, t], [True, False], dt,
+        [x, t],
+        [True, False],
+        dt,
     )
 
 
@@ -116,7 +120,9 @@ def test_cross_entropy_probability_targets(shape, use_weight, label_smoothing, r
     check(
         lambda a, b: F.cross_entropy(a, b, weight=_opt(None if w is None else w.astype(dt), "mt"), **kw),
         lambda a, b: TF.cross_entropy(a, b, weight=_opt(None if w is None else w.astype(dt), "t"), **kw),
-        [x, p], [True, True], dt,
+        [x, p],
+        [True, True],
+        dt,
     )
 
 
@@ -129,11 +135,18 @@ def test_cross_entropy_stable_for_huge_logits(dt, smoothing):
         out = check(
             lambda a, b: F.cross_entropy(a, b, label_smoothing=smoothing),
             lambda a, b: TF.cross_entropy(a, b, label_smoothing=smoothing),
-            [x, t], [True, False], dt,
+            [x, t],
+            [True, False],
+            dt,
         )
         assert np.isfinite(out.item())
-        check(lambda a, b: F.nll_loss(F.log_softmax(a, 1), b), lambda a, b: TF.nll_loss(TF.log_softmax(a, 1), b),
-              [x, t], [True, False], dt)
+        check(
+            lambda a, b: F.nll_loss(F.log_softmax(a, 1), b),
+            lambda a, b: TF.nll_loss(TF.log_softmax(a, 1), b),
+            [x, t],
+            [True, False],
+            dt,
+        )
 
 
 def test_cross_entropy_all_targets_ignored_is_nan_like_torch():
@@ -154,7 +167,13 @@ def _composed_ce(x, t, weight, ignore_index, reduction, eps):
     per_class = logp if weight is None else logp * weight
     smooth = -per_class.sum(1) * valid
     if reduction == "mean":
-        tw = valid if weight is None else mt.tensor(np.where(t.data != ignore_index, weight.data[np.where(t.data != ignore_index, t.data, 0)], 0))
+        tw = (
+            valid
+            if weight is None
+            else mt.tensor(
+                np.where(t.data != ignore_index, weight.data[np.where(t.data != ignore_index, t.data, 0)], 0)
+            )
+        )
         smooth = smooth.sum() / tw.sum()
     elif reduction == "sum":
         smooth = smooth.sum()
@@ -198,7 +217,9 @@ def test_cross_entropy_double_backward_matches_torch():
     xm = mt.tensor(x_np, requires_grad=True)
     xt = torch.tensor(x_np, requires_grad=True)
     (gm,) = mt.autograd.grad(F.cross_entropy(xm, mt.tensor(t_np), label_smoothing=0.1), xm, create_graph=True)
-    (gt,) = torch.autograd.grad(TF.cross_entropy(xt, torch.tensor(t_np), label_smoothing=0.1), xt, create_graph=True)
+    (gt,) = torch.autograd.grad(
+        TF.cross_entropy(xt, torch.tensor(t_np), label_smoothing=0.1), xt, create_graph=True
+    )
     assert_close(gm, gt)
     (gm * mt.tensor(v)).sum().backward()
     (gt * torch.tensor(v)).sum().backward()
@@ -269,9 +290,15 @@ def test_binary_cross_entropy(use_weight, reduction, dt):
     y = rng.uniform(0, 1, (4, 3))
     w = rng.uniform(0.5, 2, (3,)) if use_weight else None
     check(
-        lambda a, b: F.binary_cross_entropy(a, b, weight=_opt(None if w is None else w.astype(dt), "mt"), reduction=reduction),
-        lambda a, b: TF.binary_cross_entropy(a, b, weight=_opt(None if w is None else w.astype(dt), "t"), reduction=reduction),
-        [x, y], [True, True], dt,
+        lambda a, b: F.binary_cross_entropy(
+            a, b, weight=_opt(None if w is None else w.astype(dt), "mt"), reduction=reduction
+        ),
+        lambda a, b: TF.binary_cross_entropy(
+            a, b, weight=_opt(None if w is None else w.astype(dt), "t"), reduction=reduction
+        ),
+        [x, y],
+        [True, True],
+        dt,
     )
 
 
@@ -280,21 +307,31 @@ def test_binary_cross_entropy_clamps_log_at_minus_100(dt):
     x = np.array([0.0, 1.0, 0.0, 1.0, 0.5])
     y = np.array([1.0, 0.0, 0.0, 1.0, 1.0])
     with np.errstate(divide="raise", invalid="raise"):
-        out = check(lambda a, b: F.binary_cross_entropy(a, b, reduction="none"),
-                    lambda a, b: TF.binary_cross_entropy(a, b, reduction="none"),
-                    [x, y], [False, False], dt)
+        out = check(
+            lambda a, b: F.binary_cross_entropy(a, b, reduction="none"),
+            lambda a, b: TF.binary_cross_entropy(a, b, reduction="none"),
+            [x, y],
+            [False, False],
+            dt,
+        )
     assert out.data[0] == 100 and out.data[1] == 100
     m = nn.BCELoss()(mt.tensor(x.astype(dt), requires_grad=True), mt.tensor(y.astype(dt)))
     assert_close(m, TF.binary_cross_entropy(torch.tensor(x.astype(dt)), torch.tensor(y.astype(dt))))
 
 
 def test_binary_cross_entropy_errors():
-    _same_error(lambda: F.binary_cross_entropy(mt.rand(3), mt.rand(4)),
-                lambda: TF.binary_cross_entropy(torch.rand(3), torch.rand(4)))
-    _same_error(lambda: F.binary_cross_entropy(mt.rand(3) + 1, mt.rand(3)),
-                lambda: TF.binary_cross_entropy(torch.rand(3) + 1, torch.rand(3)))
-    _same_error(lambda: F.binary_cross_entropy(mt.rand(3), mt.rand(3) + 1),
-                lambda: TF.binary_cross_entropy(torch.rand(3), torch.rand(3) + 1))
+    _same_error(
+        lambda: F.binary_cross_entropy(mt.rand(3), mt.rand(4)),
+        lambda: TF.binary_cross_entropy(torch.rand(3), torch.rand(4)),
+    )
+    _same_error(
+        lambda: F.binary_cross_entropy(mt.rand(3) + 1, mt.rand(3)),
+        lambda: TF.binary_cross_entropy(torch.rand(3) + 1, torch.rand(3)),
+    )
+    _same_error(
+        lambda: F.binary_cross_entropy(mt.rand(3), mt.rand(3) + 1),
+        lambda: TF.binary_cross_entropy(torch.rand(3), torch.rand(3) + 1),
+    )
 
 
 @pytest.mark.parametrize("use_weight", [False, True])
@@ -311,15 +348,23 @@ def test_binary_cross_entropy_with_logits(use_weight, use_pos_weight, reduction,
     cast = lambda a, lib: _opt(None if a is None else a.astype(dt), lib)
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         check(
-            lambda a, b: F.binary_cross_entropy_with_logits(a, b, cast(w, "mt"), reduction=reduction, pos_weight=cast(pw, "mt")),
-            lambda a, b: TF.binary_cross_entropy_with_logits(a, b, cast(w, "t"), reduction=reduction, pos_weight=cast(pw, "t")),
-            [x, y], [True, True], dt,
+            lambda a, b: F.binary_cross_entropy_with_logits(
+                a, b, cast(w, "mt"), reduction=reduction, pos_weight=cast(pw, "mt")
+            ),
+            lambda a, b: TF.binary_cross_entropy_with_logits(
+                a, b, cast(w, "t"), reduction=reduction, pos_weight=cast(pw, "t")
+            ),
+            [x, y],
+            [True, True],
+            dt,
         )
 
 
 def test_binary_cross_entropy_with_logits_size_error():
-    _same_error(lambda: F.binary_cross_entropy_with_logits(mt.rand(3), mt.rand(4)),
-                lambda: TF.binary_cross_entropy_with_logits(torch.rand(3), torch.rand(4)))
+    _same_error(
+        lambda: F.binary_cross_entropy_with_logits(mt.rand(3), mt.rand(4)),
+        lambda: TF.binary_cross_entropy_with_logits(torch.rand(3), torch.rand(4)),
+    )
 
 
 # --- regression losses ---
@@ -341,8 +386,13 @@ def test_regression_losses(fn, kw, reduction, dt):
     rng = np.random.default_rng(6)
     x = rng.standard_normal((5, 3)) * 2
     y = rng.standard_normal((5, 3))
-    check(lambda a, b: getattr(F, fn)(a, b, reduction=reduction, **kw),
-          lambda a, b: getattr(TF, fn)(a, b, reduction=reduction, **kw), [x, y], [True, True], dt)
+    check(
+        lambda a, b: getattr(F, fn)(a, b, reduction=reduction, **kw),
+        lambda a, b: getattr(TF, fn)(a, b, reduction=reduction, **kw),
+        [x, y],
+        [True, True],
+        dt,
+    )
 
 
 @pytest.mark.parametrize("fn", ["mse_loss", "l1_loss", "huber_loss"])
@@ -350,8 +400,12 @@ def test_regression_losses(fn, kw, reduction, dt):
 def test_regression_losses_with_weight(fn, reduction):
     rng = np.random.default_rng(7)
     x, y, w = rng.standard_normal((4, 3)), rng.standard_normal((4, 3)), rng.uniform(0.1, 2, (4, 3))
-    check(lambda a, b: getattr(F, fn)(a, b, reduction=reduction, weight=mt.tensor(w)),
-          lambda a, b: getattr(TF, fn)(a, b, reduction=reduction, weight=torch.tensor(w)), [x, y], [True, True])
+    check(
+        lambda a, b: getattr(F, fn)(a, b, reduction=reduction, weight=mt.tensor(w)),
+        lambda a, b: getattr(TF, fn)(a, b, reduction=reduction, weight=torch.tensor(w)),
+        [x, y],
+        [True, True],
+    )
 
 
 def test_regression_broadcast_warning_and_error():
@@ -359,7 +413,9 @@ def test_regression_broadcast_warning_and_error():
         out = F.mse_loss(mt.ones(3, 1), mt.zeros(3))
     assert out.item() == 1.0
     with pytest.warns(UserWarning):
-        _same_error(lambda: F.mse_loss(mt.rand(3), mt.rand(4)), lambda: TF.mse_loss(torch.rand(3), torch.rand(4)))
+        _same_error(
+            lambda: F.mse_loss(mt.rand(3), mt.rand(4)), lambda: TF.mse_loss(torch.rand(3), torch.rand(4))
+        )
 
 
 @pytest.mark.parametrize("log_target", [False, True])
@@ -370,8 +426,12 @@ def test_kl_div(log_target, reduction):
     p = rng.dirichlet(np.ones(4), 3)
     p[0, 0] = 0.0
     tgt = np.log(p + 1e-3) if log_target else p
-    check(lambda a, b: F.kl_div(a, b, reduction=reduction, log_target=log_target),
-          lambda a, b: TF.kl_div(a, b, reduction=reduction, log_target=log_target), [x, tgt], [True, False])
+    check(
+        lambda a, b: F.kl_div(a, b, reduction=reduction, log_target=log_target),
+        lambda a, b: TF.kl_div(a, b, reduction=reduction, log_target=log_target),
+        [x, tgt],
+        [True, False],
+    )
 
 
 # --- loss modules ---
@@ -381,14 +441,27 @@ def test_loss_modules_match_torch_with_options():
     w = rng.uniform(0.5, 2, 4)
     y = rng.uniform(0, 1, (6, 4))
     cases = [
-        (nn.CrossEntropyLoss(weight=mt.tensor(w), ignore_index=1, label_smoothing=0.1, reduction="sum"),
-         torch.nn.CrossEntropyLoss(weight=torch.tensor(w), ignore_index=1, label_smoothing=0.1, reduction="sum"), t),
-        (nn.NLLLoss(weight=mt.tensor(w), reduction="none"), torch.nn.NLLLoss(weight=torch.tensor(w), reduction="none"), t),
+        (
+            nn.CrossEntropyLoss(weight=mt.tensor(w), ignore_index=1, label_smoothing=0.1, reduction="sum"),
+            torch.nn.CrossEntropyLoss(
+                weight=torch.tensor(w), ignore_index=1, label_smoothing=0.1, reduction="sum"
+            ),
+            t,
+        ),
+        (
+            nn.NLLLoss(weight=mt.tensor(w), reduction="none"),
+            torch.nn.NLLLoss(weight=torch.tensor(w), reduction="none"),
+            t,
+        ),
         (nn.MSELoss(), torch.nn.MSELoss(), y),
         (nn.L1Loss(reduction="sum"), torch.nn.L1Loss(reduction="sum"), y),
         (nn.SmoothL1Loss(beta=0.3), torch.nn.SmoothL1Loss(beta=0.3), y),
         (nn.HuberLoss(delta=0.7), torch.nn.HuberLoss(delta=0.7), y),
-        (nn.BCEWithLogitsLoss(pos_weight=mt.tensor(w)), torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(w)), y),
+        (
+            nn.BCEWithLogitsLoss(pos_weight=mt.tensor(w)),
+            torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(w)),
+            y,
+        ),
         (nn.KLDivLoss(reduction="batchmean"), torch.nn.KLDivLoss(reduction="batchmean"), y),
     ]
     for m_loss, t_loss, target in cases:
@@ -415,10 +488,16 @@ def test_one_hot_matches_torch(values, n):
     assert_close(F.one_hot(mt.tensor(arr), n), TF.one_hot(torch.tensor(arr), n))
 
 
-@pytest.mark.parametrize("values, n, dtype", [
-    ([1, 2, 5], 3, np.int64), ([1, 2, -1], -1, np.int64), ([1.0, 2.0], -1, np.float32), ([], -1, np.int64),
-    ([1, 2], 0, np.int64),
-])
+@pytest.mark.parametrize(
+    "values, n, dtype",
+    [
+        ([1, 2, 5], 3, np.int64),
+        ([1, 2, -1], -1, np.int64),
+        ([1.0, 2.0], -1, np.float32),
+        ([], -1, np.int64),
+        ([1, 2], 0, np.int64),
+    ],
+)
 def test_one_hot_errors(values, n, dtype):
     arr = np.asarray(values, dtype=dtype)
     _same_error(lambda: F.one_hot(mt.tensor(arr), n), lambda: TF.one_hot(torch.tensor(arr), n))

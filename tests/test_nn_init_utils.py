@@ -14,8 +14,17 @@ import minitorch.nn as nn
 from minitorch.nn import init
 
 # --- calculate_gain / fans ---
-GAINS = [("linear", None), ("conv2d", None), ("sigmoid", None), ("tanh", None), ("relu", None),
-         ("leaky_relu", None), ("leaky_relu", 0.2), ("leaky_relu", math.sqrt(5)), ("selu", None)]
+GAINS = [
+    ("linear", None),
+    ("conv2d", None),
+    ("sigmoid", None),
+    ("tanh", None),
+    ("relu", None),
+    ("leaky_relu", None),
+    ("leaky_relu", 0.2),
+    ("leaky_relu", math.sqrt(5)),
+    ("selu", None),
+]
 
 
 @needs_torch
@@ -34,9 +43,9 @@ def test_calculate_gain_errors():
 @needs_torch
 @pytest.mark.parametrize("shape", [(3, 4), (5, 2, 3), (6, 3, 2, 2), (2, 1, 4, 4, 4)])
 def test_fan_in_fan_out_matches_torch(shape):
-    assert init._calculate_fan_in_and_fan_out(mt.empty(*shape)) == torch.nn.init._calculate_fan_in_and_fan_out(
-        torch.empty(*shape)
-    )
+    assert init._calculate_fan_in_and_fan_out(
+        mt.empty(*shape)
+    ) == torch.nn.init._calculate_fan_in_and_fan_out(torch.empty(*shape))
 
 
 def test_fan_errors():
@@ -89,15 +98,23 @@ def test_xavier(gain):
     _check_normal(init.xavier_normal_(t, gain=gain).data, std)
 
 
-@pytest.mark.parametrize("a, mode, nonlinearity", [
-    (0, "fan_in", "leaky_relu"), (math.sqrt(5), "fan_in", "leaky_relu"), (0, "fan_out", "relu"),
-    (0.1, "fan_in", "leaky_relu"), (0, "fan_in", "tanh"),
-])
+@pytest.mark.parametrize(
+    "a, mode, nonlinearity",
+    [
+        (0, "fan_in", "leaky_relu"),
+        (math.sqrt(5), "fan_in", "leaky_relu"),
+        (0, "fan_out", "relu"),
+        (0.1, "fan_in", "leaky_relu"),
+        (0, "fan_in", "tanh"),
+    ],
+)
 def test_kaiming(a, mode, nonlinearity):
     t = mt.empty(*SHAPE)
     fan = SHAPE[1] if mode == "fan_in" else SHAPE[0]
     std = init.calculate_gain(nonlinearity, a) / math.sqrt(fan)
-    _check_uniform(init.kaiming_uniform_(t, a=a, mode=mode, nonlinearity=nonlinearity).data, math.sqrt(3) * std)
+    _check_uniform(
+        init.kaiming_uniform_(t, a=a, mode=mode, nonlinearity=nonlinearity).data, math.sqrt(3) * std
+    )
     _check_normal(init.kaiming_normal_(t, a=a, mode=mode, nonlinearity=nonlinearity).data, std)
 
 
@@ -149,7 +166,9 @@ def test_init_reproducible_under_manual_seed_and_generator():
     b = init.kaiming_uniform_(mt.empty(4, 4)).data.copy()
     assert np.array_equal(a, b)
     g1, g2 = mt.Generator().manual_seed(5), mt.Generator().manual_seed(5)
-    assert np.array_equal(init.normal_(mt.empty(3), generator=g1).data, init.normal_(mt.empty(3), generator=g2).data)
+    assert np.array_equal(
+        init.normal_(mt.empty(3), generator=g1).data, init.normal_(mt.empty(3), generator=g2).data
+    )
 
 
 def test_init_float64_tensor_keeps_dtype():

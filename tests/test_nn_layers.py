@@ -97,8 +97,17 @@ def test_layer_matches_torch(name, args, kwargs, shape, dtype):
     compare_module(m_mod, t_mod, x, dtype)
 
 
-@pytest.mark.parametrize("name, kwargs", [("ReLU", {}), ("LeakyReLU", {"negative_slope": 0.3}), ("ELU", {}),
-                                          ("SiLU", {}), ("Hardtanh", {}), ("ReLU6", {})])
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("ReLU", {}),
+        ("LeakyReLU", {"negative_slope": 0.3}),
+        ("ELU", {}),
+        ("SiLU", {}),
+        ("Hardtanh", {}),
+        ("ReLU6", {}),
+    ],
+)
 @needs_torch
 def test_inplace_activations(name, kwargs):
     x = np.random.default_rng(2).standard_normal((3, 4)) * 3
@@ -126,8 +135,14 @@ def test_gelu_extremes_float64():
 
 
 def test_erf_matches_math_erf():
-    x = np.concatenate([np.linspace(-8, 8, 4001), np.geomspace(1e-300, 30, 500), -np.geomspace(1e-300, 30, 500),
-                        [0.46875, 4.0, -4.0, np.inf, -np.inf]])
+    x = np.concatenate(
+        [
+            np.linspace(-8, 8, 4001),
+            np.geomspace(1e-300, 30, 500),
+            -np.geomspace(1e-300, 30, 500),
+            [0.46875, 4.0, -4.0, np.inf, -np.inf],
+        ]
+    )
     ref = np.array([math.erf(v) for v in x])
     got = ops_nn.erf_np(x)
     np.testing.assert_allclose(got, ref, rtol=2e-15, atol=0)
@@ -186,11 +201,17 @@ def test_linear_double_backward_matches_torch():
         assert_close(a.grad, c.grad)
 
 
-@pytest.mark.parametrize("op, args", [
-    (ops_nn.Erf.apply, ()), (lambda x: ops_nn.Gelu.apply(x, "none"), ()), (lambda x: ops_nn.Gelu.apply(x, "tanh"), ()),
-    (lambda x: ops_nn.Elu.apply(x, 0.7), ()), (ops_nn.LogSigmoid.apply, ()),
-    (lambda x: ops_nn.Softplus.apply(x, 2.0, 1.5), ()),
-])
+@pytest.mark.parametrize(
+    "op, args",
+    [
+        (ops_nn.Erf.apply, ()),
+        (lambda x: ops_nn.Gelu.apply(x, "none"), ()),
+        (lambda x: ops_nn.Gelu.apply(x, "tanh"), ()),
+        (lambda x: ops_nn.Elu.apply(x, 0.7), ()),
+        (ops_nn.LogSigmoid.apply, ()),
+        (lambda x: ops_nn.Softplus.apply(x, 2.0, 1.5), ()),
+    ],
+)
 def test_activation_ops_second_derivatives(op, args):
     x = mt.tensor(np.array([-2.3, -0.7, 0.4, 1.9, 0.9]), requires_grad=True)
     assert gradcheck(op, (x,))
@@ -246,8 +267,16 @@ def test_linear_dtype_argument():
 
 # --- Embedding ---
 @needs_torch
-@pytest.mark.parametrize("kwargs", [{}, {"padding_idx": 0}, {"padding_idx": -1}, {"scale_grad_by_freq": True},
-                                    {"padding_idx": 2, "scale_grad_by_freq": True}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"padding_idx": 0},
+        {"padding_idx": -1},
+        {"scale_grad_by_freq": True},
+        {"padding_idx": 2, "scale_grad_by_freq": True},
+    ],
+)
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_embedding_matches_torch(kwargs, dtype):
     idx = np.array([[0, 2, 4], [4, 4, 1]])
@@ -371,7 +400,11 @@ def test_unflatten_bad_sizes_message():
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_mlp_sgd_training_follows_torch(dtype):
     t_model = torch.nn.Sequential(
-        torch.nn.Linear(6, 16), torch.nn.GELU(), torch.nn.Linear(16, 16), torch.nn.Tanh(), torch.nn.Linear(16, 3)
+        torch.nn.Linear(6, 16),
+        torch.nn.GELU(),
+        torch.nn.Linear(16, 16),
+        torch.nn.Tanh(),
+        torch.nn.Linear(16, 3),
     )
     m_model = nn.Sequential(nn.Linear(6, 16), nn.GELU(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 3))
     copy_from_torch(m_model, t_model)

@@ -37,7 +37,9 @@ def build(lib):
             super().__init__()
             self.embed = lib.Embedding(10, 4, padding_idx=0)
             self.blocks = lib.ModuleList([Block(), Block()])
-            self.heads = lib.ModuleDict({"cls": lib.Linear(4, 3), "reg": lib.Sequential(lib.Linear(4, 2, bias=False), lib.Tanh())})
+            self.heads = lib.ModuleDict(
+                {"cls": lib.Linear(4, 3), "reg": lib.Sequential(lib.Linear(4, 2, bias=False), lib.Tanh())}
+            )
             self.drop = lib.Dropout(0.1)
             self.scale = lib.Parameter((mt if lib is nn else torch).ones(1))
 
@@ -60,7 +62,9 @@ def test_names_match_torch():
     assert [n for n, _ in m.named_modules()] == [n for n, _ in t.named_modules()]
     assert [n for n, _ in m.named_children()] == [n for n, _ in t.named_children()]
     assert list(m.state_dict()) == list(t.state_dict())
-    assert [n for n, _ in m.named_parameters(prefix="model")] == [n for n, _ in t.named_parameters(prefix="model")]
+    assert [n for n, _ in m.named_parameters(prefix="model")] == [
+        n for n, _ in t.named_parameters(prefix="model")
+    ]
     assert [n for n, _ in m.named_parameters(recurse=False)] == ["scale"]
     assert len(list(m.parameters())) == len(list(t.parameters()))
     assert len(list(m.modules())) == len(list(t.modules()))
@@ -72,13 +76,24 @@ def test_repr_matches_torch():
     for lib_args in [
         lambda lib: lib.Sequential(lib.Linear(4, 3), lib.ReLU()),
         lambda lib: lib.Sequential(OrderedDict(fc=lib.Linear(2, 2), act=lib.GELU(approximate="tanh"))),
-        lambda lib: lib.ModuleList([lib.Linear(2, 2) for _ in range(3)] + [lib.ReLU(), lib.ReLU(), lib.Tanh()]),
+        lambda lib: lib.ModuleList(
+            [lib.Linear(2, 2) for _ in range(3)] + [lib.ReLU(), lib.ReLU(), lib.Tanh()]
+        ),
         lambda lib: lib.ModuleList(),
         lambda lib: lib.Sequential(),
         lambda lib: lib.ModuleDict(),
-        lambda lib: lib.Sequential(lib.Flatten(), lib.Unflatten(1, (2, 3)), lib.Softmax(dim=1), lib.LogSoftmax(1),
-                                   lib.ELU(alpha=0.5, inplace=True), lib.Dropout2d(0.3), lib.Identity()),
-        lambda lib: lib.Sequential(lib.CrossEntropyLoss(), lib.MSELoss(), lib.BCEWithLogitsLoss(), lib.NLLLoss()),
+        lambda lib: lib.Sequential(
+            lib.Flatten(),
+            lib.Unflatten(1, (2, 3)),
+            lib.Softmax(dim=1),
+            lib.LogSoftmax(1),
+            lib.ELU(alpha=0.5, inplace=True),
+            lib.Dropout2d(0.3),
+            lib.Identity(),
+        ),
+        lambda lib: lib.Sequential(
+            lib.CrossEntropyLoss(), lib.MSELoss(), lib.BCEWithLogitsLoss(), lib.NLLLoss()
+        ),
     ]:
         assert repr(lib_args(nn)) == repr(lib_args(torch.nn))
     assert repr(nn.Sequential(nn.Linear(4, 3), nn.ReLU())) == (
@@ -264,7 +279,11 @@ def test_state_dict_round_trip_from_torch_gives_same_outputs():
     t = build(torch.nn).eval()
     m = build(nn).eval()
     res = m.load_state_dict({k: v.numpy() for k, v in t.state_dict().items()})
-    assert res.missing_keys == [] and res.unexpected_keys == [] and repr(res) == "<All keys matched successfully>"
+    assert (
+        res.missing_keys == []
+        and res.unexpected_keys == []
+        and repr(res) == "<All keys matched successfully>"
+    )
     idx = np.array([[1, 2, 3], [0, 4, 9]])
     for a, b in zip(m(mt.tensor(idx)), t(torch.tensor(idx))):
         assert_close(a, b)
@@ -325,7 +344,9 @@ def test_failed_load_leaves_model_unchanged_with_torch_message(case):
         m_dst.load_state_dict(m_sd)
     expected = str(te.value).replace("torch.Size", "minitorch.Size")
     if case == "nonarray":
-        assert str(me.value).startswith('Error(s) in loading state_dict for Linear:\n\tWhile copying the parameter named "weight"')
+        assert str(me.value).startswith(
+            'Error(s) in loading state_dict for Linear:\n\tWhile copying the parameter named "weight"'
+        )
     else:
         assert str(me.value) == expected
     assert _unchanged(m_dst, snap)
@@ -333,7 +354,10 @@ def test_failed_load_leaves_model_unchanged_with_torch_message(case):
 
 @needs_torch
 def test_strict_false_returns_incompatible_keys_like_torch():
-    t, m = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 1)), nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 1))
+    t, m = (
+        torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 1)),
+        nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 1)),
+    )
     sd = {k: v.detach().clone() for k, v in t.state_dict().items()}
     del sd["1.bias"]
     sd["2.weight"] = torch.zeros(1)
@@ -350,7 +374,9 @@ def test_strict_false_still_refuses_size_mismatch_and_changes_nothing():
     m = nn.Linear(4, 3)
     snap = _snapshot(m)
     with pytest.raises(RuntimeError, match="size mismatch for weight"):
-        m.load_state_dict({"weight": np.zeros((3, 5), np.float32), "bias": np.ones(3, np.float32)}, strict=False)
+        m.load_state_dict(
+            {"weight": np.zeros((3, 5), np.float32), "bias": np.ones(3, np.float32)}, strict=False
+        )
     assert _unchanged(m, snap)
 
 
@@ -492,7 +518,9 @@ def test_parameter_deepcopy_and_pickle():
     # a copy made after backward has its own autograd bookkeeping: its grads stay its own
     m(mt.ones(1, 2)).sum().backward()
     c2 = copy.deepcopy(m)
-    assert c2[0].weight.grad is not m[0].weight.grad and np.array_equal(c2[0].weight.grad.data, m[0].weight.grad.data)
+    assert c2[0].weight.grad is not m[0].weight.grad and np.array_equal(
+        c2[0].weight.grad.data, m[0].weight.grad.data
+    )
     m.zero_grad()
     c2.zero_grad()
     c2(mt.ones(1, 2)).sum().backward()
@@ -585,7 +613,9 @@ def test_call_runs_forward_and_missing_forward_errors():
             return x * 2
 
     assert np.all(Double()(mt.ones(2)).data == 2)
-    with pytest.raises(NotImplementedError, match=r'Module \[Module\] is missing the required "forward" function'):
+    with pytest.raises(
+        NotImplementedError, match=r'Module \[Module\] is missing the required "forward" function'
+    ):
         nn.Module()(mt.ones(1))
     with pytest.raises(TypeError, match="unexpected keyword argument 'foo'"):
         nn.Module(foo=1)

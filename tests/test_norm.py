@@ -17,7 +17,9 @@ TOL = {np.float64: dict(rtol=1e-8, atol=1e-10), np.float32: dict(rtol=1e-4, atol
 
 
 def _leaves(*arrays):
-    return [mt.tensor(a, requires_grad=True) for a in arrays], [torch.tensor(a, requires_grad=True) for a in arrays]
+    return [mt.tensor(a, requires_grad=True) for a in arrays], [
+        torch.tensor(a, requires_grad=True) for a in arrays
+    ]
 
 
 def _composed_batch_norm(x, w, b, eps):
@@ -102,7 +104,9 @@ def test_batch_norm_double_backward_matches_torch(training):
     ga = rng.standard_normal(xa.shape)
     g, tg = mt.tensor(ga, requires_grad=True), torch.tensor(ga, requires_grad=True)
     out = Fc.batch_norm(x, mt.tensor(rma), mt.tensor(rva), w, b, training, 0.1, 1e-3)
-    tout = torch.nn.functional.batch_norm(tx, torch.tensor(rma), torch.tensor(rva), tw, tb, training, 0.1, 1e-3)
+    tout = torch.nn.functional.batch_norm(
+        tx, torch.tensor(rma), torch.tensor(rva), tw, tb, training, 0.1, 1e-3
+    )
     grads = mt.autograd.grad(out, (x, w, b), g, create_graph=True)
     tgrads = torch.autograd.grad(tout, (tx, tw, tb), tg, create_graph=True)
     loss = sum((gr * gr).sum() for gr in grads)
@@ -116,9 +120,14 @@ def test_batch_norm_double_backward_matches_torch(training):
             assert_close(a, t)
 
 
-@pytest.mark.parametrize("cls, tcls, shape", [("BatchNorm1d", "BatchNorm1d", (6, 4)),
-                                              ("BatchNorm1d", "BatchNorm1d", (5, 4, 3)),
-                                              ("BatchNorm2d", "BatchNorm2d", (3, 4, 5, 2))])
+@pytest.mark.parametrize(
+    "cls, tcls, shape",
+    [
+        ("BatchNorm1d", "BatchNorm1d", (6, 4)),
+        ("BatchNorm1d", "BatchNorm1d", (5, 4, 3)),
+        ("BatchNorm2d", "BatchNorm2d", (3, 4, 5, 2)),
+    ],
+)
 @pytest.mark.parametrize("momentum", [0.1, None])
 def test_batch_norm_module_running_stats_and_eval_match_torch(cls, tcls, shape, momentum):
     m = getattr(Nm, cls)(4, momentum=momentum)
@@ -152,7 +161,10 @@ def test_batch_norm_module_running_stats_and_eval_match_torch(cls, tcls, shape, 
 
 
 def test_batch_norm_track_running_stats_false_and_no_affine():
-    m, t = Nm.BatchNorm2d(3, affine=False, track_running_stats=False), torch.nn.BatchNorm2d(3, affine=False, track_running_stats=False)
+    m, t = (
+        Nm.BatchNorm2d(3, affine=False, track_running_stats=False),
+        torch.nn.BatchNorm2d(3, affine=False, track_running_stats=False),
+    )
     assert list(m.state_dict()) == list(t.state_dict()) == []
     xa = np.random.default_rng(5).standard_normal((2, 3, 4, 4)).astype(np.float32)
     m.eval()
@@ -227,7 +239,9 @@ def test_fused_layer_norm_equals_composed_and_double_backward():
         assert_close(a.grad, r.grad.data)
     g, tg = mt.tensor(ga, requires_grad=True), torch.tensor(ga, requires_grad=True)
     grads = mt.autograd.grad(Fc.layer_norm(x, (5,), w, b), (x, w), g, create_graph=True)
-    tgrads = torch.autograd.grad(torch.nn.functional.layer_norm(tx, (5,), tw, tb), (tx, tw), tg, create_graph=True)
+    tgrads = torch.autograd.grad(
+        torch.nn.functional.layer_norm(tx, (5,), tw, tb), (tx, tw), tg, create_graph=True
+    )
     res = mt.autograd.grad(sum((gr * gr).sum() for gr in grads), (x, w, g))
     tres = torch.autograd.grad(sum((gr * gr).sum() for gr in tgrads), (tx, tw, tg))
     for a, t in zip(res, tres):

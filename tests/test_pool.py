@@ -34,12 +34,12 @@ MAX_CASES = [
     ((2, 3, 8, 8), 2, None, 0, 1, False),
     ((2, 3, 9, 7), 3, 2, 1, 1, False),
     ((1, 2, 9, 9), (3, 2), (2, 1), (1, 1), 1, False),
-    ((2, 2, 10, 10), 3, 1, 1, 2, False),          # dilation, overlapping windows
-    ((2, 2, 7, 7), 2, 2, 0, 1, True),             # ceil mode overhang
+    ((2, 2, 10, 10), 3, 1, 1, 2, False),  # dilation, overlapping windows
+    ((2, 2, 7, 7), 2, 2, 0, 1, True),  # ceil mode overhang
     ((1, 3, 8, 9), 3, 2, 1, 1, True),
     ((2, 3, 6, 6), 3, 3, 0, 1, False),
-    ((1, 1, 5, 5), 5, None, 2, 1, False),         # one window, padded
-    ((3, 8, 6), 2, None, 0, 1, False),            # unbatched
+    ((1, 1, 5, 5), 5, None, 2, 1, False),  # one window, padded
+    ((3, 8, 6), 2, None, 0, 1, False),  # unbatched
 ]
 
 
@@ -48,7 +48,9 @@ MAX_CASES = [
 def test_max_pool2d_matches_torch(case, dtype):
     shape, k, s, p, d, ceil = case
     xa = np.random.default_rng(0).standard_normal(shape).astype(dtype)
-    _check(lambda x: Fc.max_pool2d(x, k, s, p, d, ceil), lambda x: TF.max_pool2d(x, k, s, p, d, ceil), xa, dtype)
+    _check(
+        lambda x: Fc.max_pool2d(x, k, s, p, d, ceil), lambda x: TF.max_pool2d(x, k, s, p, d, ceil), xa, dtype
+    )
     _, idx = Fc.max_pool2d(mt.tensor(xa), k, s, p, d, ceil, return_indices=True)
     _, tidx = TF.max_pool2d(torch.tensor(xa), k, s, p, d, ceil, return_indices=True)
     assert_close(idx, tidx)
@@ -58,9 +60,16 @@ def test_max_pool2d_matches_torch(case, dtype):
 def test_max_pool2d_ties_go_to_the_first_maximum(kernel, stride):
     """Integer-valued inputs have many ties; torch's grad goes to the first max of each window."""
     xa = np.random.default_rng(2).integers(0, 3, (2, 3, 7, 7)).astype(np.float64)
-    _check(lambda x: Fc.max_pool2d(x, kernel, stride), lambda x: TF.max_pool2d(x, kernel, stride), xa, np.float64)
+    _check(
+        lambda x: Fc.max_pool2d(x, kernel, stride), lambda x: TF.max_pool2d(x, kernel, stride), xa, np.float64
+    )
     xa = np.zeros((1, 2, 6, 6))  # all equal
-    _check(lambda x: Fc.max_pool2d(x, kernel, stride, 1), lambda x: TF.max_pool2d(x, kernel, stride, 1), xa, np.float64)
+    _check(
+        lambda x: Fc.max_pool2d(x, kernel, stride, 1),
+        lambda x: TF.max_pool2d(x, kernel, stride, 1),
+        xa,
+        np.float64,
+    )
 
 
 def test_max_pool2d_nan_propagates_like_torch():
@@ -109,9 +118,9 @@ AVG_CASES = [
     ((2, 3, 9, 7), 3, 2, 1, False, False, None),
     ((1, 2, 7, 7), (3, 2), (2, 1), (1, 1), True, True, None),
     ((1, 2, 7, 7), 3, 2, 1, True, False, None),
-    ((2, 2, 6, 6), 3, 1, 1, False, True, None),    # overlapping windows
+    ((2, 2, 6, 6), 3, 1, 1, False, True, None),  # overlapping windows
     ((2, 2, 6, 6), 2, None, 0, False, True, 3),
-    ((3, 6, 6), 2, None, 1, False, True, None),    # unbatched
+    ((3, 6, 6), 2, None, 1, False, True, None),  # unbatched
 ]
 
 
@@ -120,14 +129,22 @@ AVG_CASES = [
 def test_avg_pool2d_matches_torch(case, dtype):
     shape, k, s, p, ceil, cip, div = case
     xa = np.random.default_rng(0).standard_normal(shape).astype(dtype)
-    _check(lambda x: Fc.avg_pool2d(x, k, s, p, ceil, cip, div),
-           lambda x: TF.avg_pool2d(x, k, s, p, ceil, cip, div), xa, dtype)
+    _check(
+        lambda x: Fc.avg_pool2d(x, k, s, p, ceil, cip, div),
+        lambda x: TF.avg_pool2d(x, k, s, p, ceil, cip, div),
+        xa,
+        dtype,
+    )
 
 
 def test_avg_pool1d_and_double_backward():
     xa = np.random.default_rng(1).standard_normal((2, 3, 10))
-    _check(lambda x: Fc.avg_pool1d(x, 3, 2, 1, True, False), lambda x: TF.avg_pool1d(x, 3, 2, 1, True, False),
-           xa, np.float64)
+    _check(
+        lambda x: Fc.avg_pool1d(x, 3, 2, 1, True, False),
+        lambda x: TF.avg_pool1d(x, 3, 2, 1, True, False),
+        xa,
+        np.float64,
+    )
     x = mt.tensor(np.random.default_rng(2).standard_normal((1, 2, 5, 5)), requires_grad=True)
     assert mt.autograd.gradgradcheck(lambda t: Fc.avg_pool2d(t, 3, 2, 1, count_include_pad=False), (x,))
 
@@ -135,8 +152,14 @@ def test_avg_pool1d_and_double_backward():
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize(
     "shape, size",
-    [((2, 3, 7, 9), (3, 4)), ((2, 3, 8, 8), 1), ((2, 3, 8, 8), (4, 2)), ((1, 2, 5, 7), (None, 3)),
-     ((3, 10, 6), (7, 4)), ((1, 1, 4, 4), (6, 5))],
+    [
+        ((2, 3, 7, 9), (3, 4)),
+        ((2, 3, 8, 8), 1),
+        ((2, 3, 8, 8), (4, 2)),
+        ((1, 2, 5, 7), (None, 3)),
+        ((3, 10, 6), (7, 4)),
+        ((1, 1, 4, 4), (6, 5)),
+    ],
 )
 def test_adaptive_avg_pool2d_matches_torch(shape, size, dtype):
     xa = np.random.default_rng(0).standard_normal(shape).astype(dtype)
@@ -150,9 +173,15 @@ def test_adaptive_avg_pool1d_matches_torch():
 
 @pytest.mark.parametrize(
     "pad, mode, value",
-    [((1, 2), "constant", None), ((1, 0, 2, 3), "constant", 1.5), ((1, 1, 0, 2, 1, 0), "constant", -2.0),
-     ((-1, 2, 1, -2), "constant", 0.5), ((2, 1, 1, 2), "reflect", None), ((2, 3, 1, 0), "replicate", None),
-     ((2, 1, 3, 1), "circular", None)],
+    [
+        ((1, 2), "constant", None),
+        ((1, 0, 2, 3), "constant", 1.5),
+        ((1, 1, 0, 2, 1, 0), "constant", -2.0),
+        ((-1, 2, 1, -2), "constant", 0.5),
+        ((2, 1, 1, 2), "reflect", None),
+        ((2, 3, 1, 0), "replicate", None),
+        ((2, 1, 3, 1), "circular", None),
+    ],
 )
 def test_pad_matches_torch(pad, mode, value):
     xa = np.random.default_rng(0).standard_normal((2, 3, 4, 5))
@@ -195,7 +224,10 @@ def test_pool_modules_match_torch_and_repr():
     xa = np.random.default_rng(0).standard_normal((2, 3, 9, 9)).astype(np.float32)
     pairs = [
         (P.MaxPool2d(3, 2, 1, ceil_mode=True), torch.nn.MaxPool2d(3, 2, 1, ceil_mode=True)),
-        (P.AvgPool2d(2, count_include_pad=False, padding=1), torch.nn.AvgPool2d(2, count_include_pad=False, padding=1)),
+        (
+            P.AvgPool2d(2, count_include_pad=False, padding=1),
+            torch.nn.AvgPool2d(2, count_include_pad=False, padding=1),
+        ),
         (P.AdaptiveAvgPool2d((2, None)), torch.nn.AdaptiveAvgPool2d((2, None))),
     ]
     for m, t in pairs:
@@ -205,7 +237,10 @@ def test_pool_modules_match_torch_and_repr():
     tout, tidx = torch.nn.MaxPool2d(2, return_indices=True)(torch.tensor(xa))
     assert_close(idx, tidx)
     xa1 = xa[:, :, 0]
-    for m, t in [(P.MaxPool1d(2), torch.nn.MaxPool1d(2)), (P.AvgPool1d(3, 2), torch.nn.AvgPool1d(3, 2)),
-                 (P.AdaptiveAvgPool1d(4), torch.nn.AdaptiveAvgPool1d(4))]:
+    for m, t in [
+        (P.MaxPool1d(2), torch.nn.MaxPool1d(2)),
+        (P.AvgPool1d(3, 2), torch.nn.AvgPool1d(3, 2)),
+        (P.AdaptiveAvgPool1d(4), torch.nn.AdaptiveAvgPool1d(4)),
+    ]:
         assert_close(m(mt.tensor(xa1)), t(torch.tensor(xa1)))
         assert repr(m) == repr(t)

@@ -59,8 +59,14 @@ def test_graph_names_follow_torch():
     ts = [torch.tensor(a, requires_grad=True) for a in arrs]
     g = graph(_expr(*mts))
     assert g.names() == _torch_names(_expr(*ts))
-    assert g.names()[:6] == ["MeanBackward0", "ExpBackward0", "MulBackward0", "TanhBackward0", "AddBackward0",
-                             "MmBackward0"]
+    assert g.names()[:6] == [
+        "MeanBackward0",
+        "ExpBackward0",
+        "MulBackward0",
+        "TanhBackward0",
+        "AddBackward0",
+        "MmBackward0",
+    ]
     assert len(g.leaves()) == 4
 
 
@@ -85,8 +91,11 @@ def test_graph_names_leaves_of_a_model_and_marks_shared_nodes():
     assert labels == {"0.weight", "0.bias", "2.weight", "2.bias"}
     # the indentation follows the depth: each Addmm's leaves sit one level under it
     lines = g.text().splitlines()
-    depth = {line.split("AccumulateGrad ")[1].split()[0]: line.index("AccumulateGrad") // 4
-             for line in lines if "AccumulateGrad" in line}
+    depth = {
+        line.split("AccumulateGrad ")[1].split()[0]: line.index("AccumulateGrad") // 4
+        for line in lines
+        if "AccumulateGrad" in line
+    }
     assert depth["0.weight"] == depth["0.bias"] > depth["2.weight"] == depth["2.bias"]
     # d is used twice by the Mul: drawn once, referenced once
     assert sum("(#1)" in line for line in lines) == 1
@@ -237,7 +246,9 @@ def test_check_ops_names_a_planted_wrong_backward(monkeypatch):
     monkeypatch.setattr(E.Sin, "backward", staticmethod(lambda ctx, g: 2 * g * ctx.saved_tensors[0].cos()))
     x, w = mt.randn(3, 2, requires_grad=True), mt.randn(2, requires_grad=True)
     with pytest.raises(Exception):  # noqa: B017 - the whole-function check fails, but does not say where
-        mt.autograd.gradcheck(_fn, (x.double().detach().requires_grad_(), w.double().detach().requires_grad_()))
+        mt.autograd.gradcheck(
+            _fn, (x.double().detach().requires_grad_(), w.double().detach().requires_grad_())
+        )
     report = check_ops(_fn, x, w)
     bad = report.first_failure
     assert not report.ok and [c.op for c in report.failures] == ["Sin"]
@@ -301,8 +312,13 @@ def test_check_ops_custom_function_kinks_models_and_errors():
 @needs_torch
 def test_gradient_flow_equals_param_grad_norms():
     model = nn.Sequential(nn.Linear(3, 5), nn.Sigmoid(), nn.Linear(5, 4), nn.Sigmoid(), nn.Linear(4, 1))
-    tmodel = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Sigmoid(), torch.nn.Linear(5, 4),
-                                 torch.nn.Sigmoid(), torch.nn.Linear(4, 1))
+    tmodel = torch.nn.Sequential(
+        torch.nn.Linear(3, 5),
+        torch.nn.Sigmoid(),
+        torch.nn.Linear(5, 4),
+        torch.nn.Sigmoid(),
+        torch.nn.Linear(4, 1),
+    )
     with torch.no_grad():
         for (_, p), (_, tp) in zip(model.named_parameters(), tmodel.named_parameters()):
             tp.copy_(torch.from_numpy(p.data))
@@ -329,7 +345,9 @@ def test_plot_gradient_flow(tmp_path):
     pytest.importorskip("matplotlib")
     model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
     model(mt.randn(4, 2)).sum().backward()
-    for k, what in enumerate([model, gradient_flow(model), {"a": gradient_flow(model), "b": {"0": 1.0, "2": 2.0}}]):
+    for k, what in enumerate(
+        [model, gradient_flow(model), {"a": gradient_flow(model), "b": {"0": 1.0, "2": 2.0}}]
+    ):
         path = str(tmp_path / f"flow{k}.png")
         assert plot_gradient_flow(what, path) == path
         with open(path, "rb") as f:
@@ -373,7 +391,9 @@ def test_watch_activations_counts_dead_relus():
 
 # --- the walkthrough example ---
 def _example():
-    spec = importlib.util.spec_from_file_location("_example_teach_backprop", os.path.join(EXAMPLES, "teach_backprop.py"))
+    spec = importlib.util.spec_from_file_location(
+        "_example_teach_backprop", os.path.join(EXAMPLES, "teach_backprop.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

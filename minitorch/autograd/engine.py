@@ -145,9 +145,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 _release_subtree(node, deps, ready, buffers, retain_graph)
                 continue
             if node._materialize and any(g is None for g in grads):
-                grads = [
-                    g if g is not None else _zeros(meta) for g, meta in zip(grads, node._output_meta)
-                ]
+                grads = [g if g is not None else _zeros(meta) for g, meta in zip(grads, node._output_meta)]
             in_grads = node.apply(*grads)
             if not isinstance(in_grads, tuple):
                 in_grads = (in_grads,)

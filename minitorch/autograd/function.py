@@ -21,16 +21,25 @@ _state = grad_mode._state
 Tensor: Any = None  # set by minitorch.tensor on import (avoids an import cycle and a per-call import)
 
 
-_TENSOR_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+_TENSOR_TYPE = {
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
 
 
 _FREED_MSG = (
-"Trying to backward through the graph a second time (or directly access saved "
-"tensors after they have already been freed). Saved intermediate values of the "
-"graph are freed when you call .backward() or autograd.grad(). Specify "
-"retain_graph=True if you need to backward through the graph a second time or "
-"if you need to access saved tensors after calling backward."
+    "Trying to backward through the graph a second time (or directly access saved "
+    "tensors after they have already been freed). Saved intermediate values of the "
+    "graph are freed when you call .backward() or autograd.grad(). Specify "
+    "retain_graph=True if you need to backward through the graph a second time or "
+    "if you need to access saved tensors after calling backward."
 )
 
 
@@ -74,7 +83,9 @@ class Node:
                 where = (
                     f"output {t._output_nr} of {t.grad_fn.name()}"
                     if t.grad_fn is not None
-                    else "a leaf tensor" if t.requires_grad else "a tensor that does not require grad"
+                    else "a leaf tensor"
+                    if t.requires_grad
+                    else "a tensor that does not require grad"
                 )
                 self._modified_error(t.data, where, t._vc[0], v)
         return self._saved
@@ -303,5 +314,3 @@ class Op(Function):
 def once_differentiable(fn):
     """Decorator for ``backward``s that do not support double backward (kept for API parity)."""
     return fn
-
-

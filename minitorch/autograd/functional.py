@@ -31,8 +31,16 @@ def _grads(outputs, inputs, grad_outputs, create_graph):
     res = [None] * len(inputs)
     live = [(o, g) for o, g in zip(outs, grad_outputs) if o.requires_grad]
     if live:
-        res = list(grad([o for o, _ in live], list(inputs), [g for _, g in live],
-                        retain_graph=True, create_graph=create_graph, allow_unused=True))
+        res = list(
+            grad(
+                [o for o, _ in live],
+                list(inputs),
+                [g for _, g in live],
+                retain_graph=True,
+                create_graph=create_graph,
+                allow_unused=True,
+            )
+        )
     return tuple(
         r if r is not None else Tensor._make(np.zeros_like(x.data), False, None) for r, x in zip(res, inputs)
     )
@@ -84,8 +92,14 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     return (out[0] if single_out else out), (jv[0] if single_out else jv)
 
 
-def jacobian(func, inputs, create_graph: bool = False, strict: bool = False, vectorize: bool = False,
-             strategy: str = "reverse-mode"):
+def jacobian(
+    func,
+    inputs,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    strategy: str = "reverse-mode",
+):
     """The Jacobian: shape ``output.shape + input.shape`` per (output, input) pair, nested like torch."""
     from ..tensor import Tensor, stack
 
@@ -113,8 +127,14 @@ def jacobian(func, inputs, create_graph: bool = False, strict: bool = False, vec
     return table[0] if single_out else tuple(table)
 
 
-def hessian(func, inputs, create_graph: bool = False, strict: bool = False, vectorize: bool = False,
-            outer_jacobian_strategy: str = "reverse-mode"):
+def hessian(
+    func,
+    inputs,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    outer_jacobian_strategy: str = "reverse-mode",
+):
     """The Hessian of a scalar function: shape ``input.shape + input.shape``."""
     ins, single_in = _prep(inputs, True)
 

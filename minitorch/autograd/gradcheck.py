@@ -23,9 +23,19 @@ def _fail(msg, raise_exception):
     return False
 
 
-def gradcheck(fn, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-              raise_exception: bool = True, nondet_tol: float = 0.0, check_undefined_grad: bool = True,
-              fast_mode: bool = False, **kwargs) -> bool:
+def gradcheck(
+    fn,
+    inputs,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    nondet_tol: float = 0.0,
+    check_undefined_grad: bool = True,
+    fast_mode: bool = False,
+    **kwargs,
+) -> bool:
     """Compare the Jacobian from backward with central differences ``(f(x+eps) - f(x-eps)) / 2eps``.
 
     Every floating input that requires grad should be float64 (a warning-free check needs the
@@ -60,8 +70,14 @@ def gradcheck(fn, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float 
             o = _outputs(fn, inputs)[k]
             if not o.requires_grad:
                 break
-            grads = run_backward([o], [Tensor._make(seed, False, None)], False, False,
-                                 [inputs[i] for i in diff], allow_unused=True)
+            grads = run_backward(
+                [o],
+                [Tensor._make(seed, False, None)],
+                False,
+                False,
+                [inputs[i] for i in diff],
+                allow_unused=True,
+            )
             for i, g in zip(diff, grads):
                 if g is not None:
                     analytical[i][:, j] = g.data.reshape(-1)
@@ -94,8 +110,17 @@ def gradcheck(fn, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float 
     return True
 
 
-def gradgradcheck(fn, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: float = 1e-5,
-                  rtol: float = 1e-3, raise_exception: bool = True, **kwargs) -> bool:
+def gradgradcheck(
+    fn,
+    inputs,
+    grad_outputs=None,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    **kwargs,
+) -> bool:
     """gradcheck of the gradient: checks second derivatives built with ``create_graph=True``."""
     from ..tensor import Tensor
     from . import grad as autograd_grad
@@ -121,5 +146,11 @@ def gradgradcheck(fn, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: flo
         return tuple(g for g in gs if g is not None)
 
     del diff
-    return gradcheck(first_grads, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
-                     raise_exception=raise_exception)
+    return gradcheck(
+        first_grads,
+        tuple(inputs) + tuple(grad_outputs),
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
+        raise_exception=raise_exception,
+    )

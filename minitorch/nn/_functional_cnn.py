@@ -14,8 +14,17 @@ from ..ops import conv as C
 from ..tensor import Tensor
 
 __all__ = [
-    "conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
-    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "pad", "batch_norm", "layer_norm",
+    "conv1d",
+    "conv2d",
+    "max_pool1d",
+    "max_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "pad",
+    "batch_norm",
+    "layer_norm",
 ]
 
 
@@ -109,7 +118,9 @@ def _conv_spec(x, weight, bias, stride, padding, dilation, groups, nd: int, fn: 
             "can't be greater than actual input size"
         )
     if nd == 1:  # a 1-D convolution is a 2-D one over a height-1 image
-        return C.ConvSpec((1,) + kernel, (1,) + stride, ((0, 0),) + pads, (1,) + dilation, groups, (1,) + spatial)
+        return C.ConvSpec(
+            (1,) + kernel, (1,) + stride, ((0, 0),) + pads, (1,) + dilation, groups, (1,) + spatial
+        )
     return C.ConvSpec(kernel, stride, pads, dilation, groups, spatial)
 
 
@@ -162,7 +173,11 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
 # --------------------------------------------------------------------------------------------
 def _pool_spec(x, kernel_size, stride, padding, dilation, ceil_mode, fn: str, nd: int = 2) -> C.PoolSpec:
     kernel = _tuple(kernel_size, nd, "kernel_size", fn)
-    stride = kernel if stride is None or (not isinstance(stride, Integral) and len(stride) == 0) else _tuple(stride, nd, "stride", fn)
+    stride = (
+        kernel
+        if stride is None or (not isinstance(stride, Integral) and len(stride) == 0)
+        else _tuple(stride, nd, "stride", fn)
+    )
     padding = _tuple(padding, nd, "padding", fn)
     dilation = _tuple(dilation, nd, "dilation", fn)
     if any(k <= 0 for k in kernel):
@@ -172,7 +187,9 @@ def _pool_spec(x, kernel_size, stride, padding, dilation, ceil_mode, fn: str, nd
     if any(d <= 0 for d in dilation):
         raise RuntimeError(f"{fn}: dilation must be greater than zero, but got {list(dilation)}")
     if any(p < 0 or p > (d * (k - 1) + 1) // 2 for p, k, d in zip(padding, kernel, dilation)):
-        p, k, d = next((p, k, d) for p, k, d in zip(padding, kernel, dilation) if p < 0 or p > (d * (k - 1) + 1) // 2)
+        p, k, d = next(
+            (p, k, d) for p, k, d in zip(padding, kernel, dilation) if p < 0 or p > (d * (k - 1) + 1) // 2
+        )
         raise RuntimeError(
             f"pad should be at most half of effective kernel size, but got pad={p}, kernel_size={k} "
             f"and dilation={d}"
@@ -230,12 +247,16 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         >>> F.max_pool2d(minitorch.randn(1, 1, 4, 4), 2).shape
         minitorch.Size([1, 1, 2, 2])
     """
-    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2, "max_pool2d")
+    return _max_pool(
+        input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2, "max_pool2d"
+    )
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """Max over windows of ``input`` (N, C, L) or (C, L), as ``torch.nn.functional.max_pool1d``."""
-    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1, "max_pool1d")
+    return _max_pool(
+        input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1, "max_pool1d"
+    )
 
 
 def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, nd, fn):
@@ -253,13 +274,16 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
     return _pool_output(out, added, nd)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-               divisor_override=None) -> Tensor:
+def avg_pool2d(
+    input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None
+) -> Tensor:
     """Mean over ``kernel_size`` windows of ``input`` (N, C, H, W) or (C, H, W), as
     ``torch.nn.functional.avg_pool2d``. Zero padding counts towards the mean unless
     ``count_include_pad=False``; ``divisor_override`` replaces the window size.
     """
-    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2, "avg_pool2d")
+    return _avg_pool(
+        input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2, "avg_pool2d"
+    )
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True) -> Tensor:
@@ -285,7 +309,9 @@ def _adaptive_sizes(output_size, in_sizes, nd: int, fn: str) -> tuple:
         raise RuntimeError(f"{fn}: output_size must be {nd}")
     out = tuple(n if o is None else int(o) for o, n in zip(output_size, in_sizes))
     if any(o < 0 for o in out):
-        raise RuntimeError(f"{fn}: elements of output_size must be greater than or equal to 0 but received {list(out)}")
+        raise RuntimeError(
+            f"{fn}: elements of output_size must be greater than or equal to 0 but received {list(out)}"
+        )
     return out
 
 
@@ -296,9 +322,7 @@ def adaptive_avg_pool2d(input, output_size) -> Tensor:
     """
     _check_tensor(input, "input", "adaptive_avg_pool2d")
     if input.data.ndim not in (3, 4):
-        raise RuntimeError(
-            f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(input.shape)}"
-        )
+        raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(input.shape)}")
     h, w = input.data.shape[-2:]
     oh, ow = _adaptive_sizes(output_size, (h, w), 2, "adaptive_avg_pool2d")
     if (oh, ow) == (1, 1):
@@ -408,8 +432,16 @@ def _constant_pad(x, widths, value):
 # --------------------------------------------------------------------------------------------
 # normalisation
 # --------------------------------------------------------------------------------------------
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training: bool = False,
-               momentum: float = 0.1, eps: float = 1e-05) -> Tensor:
+def batch_norm(
+    input,
+    running_mean,
+    running_var,
+    weight=None,
+    bias=None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-05,
+) -> Tensor:
     """Normalise each channel (dim 1) of ``input`` (N, C, *), as ``torch.nn.functional.batch_norm``.
 
     ``training=True`` uses the batch's mean and biased variance and updates ``running_mean`` /
@@ -421,7 +453,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if x.ndim < 2:
         raise ValueError(f"Expected 2D or more input for batch_norm (got {x.ndim}D input)")
     c = x.shape[1]
-    for t, name in ((running_mean, "running_mean"), (running_var, "running_var"), (weight, "weight"), (bias, "bias")):
+    for t, name in (
+        (running_mean, "running_mean"),
+        (running_var, "running_var"),
+        (weight, "weight"),
+        (bias, "bias"),
+    ):
         if t is not None and t.data.size != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.data.size}")
     if training:

@@ -31,17 +31,59 @@ from ._functional_cnn import (
 )
 
 __all__ = [
-    "linear", "relu", "relu_", "relu6", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh",
-    "softplus", "logsigmoid", "hardtanh", "softmax", "log_softmax", "softmin", "dropout", "dropout2d",
-    "one_hot", "embedding", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy",
-    "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "normalize",
-    "conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
-    "adaptive_avg_pool2d", "pad", "batch_norm", "layer_norm",
+    "linear",
+    "relu",
+    "relu_",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "gelu",
+    "silu",
+    "sigmoid",
+    "tanh",
+    "softplus",
+    "logsigmoid",
+    "hardtanh",
+    "softmax",
+    "log_softmax",
+    "softmin",
+    "dropout",
+    "dropout2d",
+    "one_hot",
+    "embedding",
+    "mse_loss",
+    "l1_loss",
+    "smooth_l1_loss",
+    "huber_loss",
+    "cross_entropy",
+    "nll_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "kl_div",
+    "normalize",
+    "conv1d",
+    "conv2d",
+    "max_pool1d",
+    "max_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "pad",
+    "batch_norm",
+    "layer_norm",
 ]
 
 _TYPE_NAMES = {
-    "float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte", "int8": "Char",
-    "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool",
+    "float16": "Half",
+    "float32": "Float",
+    "float64": "Double",
+    "uint8": "Byte",
+    "int8": "Char",
+    "int16": "Short",
+    "int32": "Int",
+    "int64": "Long",
+    "bool": "Bool",
 }
 
 
@@ -256,8 +298,15 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     return Tensor._make(out, False, None)
 
 
-def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
-              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+def embedding(
+    input: Tensor,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
     """Rows of ``weight`` picked by the integer ``input``: output shape ``input.shape + (dim,)``.
 
     ``padding_idx`` rows get no gradient; ``max_norm`` renormalises the looked-up rows of
@@ -301,7 +350,8 @@ def _legacy_reduction(size_average, reduce, emit_warning: bool = True) -> str:
     ret = "mean" if size_average and reduce else "sum" if reduce else "none"
     if emit_warning:
         warnings.warn(
-            f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.", stacklevel=3
+            f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
+            stacklevel=3,
         )
     return ret
 
@@ -355,8 +405,14 @@ def _weighted(loss: Tensor, input: Tensor, weight, reduction: str, mean_by_weigh
     return _reduce(loss, reduction)
 
 
-def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
-             weight: Tensor | None = None) -> Tensor:
+def mse_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
     """(input - target)^2, averaged (``reduction='mean'``), summed or kept per element."""
     target = _broadcast_pair(input, target)
     reduction = _reduction(reduction, size_average, reduce)
@@ -364,16 +420,23 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, redu
     return _weighted(d * d, input, weight, reduction, True)
 
 
-def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
-            weight: Tensor | None = None) -> Tensor:
+def l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
     """|input - target|, reduced."""
     target = _broadcast_pair(input, target)
     reduction = _reduction(reduction, size_average, reduce)
     return _weighted((input - target).abs(), input, weight, reduction, True)
 
 
-def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
-                   beta: float = 1.0) -> Tensor:
+def smooth_l1_loss(
+    input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
+) -> Tensor:
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target)."""
     target = _broadcast_pair(input, target)
     reduction = _reduction(reduction, size_average, reduce)
@@ -388,8 +451,9 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
     return _reduce(where(a < beta, 0.5 * d * d / beta, a - 0.5 * beta), reduction)
 
 
-def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
-               weight: Tensor | None = None) -> Tensor:
+def huber_loss(
+    input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight: Tensor | None = None
+) -> Tensor:
     """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta)."""
     target = _broadcast_pair(input, target)
     reduction = _reduction(reduction)
@@ -437,8 +501,15 @@ def _check_bounds(t: np.ndarray, n_cls: int, ignore_index: int) -> None:
         raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
 
 
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
-             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
+def nll_loss(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    ignore_index: int = -100,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
     """Negative log likelihood of class indices given log-probabilities ``input`` of shape
     ``(N, C)``, ``(C,)`` or ``(N, C, d1, ...)``: mean over ``-w[t] * input[t]``, weighted by
     ``w[t]``, skipping targets equal to ``ignore_index``."""
@@ -448,9 +519,16 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     return N.NllLoss.apply(input, t, weight, ignore_index, reduction)
 
 
-def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
-                  ignore_index: int = -100, reduce=None, reduction: str = "mean",
-                  label_smoothing: float = 0.0) -> Tensor:
+def cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    ignore_index: int = -100,
+    reduce=None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
     """Cross entropy between logits ``input`` (``(N, C)``, ``(C,)`` or ``(N, C, d1, ...)``) and
     either class indices (int64, one fused log-softmax + NLL op, stable for huge logits) or class
     probabilities (float, same shape as ``input``).
@@ -469,7 +547,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     return N.CrossEntropy.apply(input, t, weight, ignore_index, reduction, float(label_smoothing))
 
 
-def _cross_entropy_probs(input: Tensor, target: Tensor, weight, reduction: str, label_smoothing: float) -> Tensor:
+def _cross_entropy_probs(
+    input: Tensor, target: Tensor, weight, reduction: str, label_smoothing: float
+) -> Tensor:
     if target.data.dtype.kind != "f":
         raise RuntimeError(
             f"Expected floating point type for target with class probabilities, got {_tname(target)}"
@@ -495,8 +575,14 @@ def _cross_entropy_probs(input: Tensor, target: Tensor, weight, reduction: str, 
     return -prod.sum(cdim)
 
 
-def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
-                         reduce=None, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
     """-(t log x + (1 - t) log(1 - x)) for probabilities ``input``; each log is clamped at -100."""
     reduction = _reduction(reduction, size_average, reduce)
     target = _as_t(target)
@@ -515,9 +601,15 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     return N.BinaryCrossEntropy.apply(input, target, weight, reduction)
 
 
-def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                                     size_average=None, reduce=None, reduction: str = "mean",
-                                     pos_weight: Tensor | None = None) -> Tensor:
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
+) -> Tensor:
     """BCE on logits: (1 - t) x - (1 + (pos_weight - 1) t) log(sigmoid(x)), stable for any |x|."""
     reduction = _reduction(reduction, size_average, reduce)
     target = _as_t(target)
@@ -534,8 +626,14 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     return _reduce(loss, reduction)
 
 
-def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
-           log_target: bool = False) -> Tensor:
+def kl_div(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
     """target * (log(target) - input) pointwise (``input`` holds log-probabilities);
     ``reduction='batchmean'`` divides the sum by the batch size."""
     if size_average is not None or reduce is not None:

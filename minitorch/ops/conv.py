@@ -61,7 +61,18 @@ class ConvSpec:
     input-grad columns (col2im's many strided adds gain most from long runs).
     """
 
-    __slots__ = ("kernel", "stride", "pad", "dilation", "groups", "in_hw", "out_hw", "padded_hw", "full", "full_gx")
+    __slots__ = (
+        "kernel",
+        "stride",
+        "pad",
+        "dilation",
+        "groups",
+        "in_hw",
+        "out_hw",
+        "padded_hw",
+        "full",
+        "full_gx",
+    )
 
     def __init__(self, kernel, stride, pad, dilation, groups, in_hw) -> None:
         self.kernel, self.stride, self.pad = tuple(kernel), tuple(stride), tuple(pad)
@@ -179,7 +190,9 @@ def _conv_forward(x: np.ndarray, w: np.ndarray, b, spec: ConvSpec, cols=None):
     if grp == 1:
         out = w.reshape(o, -1) @ cols
     else:
-        out = np.matmul(w.reshape(grp, o // grp, -1), cols.reshape(grp, -1, cols.shape[1])).reshape(o, cols.shape[1])
+        out = np.matmul(w.reshape(grp, o // grp, -1), cols.reshape(grp, -1, cols.shape[1])).reshape(
+            o, cols.shape[1]
+        )
     return spec.output(out, x.shape[0], b), cols
 
 
@@ -337,7 +350,9 @@ class PoolSpec:
         overlap = self.overlapping()
         for i in range(kh):
             for j in range(kw):
-                view = gx[:, :, i * dh : i * dh + sh * (oh - 1) + 1 : sh, j * dw : j * dw + sw * (ow - 1) + 1 : sw]
+                view = gx[
+                    :, :, i * dh : i * dh + sh * (oh - 1) + 1 : sh, j * dw : j * dw + sw * (ow - 1) + 1 : sw
+                ]
                 if overlap:
                     view += grads(i * kw + j)
                 else:
@@ -554,7 +569,9 @@ class BatchNorm(Op):
         if need[0]:
             scale = invstd if w is None else invstd * w.data
             if ctx.training:
-                gx = (gd - (gb / ctx.m).reshape(cshape) - xhat * (gw / ctx.m).reshape(cshape)) * scale.reshape(cshape)
+                gx = (
+                    gd - (gb / ctx.m).reshape(cshape) - xhat * (gw / ctx.m).reshape(cshape)
+                ) * scale.reshape(cshape)
             else:
                 gx = gd * scale.reshape(cshape)
             gx = _t(gx)

@@ -55,9 +55,7 @@ def matmul(a, b):
     """Pick the node name torch would show; the math is the same op."""
     na, nb = a.data.ndim, b.data.ndim
     if na == 0 or nb == 0:
-        raise RuntimeError(
-            f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D"
-        )
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D")
     if a.data.dtype != b.data.dtype:  # torch does not promote inside matmul
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype} "
@@ -69,5 +67,15 @@ def matmul(a, b):
         sa = "x".join(map(str, a.data.shape if na > 1 else (1,) + a.data.shape))
         sb = "x".join(map(str, b.data.shape if nb > 1 else b.data.shape + (1,)))
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
-    op = Mm if na == 2 and nb == 2 else Mv if na == 2 and nb == 1 else Dot if na == nb == 1 else Bmm if na == nb == 3 else MatMul
+    op = (
+        Mm
+        if na == 2 and nb == 2
+        else Mv
+        if na == 2 and nb == 1
+        else Dot
+        if na == nb == 1
+        else Bmm
+        if na == nb == 3
+        else MatMul
+    )
     return op.apply(a, b)

@@ -21,15 +21,31 @@ See ``examples/teach_backprop.py`` for a walkthrough.
 """
 
 from .flow import (
-    ActivationStats, ActivationWatch, gradient_flow, plot_gradient_flow, watch_activations,
+    ActivationStats,
+    ActivationWatch,
+    gradient_flow,
+    plot_gradient_flow,
+    watch_activations,
 )
 from .gradcheck_ops import OpCheck, OpCheckReport, check_ops
 from .graph import Graph, GraphNode, graph
 from .trace import Step, format_grad, format_trace, print_trace, trace_backward
 
 __all__ = [
-    "graph", "Graph", "GraphNode",
-    "trace_backward", "print_trace", "format_trace", "format_grad", "Step",
-    "check_ops", "OpCheck", "OpCheckReport",
-    "gradient_flow", "plot_gradient_flow", "watch_activations", "ActivationStats", "ActivationWatch",
+    "graph",
+    "Graph",
+    "GraphNode",
+    "trace_backward",
+    "print_trace",
+    "format_trace",
+    "format_grad",
+    "Step",
+    "check_ops",
+    "OpCheck",
+    "OpCheckReport",
+    "gradient_flow",
+    "plot_gradient_flow",
+    "watch_activations",
+    "ActivationStats",
+    "ActivationWatch",
 ]

@@ -63,7 +63,8 @@ def gradient_flow(model, per_parameter: bool = False) -> dict:
     if not flow:
         raise RuntimeError(
             "gradient_flow(): no parameter has a .grad yet; call loss.backward() first"
-            if any_param else "gradient_flow(): the model has no parameters"
+            if any_param
+            else "gradient_flow(): the model has no parameters"
         )
     return flow
 
@@ -88,7 +89,9 @@ def plot_gradient_flow(flows, path: str, title: str = "Gradient norm per layer",
     if hasattr(flows, "named_modules"):
         flows = gradient_flow(flows)
     if not isinstance(flows, Mapping) or not flows:
-        raise TypeError("plot_gradient_flow() expects a model, a {layer: norm} dict or {label: {layer: norm}}")
+        raise TypeError(
+            "plot_gradient_flow() expects a model, a {layer: norm} dict or {label: {layer: norm}}"
+        )
     series = flows if all(isinstance(v, Mapping) for v in flows.values()) else {"": flows}
     layers = list(dict.fromkeys(k for s in series.values() for k in s))
     fig = Figure(figsize=(max(5.0, 0.9 * len(layers) * len(series) + 2), 4))
@@ -210,8 +213,10 @@ def watch_activations(model, layers: Iterable | type | tuple | None = None):
         by_name = dict(named)
         missing = [n for n in wanted if n not in by_name]
         if missing:
-            raise KeyError(f"watch_activations(): no submodule named {missing[0]!r}; "
-                           f"the model has {[n for n, _ in named]}")
+            raise KeyError(
+                f"watch_activations(): no submodule named {missing[0]!r}; "
+                f"the model has {[n for n, _ in named]}"
+            )
         chosen = [(n, by_name[n]) for n in wanted]
     watch = ActivationWatch()
     handles = []
@@ -226,6 +231,7 @@ def watch_activations(model, layers: Iterable | type | tuple | None = None):
                 if stats is None:
                     stats = watch[name] = ActivationStats(name, type(module).__name__)
                 stats._update(out.data)
+
         return hook
 
     try:

@@ -51,8 +51,10 @@ def _record_ops():
             if not (is_grad_enabled() and any(isinstance(a, Tensor) and a.requires_grad for a in args)):
                 return orig.__func__(cls, *args)  # records no node
             # NOTE: copy the arguments before the op runs: a later in-place op may change them
-            snap = [("T", np.array(a.data, copy=True), a.requires_grad) if isinstance(a, Tensor) else ("V", a)
-                    for a in args]
+            snap = [
+                ("T", np.array(a.data, copy=True), a.requires_grad) if isinstance(a, Tensor) else ("V", a)
+                for a in args
+            ]
             out = orig.__func__(cls, *args)
             for o in out if isinstance(out, tuple) else (out,):
                 if isinstance(o, Tensor) and isinstance(o.grad_fn, cls._node_cls):
@@ -138,8 +140,10 @@ class OpCheckReport:
 
     def __str__(self) -> str:
         n_fail = len(self.failures)
-        head = (f"check_ops: {len(self.checks)} ops checked against central differences (eps={self.eps:g}): "
-                + ("all ok" if not n_fail else f"{n_fail} wrong"))
+        head = (
+            f"check_ops: {len(self.checks)} ops checked against central differences (eps={self.eps:g}): "
+            + ("all ok" if not n_fail else f"{n_fail} wrong")
+        )
         lines = [head]
         for c in self.checks:
             mark = "  " if c.passed and c.error is None else "XX"
@@ -188,8 +192,12 @@ def _check_call(k: int, call: _Call, eps: float, atol: float, rtol: float, max_e
             return check
         probe_rng = np.random.default_rng(1234)  # a fixed local generator: the user's RNG is left alone
         probes = [probe_rng.standard_normal(outs[j].data.shape) for j in keep]
-        grads = _autograd_grad([outs[j] for j in keep], [args[i] for i in diff],
-                               grad_outputs=[Tensor._make(v, False, None) for v in probes], allow_unused=True)
+        grads = _autograd_grad(
+            [outs[j] for j in keep],
+            [args[i] for i in diff],
+            grad_outputs=[Tensor._make(v, False, None) for v in probes],
+            allow_unused=True,
+        )
 
         # numerical: central differences of v . op(x), one element at a time
         base = fresh(False)
@@ -203,8 +211,11 @@ def _check_call(k: int, call: _Call, eps: float, atol: float, rtol: float, max_e
             for i, g in zip(diff, grads):
                 x = base[i].data
                 ana = np.zeros(x.shape) if g is None else np.broadcast_to(g.data, x.shape).astype(np.float64)
-                elems = range(x.size) if x.size <= max_elements else np.unique(
-                    np.linspace(0, x.size - 1, max_elements).astype(np.int64))
+                elems = (
+                    range(x.size)
+                    if x.size <= max_elements
+                    else np.unique(np.linspace(0, x.size - 1, max_elements).astype(np.int64))
+                )
                 for e in elems:
                     orig = x.flat[e]
                     x.flat[e] = orig + eps
@@ -224,7 +235,10 @@ def _check_call(k: int, call: _Call, eps: float, atol: float, rtol: float, max_e
                         continue
                     if check.passed or err > abs(check.analytical - check.numerical):
                         check.passed = False
-                        check.input_index, check.element = i, tuple(int(n) for n in np.unravel_index(e, x.shape))
+                        check.input_index, check.element = (
+                            i,
+                            tuple(int(n) for n in np.unravel_index(e, x.shape)),
+                        )
                         check.analytical, check.numerical = float(a), float(num)
                 if not check.passed:
                     break  # report the first wrong input
@@ -233,8 +247,9 @@ def _check_call(k: int, call: _Call, eps: float, atol: float, rtol: float, max_e
     return check
 
 
-def check_ops(fn, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-              max_elements: int = 1000) -> OpCheckReport:
+def check_ops(
+    fn, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3, max_elements: int = 1000
+) -> OpCheckReport:
     """Check the backward of every op that ``fn(*inputs)`` records, each on its own.
 
     ``fn`` runs once as it is (float32 is fine: a model's parameters need no conversion); then
@@ -270,7 +285,9 @@ def check_ops(fn, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 
         for n in walk(r):
             in_graph.setdefault(n, None)
     recorded = {c.node for c in calls}
-    checks = [_check_call(k, c, eps, atol, rtol, max_elements)
-              for k, c in enumerate((c for c in calls if c.node in in_graph), 1)]
+    checks = [
+        _check_call(k, c, eps, atol, rtol, max_elements)
+        for k, c in enumerate((c for c in calls if c.node in in_graph), 1)
+    ]
     unchecked = [n.name() for n in in_graph if n not in recorded and not isinstance(n, AccumulateGrad)]
     return OpCheckReport(checks, unchecked, eps)

@@ -173,8 +173,16 @@ class Graph:
                 c_shape, c_dtype = (meta[0], meta[1].name) if meta else (c.shape, c.dtype)
                 if nr:  # an output other than the first of a multi-output node
                     c_dtype += f" (output {nr})"
-                children.append((c, c_shape, c_dtype, tail + ("└── " if last else "├── "),
-                                 tail + ("    " if last else "│   "), depth + 1))
+                children.append(
+                    (
+                        c,
+                        c_shape,
+                        c_dtype,
+                        tail + ("└── " if last else "├── "),
+                        tail + ("    " if last else "│   "),
+                        depth + 1,
+                    )
+                )
             stack.extend(reversed(children))
         return "\n".join(lines)
 
@@ -186,8 +194,11 @@ class Graph:
         if title:
             out.append(f"  label={_quote(title)}; labelloc=t;")
         out.append('  node [shape=box, style="rounded,filled", fillcolor=lightgray, fontname="Helvetica"];')
-        out.append('  output [label=' + _quote(f"output\n{_shape_str(self.out_shape)} {self.out_dtype}")
-                   + ", fillcolor=darkolivegreen1];")
+        out.append(
+            "  output [label="
+            + _quote(f"output\n{_shape_str(self.out_shape)} {self.out_dtype}")
+            + ", fillcolor=darkolivegreen1];"
+        )
         for n in self.nodes:
             if n.is_leaf:
                 text = (n.label or "leaf") + f"\n{_shape_str(n.shape)} {n.dtype}"

@@ -72,7 +72,9 @@ def _sum_to(arr: np.ndarray, shape: tuple) -> np.ndarray:
     lead = arr.ndim - len(shape)
     if lead < 0:
         return arr.reshape(shape)
-    axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and arr.shape[i + lead] != 1)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and arr.shape[i + lead] != 1
+    )
     return arr.sum(axis=axes, keepdims=True).reshape(shape) if axes else arr.reshape(shape)
 
 
@@ -84,8 +86,12 @@ def _target_name(node, names: dict) -> str:
     return node.name()
 
 
-def trace_backward(tensor: Tensor, gradient: Tensor | None = None, params: Mapping | Iterable | None = None,
-                   retain_graph: bool = False) -> list:
+def trace_backward(
+    tensor: Tensor,
+    gradient: Tensor | None = None,
+    params: Mapping | Iterable | None = None,
+    retain_graph: bool = False,
+) -> list:
     """Run ``tensor.backward(gradient)`` and return the :class:`Step` s in the engine's order.
 
     Leaves get their ``.grad`` as with a plain ``backward()``.
@@ -120,14 +126,17 @@ def trace_backward(tensor: Tensor, gradient: Tensor | None = None, params: Mappi
                         pass
                     g = Tensor._make(np.array(arr, copy=True), False, None)
                 outgoing.append((_target_name(nxt, names), g))
-            steps.append(Step(len(steps) + 1, node.name(), None, tuple(_copy(g) for g in grad_outputs),
-                              outgoing, node))
+            steps.append(
+                Step(len(steps) + 1, node.name(), None, tuple(_copy(g) for g in grad_outputs), outgoing, node)
+            )
+
         return hook
 
     def leaf_hook(node):
         def hook(grad):
             var = node.variable
             steps.append(Step(len(steps) + 1, "AccumulateGrad", names.get(id(var)), (_copy(grad),), [], node))
+
         return hook
 
     try:
@@ -152,8 +161,12 @@ def format_grad(g, max_values: int = 4) -> str:
     if arr.size == 0:
         return shape + " (empty)"
     if arr.size <= max_values:
-        vals = np.array2string(arr + 0.0, separator=", ", max_line_width=10**6,  # + 0.0: no "-0"
-                               formatter={"float_kind": lambda v: f"{v:.4g}"})
+        vals = np.array2string(
+            arr + 0.0,
+            separator=", ",
+            max_line_width=10**6,  # + 0.0: no "-0"
+            formatter={"float_kind": lambda v: f"{v:.4g}"},
+        )
         return f"{shape} = " + " ".join(vals.split())
     a64 = arr.astype(np.float64)
     return f"{shape} norm={np.sqrt(np.sum(a64 * a64)):.4g} min={a64.min():.4g} max={a64.max():.4g}"
@@ -168,12 +181,17 @@ def format_trace(steps: list, max_values: int = 4) -> str:
     rows = []
     for s in steps:
         node = s.name + (f" {s.label}" if s.label else "")
-        got = format_grad(s.grad, max_values) if len(s.incoming) <= 1 else "; ".join(
-            format_grad(g, max_values) for g in s.incoming)
+        got = (
+            format_grad(s.grad, max_values)
+            if len(s.incoming) <= 1
+            else "; ".join(format_grad(g, max_values) for g in s.incoming)
+        )
         if s.is_leaf:
             sent = [f"-> {s.label or 'leaf'}.grad"]
         else:
-            sent = [f"-> {t}: {format_grad(g, max_values)}" for t, g in s.outgoing] or ["(no inputs need grad)"]
+            sent = [f"-> {t}: {format_grad(g, max_values)}" for t, g in s.outgoing] or [
+                "(no inputs need grad)"
+            ]
         rows.append((str(s.index), node, got, sent))
     w = [max([len(h)] + [len(r[k]) for r in rows]) for k, h in enumerate(("step", "node", "dL/d(output)"))]
     lines = [f"{'step':>{w[0]}}  {'node':<{w[1]}}  {'dL/d(output)':<{w[2]}}  sends dL/d(input)"]

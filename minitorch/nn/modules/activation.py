@@ -7,8 +7,20 @@ from .. import functional as F
 from .module import Module
 
 __all__ = [
-    "ReLU", "ReLU6", "LeakyReLU", "ELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Softplus", "LogSigmoid",
-    "Hardtanh", "Softmax", "LogSoftmax", "Softmin",
+    "ReLU",
+    "ReLU6",
+    "LeakyReLU",
+    "ELU",
+    "GELU",
+    "SiLU",
+    "Sigmoid",
+    "Tanh",
+    "Softplus",
+    "LogSigmoid",
+    "Hardtanh",
+    "Softmax",
+    "LogSoftmax",
+    "Softmin",
 ]
 
 

@@ -67,8 +67,7 @@ class Sequential(Module):
     def __add__(self, other: Sequential) -> Sequential:
         if not isinstance(other, Sequential):
             raise ValueError(
-                "add operator supports only objects of Sequential class, but "
-                f"{type(other)} is given."
+                f"add operator supports only objects of Sequential class, but {type(other)} is given."
             )
         ret = Sequential()
         for layer in self:
@@ -80,8 +79,7 @@ class Sequential(Module):
     def __iadd__(self, other: Sequential) -> Sequential:
         if not isinstance(other, Sequential):
             raise ValueError(
-                "add operator supports only objects of Sequential class, but "
-                f"{type(other)} is given."
+                f"add operator supports only objects of Sequential class, but {type(other)} is given."
             )
         return self.extend(list(other))
 
@@ -202,7 +200,9 @@ class ModuleList(Module):
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
         if not isinstance(modules, Iterable):
-            raise TypeError("ModuleList.extend should be called with an iterable, but got " + type(modules).__name__)
+            raise TypeError(
+                "ModuleList.extend should be called with an iterable, but got " + type(modules).__name__
+            )
         offset = len(self)
         for i, module in enumerate(modules):
             self.add_module(str(offset + i), module)
@@ -282,10 +282,17 @@ class ModuleDict(Module):
             for j, m in enumerate(modules):
                 if not isinstance(m, Iterable):
                     raise TypeError(
-                        "ModuleDict update sequence element #" + str(j) + " should be Iterable; is" + type(m).__name__
+                        "ModuleDict update sequence element #"
+                        + str(j)
+                        + " should be Iterable; is"
+                        + type(m).__name__
                     )
                 if not len(m) == 2:
                     raise ValueError(
-                        "ModuleDict update sequence element #" + str(j) + " has length " + str(len(m)) + "; 2 is required"
+                        "ModuleDict update sequence element #"
+                        + str(j)
+                        + " has length "
+                        + str(len(m))
+                        + "; 2 is required"
                     )
                 self[m[0]] = m[1]

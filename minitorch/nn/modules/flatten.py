@@ -30,7 +30,9 @@ class Unflatten(Module):
     def __init__(self, dim: int, unflattened_size) -> None:
         super().__init__()
         if not isinstance(unflattened_size, (tuple, list)):
-            raise TypeError("unflattened_size must be tuple or list, but found type " + type(unflattened_size).__name__)
+            raise TypeError(
+                "unflattened_size must be tuple or list, but found type " + type(unflattened_size).__name__
+            )
         for i, s in enumerate(unflattened_size):
             if not isinstance(s, (int, np.integer)):
                 raise TypeError(

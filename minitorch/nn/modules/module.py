@@ -134,7 +134,9 @@ class Module:
         d["_backward_hooks"] = OrderedDict()
 
     def forward(self, *input):
-        raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
+        raise NotImplementedError(
+            f'Module [{type(self).__name__}] is missing the required "forward" function'
+        )
 
     # --- registration ---
     def register_parameter(self, name: str, param: Parameter | None) -> None:
@@ -307,13 +309,25 @@ class Module:
             object.__delattr__(self, name)
 
     def __dir__(self):
-        keys = dir(type(self)) + list(self.__dict__) + list(self._parameters) + list(self._modules) + list(self._buffers)
+        keys = (
+            dir(type(self))
+            + list(self.__dict__)
+            + list(self._parameters)
+            + list(self._modules)
+            + list(self._buffers)
+        )
         return sorted(k for k in set(keys) if not k[0].isdigit())
 
     # --- traversal ---
-    def _named_members(self, get_members, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True):
+    def _named_members(
+        self, get_members, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ):
         seen = set()
-        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
+        modules = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+            if recurse
+            else [(prefix, self)]
+        )
         for module_prefix, module in modules:
             for k, v in get_members(module):
                 if v is None or id(v) in seen:
@@ -478,7 +492,9 @@ class Module:
 
     # --- calling and hooks ---
     def __call__(self, *args, **kwargs):
-        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks):
+        if not (
+            self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks
+        ):
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
 
@@ -513,8 +529,9 @@ class Module:
             result = state.wrap_outputs(result)
         return result
 
-    def _add_hook(self, store: OrderedDict, hook, prepend: bool, kw_store: dict | None = None,
-                  with_kwargs: bool = False) -> RemovableHandle:
+    def _add_hook(
+        self, store: OrderedDict, hook, prepend: bool, kw_store: dict | None = None, with_kwargs: bool = False
+    ) -> RemovableHandle:
         handle = RemovableHandle(store, *([kw_store] if kw_store is not None else []))
         store[handle.id] = hook
         if prepend:
@@ -523,20 +540,27 @@ class Module:
             kw_store[handle.id] = True
         return handle
 
-    def register_forward_pre_hook(self, hook, *, prepend: bool = False, with_kwargs: bool = False) -> RemovableHandle:
+    def register_forward_pre_hook(
+        self, hook, *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
         """``hook(module, args)`` runs before ``forward``; returning a value replaces ``args``.
 
         With ``with_kwargs=True`` it is ``hook(module, args, kwargs)`` returning ``(args, kwargs)``.
         """
-        return self._add_hook(self._forward_pre_hooks, hook, prepend, self._forward_pre_hooks_with_kwargs, with_kwargs)
+        return self._add_hook(
+            self._forward_pre_hooks, hook, prepend, self._forward_pre_hooks_with_kwargs, with_kwargs
+        )
 
-    def register_forward_hook(self, hook, *, prepend: bool = False, with_kwargs: bool = False,
-                              always_call: bool = False) -> RemovableHandle:
+    def register_forward_hook(
+        self, hook, *, prepend: bool = False, with_kwargs: bool = False, always_call: bool = False
+    ) -> RemovableHandle:
         """``hook(module, args, output)`` runs after ``forward``; returning a value replaces the output.
 
         With ``with_kwargs=True`` it is ``hook(module, args, kwargs, output)``.
         """
-        return self._add_hook(self._forward_hooks, hook, prepend, self._forward_hooks_with_kwargs, with_kwargs)
+        return self._add_hook(
+            self._forward_hooks, hook, prepend, self._forward_hooks_with_kwargs, with_kwargs
+        )
 
     def register_full_backward_pre_hook(self, hook, prepend: bool = False) -> RemovableHandle:
         """``hook(module, grad_output)`` runs when the grads w.r.t. the module's outputs are known;
@@ -564,7 +588,9 @@ class Module:
             if b is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = b if keep_vars else b.detach()
 
-    def state_dict(self, *, destination: dict | None = None, prefix: str = "", keep_vars: bool = False) -> OrderedDict:
+    def state_dict(
+        self, *, destination: dict | None = None, prefix: str = "", keep_vars: bool = False
+    ) -> OrderedDict:
         """Parameters and persistent buffers by dotted name (``'0.weight'``), as an OrderedDict.
 
         The tensors are detached but share memory with the model, as in torch: clone them (or
@@ -579,11 +605,14 @@ class Module:
                 m.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
         return destination
 
-    def _check_state_dict(self, state_dict: dict, prefix: str, missing: list, unexpected: list,
-                          errors: list, todo: list) -> None:
+    def _check_state_dict(
+        self, state_dict: dict, prefix: str, missing: list, unexpected: list, errors: list, todo: list
+    ) -> None:
         """Validate this module's own entries (not its children's); queue the copies in ``todo``."""
         persistent = {k: v for k, v in self._buffers.items() if k not in self._non_persistent_buffers_set}
-        local = {k: v for k, v in itertools.chain(self._parameters.items(), persistent.items()) if v is not None}
+        local = {
+            k: v for k, v in itertools.chain(self._parameters.items(), persistent.items()) if v is not None
+        }
         for name, param in local.items():
             key = prefix + name
             if key not in state_dict:
@@ -611,14 +640,16 @@ class Module:
             todo.append((self, name, param, value, arr))
         for key in state_dict:
             if key.startswith(prefix):
-                parts = key[len(prefix):].split(".", 1)
+                parts = key[len(prefix) :].split(".", 1)
                 if len(parts) > 1:
                     if parts[0] not in self._modules:
                         unexpected.append(key)
                 elif parts[0] not in local:
                     unexpected.append(key)
 
-    def load_state_dict(self, state_dict: Mapping, strict: bool = True, assign: bool = False) -> _IncompatibleKeys:
+    def load_state_dict(
+        self, state_dict: Mapping, strict: bool = True, assign: bool = False
+    ) -> _IncompatibleKeys:
         """Copy parameters and buffers from ``state_dict`` into this module and its children.
 
         Values may be minitorch Tensors or NumPy arrays (so a PyTorch state_dict loads after
@@ -645,12 +676,18 @@ class Module:
         load(self, dict(state_dict), "")
         if strict:
             if unexpected:
-                errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in unexpected)))
+                errors.insert(
+                    0, "Unexpected key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in unexpected))
+                )
             if missing:
-                errors.insert(0, "Missing key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in missing)))
+                errors.insert(
+                    0, "Missing key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in missing))
+                )
         if errors:
             raise RuntimeError(
-                "Error(s) in loading state_dict for {}:\n\t{}".format(type(self).__name__, "\n\t".join(errors))
+                "Error(s) in loading state_dict for {}:\n\t{}".format(
+                    type(self).__name__, "\n\t".join(errors)
+                )
             )
         with no_grad():
             for module, name, param, value, arr in todo:

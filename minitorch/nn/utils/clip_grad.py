@@ -58,8 +58,9 @@ def clip_grads_with_norm_(parameters, max_norm: float, total_norm: Tensor, forea
         g._vc[0] += 1
 
 
-def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False,
-                    foreach=None) -> Tensor:
+def clip_grad_norm_(
+    parameters, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False, foreach=None
+) -> Tensor:
     """Rescale the grads of ``parameters`` in place so that their joint norm is at most ``max_norm``.
 
     Returns the total norm before clipping (a 0-d Tensor), as torch. ``norm_type`` may be
@@ -78,8 +79,9 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_i
     return total
 
 
-def clip_grad_norm(parameters, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False,
-                   foreach=None) -> Tensor:
+def clip_grad_norm(
+    parameters, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False, foreach=None
+) -> Tensor:
     """Deprecated alias of :func:`clip_grad_norm_`."""
     import warnings
 
