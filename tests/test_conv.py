@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import assert_close, needs_torch, torch
 
 import minitorch as mt
 from minitorch.nn import _functional_cnn as Fc
 from minitorch.ops import conv as C
-from tests.helpers import assert_close, needs_torch, torch
 
 pytestmark = needs_torch
 

@@ -7,6 +7,7 @@ import collections
 
 import numpy as np
 import pytest
+from helpers import assert_close, needs_torch, to_np, torch
 
 import minitorch as mt
 from minitorch.utils.data import (
@@ -26,7 +27,6 @@ from minitorch.utils.data import (
     default_convert,
     random_split,
 )
-from tests.helpers import assert_close, needs_torch, to_np, torch
 
 
 def _xy(n=10, d=3):

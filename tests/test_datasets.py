@@ -11,12 +11,12 @@ import struct
 
 import numpy as np
 import pytest
+from helpers import assert_close, needs_torch, torch
 
 import minitorch as mt
 from minitorch.datasets import MNIST, Digits, FashionMNIST, load_digits, read_idx, transforms, write_idx
 from minitorch.datasets.idx import read_image_file, read_label_file
 from minitorch.utils.data import DataLoader, Subset, default_collate
-from tests.helpers import assert_close, needs_torch, torch
 
 MNIST_DIR = os.environ.get("MINITORCH_MNIST_DIR")
 needs_mnist = pytest.mark.skipif(

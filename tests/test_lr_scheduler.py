@@ -8,11 +8,11 @@ import math
 import warnings
 
 import pytest
+from helpers import needs_torch, torch
 
 import minitorch as mt
 from minitorch import optim
 from minitorch.optim import lr_scheduler as mls
-from tests.helpers import needs_torch, torch
 
 N_STEPS = 30
 

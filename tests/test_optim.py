@@ -8,10 +8,10 @@ import copy
 
 import numpy as np
 import pytest
+from helpers import assert_close, needs_torch, torch
 
 import minitorch as mt
 from minitorch import optim
-from tests.helpers import assert_close, needs_torch, torch
 
 N_STEPS = 50
 TOL64 = dict(rtol=1e-8, atol=1e-10)

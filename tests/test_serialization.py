@@ -15,12 +15,12 @@ from collections import OrderedDict
 
 import numpy as np
 import pytest
+from helpers import assert_close, needs_torch, torch
 
 import minitorch as mt
 from minitorch import optim
 from minitorch.serialization import load, save
 from minitorch.utils.data import DataLoader, TensorDataset
-from tests.helpers import assert_close, needs_torch, torch
 
 
 def _same(a, b):
