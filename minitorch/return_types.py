@@ -1,7 +1,18 @@
-"""Named tuples returned by ``max(dim)``, ``min(dim)``, ``sort`` and ``topk``, as torch's."""
+"""Named tuples returned by ``max(dim)``, ``min(dim)``, ``sort`` and ``topk``, printed as torch's."""
 
 from collections import namedtuple
 
-minmax = namedtuple("minmax", ["values", "indices"])
-sort = namedtuple("sort", ["values", "indices"])
-topk = namedtuple("topk", ["values", "indices"])
+
+def _named(name: str):
+    base = namedtuple(name, ["values", "indices"])
+
+    def __repr__(self) -> str:
+        return f"minitorch.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+    return type(name, (base,), {"__slots__": (), "__repr__": __repr__, "__module__": __name__})
+
+
+max = _named("max")
+min = _named("min")
+sort = _named("sort")
+topk = _named("topk")

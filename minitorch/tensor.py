@@ -747,17 +747,17 @@ class Tensor:
             return self.maximum(dim)
         if dim is None:
             return R.MaxAll.apply(self, R.norm_dims(None, self.data.ndim), False)
-        return self._minmax_dim(dim, keepdim, R.MaxDim, np.argmax)
+        return self._minmax_dim(dim, keepdim, R.MaxDim, np.argmax, "max")
 
     def min(self, dim=None, keepdim: bool = False):
         if isinstance(dim, Tensor):
             return self.minimum(dim)
         if dim is None:
             return R.MinAll.apply(self, R.norm_dims(None, self.data.ndim), False)
-        return self._minmax_dim(dim, keepdim, R.MinDim, np.argmin)
+        return self._minmax_dim(dim, keepdim, R.MinDim, np.argmin, "min")
 
-    def _minmax_dim(self, dim, keepdim, op, argfn):
-        from .return_types import minmax
+    def _minmax_dim(self, dim, keepdim, op, argfn, kind):
+        from . import return_types
 
         (d,) = R.norm_dims(dim, self.data.ndim)
         x = self.data
@@ -767,7 +767,9 @@ class Tensor:
         values = op.apply(self, d, idx, keepdim)
         if x.ndim and not keepdim:
             idx = np.squeeze(idx, d)
-        return minmax(values, Tensor._make(idx.astype(np.int64, copy=False), False, None))
+        return getattr(return_types, kind)(
+            values, Tensor._make(idx.astype(np.int64, copy=False), False, None)
+        )
 
     def argmax(self, dim=None, keepdim: bool = False):
         return _arg(self.data, dim, keepdim, np.argmax)
