@@ -31,6 +31,7 @@ from ._creation import (
     zeros,
     zeros_like,
 )
+from ._device import accelerator, backends, cuda, device, mps
 from ._dtype import (  # noqa: A004
     bool,
     double,

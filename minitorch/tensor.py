@@ -12,7 +12,7 @@ import weakref
 
 import numpy as np
 
-from . import _dtype
+from . import _device, _dtype
 from .autograd import function as _function_module
 from .autograd import grad_mode
 from .autograd.function import AccumulateGrad
@@ -23,6 +23,7 @@ from .ops import reduce as R
 
 _state = grad_mode._state
 _new_tensor = object.__new__
+_CPU = _device.device("cpu")
 _pybool, _pyint, _pyfloat = builtins.bool, builtins.int, builtins.float
 
 
@@ -252,8 +253,8 @@ class Tensor:
         return _dtype.from_numpy_dtype(self.data.dtype)
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> _device.device:
+        return _CPU
 
     @property
     def is_cuda(self) -> bool:
@@ -362,11 +363,11 @@ class Tensor:
         for a in args:
             if isinstance(a, Tensor):
                 dtype = a.dtype
-            elif isinstance(a, str):
-                if not a.startswith("cpu"):
-                    raise RuntimeError(f"minitorch runs on the CPU only; cannot move a tensor to {a!r}")
+            elif isinstance(a, (str, _device.device)):
+                _device.check_cpu(a, "a tensor")
             elif a is not None:
                 dtype = a
+        _device.check_cpu(kwargs.get("device"), "a tensor")
         if dtype is None:
             return self
         np_dtype = _dtype.to_np(dtype)

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ... import _dtype
+from ... import _device, _dtype
 from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
 from ...tensor import Size, Tensor
@@ -467,13 +467,12 @@ class Module:
         for a in args:
             if isinstance(a, Tensor):
                 dtype = a.dtype
-            elif isinstance(a, str) or a is None:
+            elif isinstance(a, (str, _device.device)) or a is None:
                 devices.append(a)
             else:
                 dtype = a
         for dev in devices:
-            if dev is not None and not str(dev).startswith("cpu"):
-                raise RuntimeError(f"minitorch runs on the CPU only; cannot move a module to {dev!r}")
+            _device.check_cpu(dev, "a module")
         if dtype is None:
             return self
         np_dtype = _dtype.to_np(dtype)
