@@ -178,8 +178,11 @@ def load_data(dataset: str | None, data_dir: str | None, say=print):
     except RuntimeError as e:
         if dataset is not None:
             raise SystemExit(f"error: {e}") from None
-    looked = ", ".join(dirs) or "nowhere"
-    say(f"MNIST not found (looked in {looked}) and not downloadable: using the embedded 8x8 digits instead.")
+    looked = ", ".join(dirs) if dirs else f"$MINITORCH_MNIST_DIR, ../shared/data/mnist, {CACHE_DIR}"
+    say(
+        f"MNIST not found (looked in {looked}) and the download failed: "
+        "using the embedded 8x8 digits instead."
+    )
     return load_data("digits", None, say)
 
 
