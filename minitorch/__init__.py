@@ -61,6 +61,18 @@ from ._random import (
 )
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .tensor import Size, Tensor, cat, stack, tensor, where
+from .ops.extra import (
+    cartesian_prod,
+    cdist,
+    channels_last,
+    contiguous_format,
+    einsum,
+    memory_format,
+    meshgrid,
+    preserve_format,
+    std_mean,
+    var_mean,
+)
 
 __version__ = "0.1.0"
 
@@ -104,7 +116,13 @@ for _name in (
     "unsqueeze permute transpose swapaxes t flip split chunk unbind narrow gather masked_fill "
     "clamp clip clamp_min clamp_max maximum minimum all any sort argsort topk eq ne lt le gt ge "
     "equal allclose isnan isinf isfinite pow add sub mul div true_divide clone repeat_interleave "
-    "logical_not logical_and logical_or lerp"
+    "logical_not logical_and logical_or lerp "
+    "index_select masked_select take scatter scatter_add index_add index_fill nonzero argwhere roll "
+    "tril triu diag diag_embed diagonal trace outer ger kron tile movedim moveaxis adjoint addmm addmv "
+    "addbmm baddbmm addr cumprod erf tan asin acos atan sinh cosh asinh acosh atanh arcsin arccos "
+    "arctan arcsinh arccosh arctanh log2 log10 exp2 logit atan2 arctan2 hypot logaddexp logaddexp2 "
+    "fmod remainder nan_to_num median kthvalue mode count_nonzero isclose bincount unique "
+    "unique_consecutive"
 ).split():
     if hasattr(Tensor, _name):
         globals()[_name] = _method(_name)

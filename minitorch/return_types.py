@@ -1,4 +1,5 @@
-"""Named tuples returned by ``max(dim)``, ``min(dim)``, ``sort`` and ``topk``, printed as torch's."""
+"""Named tuples returned by ``max(dim)``, ``min(dim)``, ``sort``, ``topk``, ``median(dim)``, ``kthvalue``
+and ``mode``, printed as torch's."""
 
 from collections import namedtuple
 
@@ -16,3 +17,6 @@ max = _named("max")
 min = _named("min")
 sort = _named("sort")
 topk = _named("topk")
+median = _named("median")
+kthvalue = _named("kthvalue")
+mode = _named("mode")

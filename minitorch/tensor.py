@@ -17,6 +17,7 @@ from .autograd import function as _function_module
 from .autograd import grad_mode
 from .autograd.function import AccumulateGrad
 from .ops import elementwise as E
+from .ops import extra as X
 from .ops import linalg as L
 from .ops import movement as M
 from .ops import reduce as R
@@ -468,7 +469,7 @@ class Tensor:
         return Tensor._make(np.floor_divide(_d(other), self.data), False, None)
 
     def __mod__(self, other):
-        return Tensor._make(np.asarray(np.mod(self.data, _d(other))), False, None)
+        return X.remainder(self, other)
 
     def add(self, other, alpha=1):
         return self + (other if alpha == 1 else other * alpha)
@@ -1008,7 +1009,7 @@ class Tensor:
     def contiguous(self):
         return self if self.data.flags.c_contiguous else E.Clone.apply(self)
 
-    def clone(self):
+    def clone(self, *, memory_format=None):
         return E.Clone.apply(self)
 
     def split(self, split_size, dim: int = 0):
@@ -1098,6 +1099,236 @@ class Tensor:
         self._check_writeable()
         self.data[idx] = value.data if isinstance(value, Tensor) else value
         self._vc[0] += 1
+
+    # --- more ops (ops/extra.py) ---
+    def index_select(self, dim: int, index):
+        return X.index_select(self, dim, index)
+
+    def masked_select(self, mask):
+        return X.masked_select(self, mask)
+
+    def take(self, index):
+        return X.take(self, index)
+
+    def scatter(self, dim: int, index, src=None, *, value=None, reduce=None):
+        return X.scatter(self, dim, index, src, value, reduce)
+
+    def scatter_add(self, dim: int, index, src):
+        return X.scatter_add(self, dim, index, src)
+
+    def index_add(self, dim: int, index, source, *, alpha=1):
+        return X.index_add(self, dim, index, source, alpha)
+
+    def index_fill(self, dim: int, index, value):
+        return X.index_fill(self, dim, index, value)
+
+    def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
+        return X.repeat_interleave(self, repeats, dim, output_size)
+
+    def nonzero(self, *, as_tuple: bool = False):
+        return X.nonzero(self, as_tuple)
+
+    def argwhere(self):
+        return X.nonzero(self)
+
+    def roll(self, shifts, dims=None):
+        return X.roll(self, shifts, dims)
+
+    def tril(self, diagonal: int = 0):
+        return X.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0):
+        return X.triu(self, diagonal)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1):
+        return X.diagonal(self, offset, dim1, dim2)
+
+    def diag(self, diagonal: int = 0):
+        return X.diag(self, diagonal)
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1):
+        return X.diag_embed(self, offset, dim1, dim2)
+
+    def trace(self):
+        return X.trace(self)
+
+    def outer(self, vec2):
+        return X.outer(self, vec2)
+
+    ger = outer
+
+    def kron(self, other):
+        return X.kron(self, other)
+
+    def tile(self, *dims):
+        return X.tile(self, _shape_arg(dims))
+
+    def movedim(self, source, destination):
+        return X.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    @property
+    def H(self):
+        if self.data.ndim not in (0, 2):
+            raise RuntimeError(
+                f"tensor.H is only supported on matrices (2-D tensors). Got {self.data.ndim}-D tensor."
+            )
+        return self.T
+
+    @property
+    def mH(self):
+        return self.mT
+
+    def adjoint(self):
+        return self.mT
+
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+        return X.addmm(self, mat1, mat2, beta, alpha)
+
+    def addmv(self, mat, vec, *, beta=1, alpha=1):
+        return X.addmv(self, mat, vec, beta, alpha)
+
+    def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return X.addbmm(self, batch1, batch2, beta, alpha)
+
+    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return X.baddbmm(self, batch1, batch2, beta, alpha)
+
+    def addr(self, vec1, vec2, *, beta=1, alpha=1):
+        return X.addr(self, vec1, vec2, beta, alpha)
+
+    def cumprod(self, dim: int, *, dtype=None):
+        return X.cumprod(self, dim, dtype)
+
+    def erf(self):
+        return X.erf(self)
+
+    def tan(self):
+        return X.Tan.apply(_fl(self))
+
+    def asin(self):
+        return X.Asin.apply(_fl(self))
+
+    def acos(self):
+        return X.Acos.apply(_fl(self))
+
+    def atan(self):
+        return X.Atan.apply(_fl(self))
+
+    def sinh(self):
+        return X.Sinh.apply(_fl(self))
+
+    def cosh(self):
+        return X.Cosh.apply(_fl(self))
+
+    def asinh(self):
+        return X.Asinh.apply(_fl(self))
+
+    def acosh(self):
+        return X.Acosh.apply(_fl(self))
+
+    def atanh(self):
+        return X.Atanh.apply(_fl(self))
+
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+    def log2(self):
+        return X.Log2.apply(_fl(self))
+
+    def log10(self):
+        return X.Log10.apply(_fl(self))
+
+    def exp2(self):
+        return X.Exp2.apply(_fl(self))
+
+    def logit(self, eps=None):
+        return X.logit(self, eps)
+
+    def atan2(self, other):
+        return X._binary(X.Atan2, self, other)
+
+    arctan2 = atan2
+
+    def hypot(self, other):
+        return X._binary(X.Hypot, self, other)
+
+    def logaddexp(self, other):
+        return X._binary(X.LogAddExp, self, other)
+
+    def logaddexp2(self, other):
+        return X._binary(X.LogAddExp2, self, other)
+
+    def fmod(self, other):
+        return X.fmod(self, other)
+
+    def remainder(self, other):
+        return X.remainder(self, other)
+
+    def nan_to_num(self, nan: float = 0.0, posinf=None, neginf=None):
+        return X.nan_to_num(self, nan, posinf, neginf)
+
+    def median(self, dim=None, keepdim: bool = False):
+        return X.median(self, dim, keepdim)
+
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False):
+        return X.kthvalue(self, k, dim, keepdim)
+
+    def mode(self, dim: int = -1, keepdim: bool = False):
+        return X.mode(self, dim, keepdim)
+
+    def count_nonzero(self, dim=None):
+        return X.count_nonzero(self, dim)
+
+    def isclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
+        return X.isclose(self, other, rtol, atol, equal_nan)
+
+    def bincount(self, weights=None, minlength: int = 0):
+        return X.bincount(self, weights, minlength)
+
+    def unique(
+        self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False, dim=None
+    ):
+        return X.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False, dim=None):
+        return X.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def new_tensor(self, data, dtype=None, requires_grad: bool = False):
+        return X.new_tensor(self, data, dtype, requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype=None, requires_grad: bool = False):
+        return X.new(self, size, fill_value, dtype, requires_grad)
+
+    def new_zeros(self, *size, dtype=None, requires_grad: bool = False):
+        return X.new(self, size, 0, dtype, requires_grad)
+
+    def new_ones(self, *size, dtype=None, requires_grad: bool = False):
+        return X.new(self, size, 1, dtype, requires_grad)
+
+    def new_empty(self, *size, dtype=None, requires_grad: bool = False):
+        return X.new(self, size, 0, dtype, requires_grad)
+
+    def scatter_(self, dim: int, index, src=None, *, value=None, reduce=None):
+        return self._inplace(lambda s, v: X.scatter(s, dim, index, v, value, reduce), src)
+
+    def scatter_add_(self, dim: int, index, src):
+        return self._inplace(lambda s, v: X.scatter_add(s, dim, index, v), src)
+
+    def index_add_(self, dim: int, index, source, *, alpha=1):
+        return self._inplace(lambda s, v: X.index_add(s, dim, index, v, alpha), source)
+
+    def index_fill_(self, dim: int, index, value):
+        return self._inplace(lambda s, v: X.index_fill(s, dim, index, v), value)
+
+    def tril_(self, diagonal: int = 0):
+        return self._inplace(Tensor.tril, diagonal)
+
+    def triu_(self, diagonal: int = 0):
+        return self._inplace(Tensor.triu, diagonal)
+
+    def fill_diagonal_(self, fill_value, wrap: bool = False):
+        return self.masked_fill_(X.fill_diagonal_mask(self, wrap), fill_value)
 
     # --- in-place ops ---
     # Every in-place op bumps the version counter that views and detach() share; a node that saved

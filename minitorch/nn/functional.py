@@ -29,6 +29,14 @@ from ._functional_cnn import (
     max_pool2d,
     pad,
 )
+from ._functional_extra import (
+    conv_transpose1d,
+    conv_transpose2d,
+    group_norm,
+    instance_norm,
+    multi_head_attention_forward,
+    scaled_dot_product_attention,
+)
 
 __all__ = [
     "linear",
@@ -72,6 +80,12 @@ __all__ = [
     "pad",
     "batch_norm",
     "layer_norm",
+    "group_norm",
+    "instance_norm",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "scaled_dot_product_attention",
+    "multi_head_attention_forward",
 ]
 
 _TYPE_NAMES = {
