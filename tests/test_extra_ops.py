@@ -147,6 +147,11 @@ OPS = {
         lambda m, x, i, s: x.scatter(1, i, s),
     ),
     "scatter_reduce_add_value": ([S, IDX2], lambda m, x, i: x.scatter(1, i, 2.0, reduce="add"), NO_GRAD),
+    "scatter_reduce_add_src": (
+        [S, ints([0, 0], [3, 3]), Const(np.ones((2, 2)))],
+        lambda m, x, i, s: x.scatter(1, i, s, reduce="add"),
+        NO_GRAD,
+    ),
     "scatter_reduce_mul": (
         [S, IDX2, Const(np.full((2, 2), 3.0))],
         lambda m, x, i, s: x.scatter(1, i, s, reduce="multiply"),
