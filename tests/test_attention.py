@@ -189,14 +189,19 @@ def _masks(case, rng, dtype, src):
     return out
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("need_weights,average", [(True, True), (True, False), (False, True)])
+@pytest.mark.parametrize(
+    "need_weights,average,dtype",
+    [
+        (True, True, np.float64),
+        (True, False, np.float32),
+        (False, True, np.float64),
+        (False, True, np.float32),
+    ],
+)
 @pytest.mark.parametrize(
     "case", MHA_CASES, ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()) or "self"
 )
 def test_mha_matches_torch(case, need_weights, average, dtype):
-    if case.get("is_causal") and not need_weights and not average:
-        pytest.skip("covered")
     rng = np.random.default_rng(4)
     tm, mm = _pair(dtype, **{k: v for k, v in case.items() if k in _MODULE_KW})
     (q, tq), (k, tk), (v, tv) = _inputs(case, rng, dtype)

@@ -66,8 +66,8 @@ def _flat(h):
     "kw", CONFIGS, ids=lambda kw: ",".join(f"{k}={v}" for k, v in kw.items()) or "default"
 )
 @pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
-@pytest.mark.parametrize("with_state", [False, True])
-def test_rnn_layers_match_torch(kind, kw, dtype, with_state):
+def test_rnn_layers_match_torch(kind, kw, dtype):
+    with_state = CONFIGS.index(kw) % 2 == 1  # half the configurations start from a given state
     rng = np.random.default_rng(0)
     tm, mm = _pair(kind, dtype, I, H, **kw)
     shape = (B, T, I) if kw.get("batch_first") else (T, B, I)

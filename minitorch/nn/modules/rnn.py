@@ -42,18 +42,20 @@ def _split(x: Tensor, sizes: list) -> tuple:
 
 # --- one time step of each cell; ``xt`` is the input projection (with the biases folded in
 # for RNN and LSTM, with ``b_ih`` only for GRU) ---
+# NOTE: ``_linear(h, w_hh, xt)`` is ``xt + h W_hh^T`` as one op (an addmm: the fused Linear takes
+# any bias that broadcasts to its output, and its grad w.r.t. that bias is the output grad)
 def _rnn_tanh_step(xt, h, w_hh):
-    return (xt + _linear(h, w_hh, None)).tanh()
+    return _linear(h, w_hh, xt).tanh()
 
 
 def _rnn_relu_step(xt, h, w_hh):
-    return (xt + _linear(h, w_hh, None)).relu()
+    return _linear(h, w_hh, xt).relu()
 
 
 def _lstm_step(xt, h, c, w_hh, w_hr):
     """LSTM: i, f, g, o = gates; c' = f c + i g; h' = o tanh(c') (then projected by W_hr)."""
     hs = w_hh.data.shape[0] // 4
-    i, f, g, o = _split(xt + _linear(h, w_hh, None), [hs] * 4)
+    i, f, g, o = _split(_linear(h, w_hh, xt), [hs] * 4)
     c = f.sigmoid() * c + i.sigmoid() * g.tanh()
     h = o.sigmoid() * c.tanh()
     if w_hr is not None:
