@@ -82,6 +82,7 @@ class Tensor:
     _accum = None
     _base = None
     _retains_grad = False
+    _multi_view = False  # one of several views returned by split/chunk/unbind
     __array_priority__ = 1000  # make ndarray (op) Tensor defer to Tensor's reflected ops
 
     def __init__(self, data=None, *, dtype=None, requires_grad: bool = False) -> None:
@@ -1032,11 +1033,8 @@ class Tensor:
                     f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
                     f"size at dimension {d}), but got split_sizes={sizes}"
                 )
-        out, start, lead = [], 0, (slice(None),) * d
-        for s in sizes:
-            out.append(self[lead + (slice(start, start + s),)])
-            start += s
-        return tuple(out)
+        op = M.SplitEqual if isinstance(split_size, _pyint) else M.Split
+        return _multi_views(op.apply(self, d, sizes))
 
     def chunk(self, chunks: int, dim: int = 0):
         if chunks <= 0:
@@ -1049,8 +1047,9 @@ class Tensor:
 
     def unbind(self, dim: int = 0):
         (d,) = R.norm_dims(dim, self.data.ndim)
-        lead = (slice(None),) * d
-        return tuple(self[lead + (i,)] for i in range(self.data.shape[d]))
+        if self.data.shape[d] == 0:
+            return ()
+        return _multi_views(M.Unbind.apply(self, d, None))
 
     def narrow(self, dim: int, start: int, length: int):
         (d,) = R.norm_dims(dim, self.data.ndim)
@@ -1342,6 +1341,13 @@ class Tensor:
         return builtins.any(isinstance(a, Tensor) and a._rg for a in args)
 
     def _check_inplace(self):
+        if self._multi_view and self.grad_fn is not None:
+            raise RuntimeError(
+                f"Output {self._output_nr} of {self.grad_fn.name()} is a view and is being modified "
+                "inplace. This view is the output of a function that returns multiple views. Such "
+                "functions do not allow the output views to be modified inplace. You should replace "
+                "the inplace operation by an out-of-place one (or clone() the view first)."
+            )
         if self._rg and self.grad_fn is None:
             raise RuntimeError(
                 "a leaf Variable that requires grad is being used in an in-place operation. "
@@ -1585,6 +1591,13 @@ class Tensor:
         self.data = source.data
         self._vc[0] += 1
         return self
+
+
+def _multi_views(outs: tuple) -> tuple:
+    """Mark the views returned by split/chunk/unbind: torch forbids modifying them in place."""
+    for o in outs:
+        o._multi_view = True
+    return outs
 
 
 def _rebuild(data, requires_grad):

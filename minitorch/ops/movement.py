@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Op
+from ..autograd import function as _function
+from ..autograd.function import Function, Op
 
 
 class ViewOp(Op):
@@ -269,3 +270,49 @@ class Copy(Op):
 
         ga = Tensor._make(np.zeros(ctx.shape, g.data.dtype), False, None) if ctx.needs_input_grad[0] else None
         return ga, (g if ctx.needs_input_grad[1] else None)
+
+
+class Split(Function):
+    """split/chunk: views of ``x`` along ``dim``; backward concatenates the grads in one op.
+
+    NOTE: slicing piece by piece would give each piece a backward that scatters into a zero
+    tensor of ``x``'s full size: O(T^2) work to split a length-T sequence into T steps.
+    """
+
+    _node_name = "SplitWithSizesBackward0"
+    _stack = False  # Unbind drops the dim and stacks instead
+
+    @classmethod
+    def forward(cls, ctx, x, dim, sizes):
+        ctx.dim = dim
+        xd, lead = x.data, (slice(None),) * dim
+        if cls._stack:
+            views = [xd[lead + (i,)] for i in range(xd.shape[dim])]
+        else:
+            views, start = [], 0
+            for s in sizes:
+                views.append(xd[lead + (slice(start, start + s),)])
+                start += s
+        outs = tuple(_function.Tensor._make(v, False, None) for v in views)
+        for o in outs:
+            o._vc = x._vc
+        return outs
+
+    @classmethod
+    def backward(cls, ctx, *grads):
+        from ..tensor import cat, stack
+
+        return (stack if cls._stack else cat)(grads, ctx.dim), None, None
+
+
+class SplitEqual(Split):
+    """split into equal sizes (``split(int)``, ``chunk``): torch names this node SplitBackward0"""
+
+    _node_name = "SplitBackward0"
+
+
+class Unbind(Split):
+    """unbind: each index along ``dim`` as a view without that dim; backward stacks the grads"""
+
+    _node_name = "UnbindBackward0"
+    _stack = True
