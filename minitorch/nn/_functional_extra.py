@@ -3,9 +3,7 @@
 Re-exported by ``minitorch.nn.functional``. Everything here is composed from existing ops:
 group norm is a layer norm over ``(N, G, -1)``, instance norm a batch norm over
 ``(1, N*C, *)`` (as torch computes both), ``conv_transpose2d`` is the input-grad op of
-``conv2d`` (``ops.conv.ConvInputGrad``), and attention is matmuls and a softmax. ``_Split``
-(views along a dim, one backward node for all of them) serves the RNN time loop and the
-packed q/k/v projections.
+``conv2d`` (``ops.conv.ConvInputGrad``), and attention is matmuls and a softmax.
 """
 
 from __future__ import annotations
@@ -16,9 +14,8 @@ from numbers import Integral
 
 import numpy as np
 
-from ..autograd.function import Function
 from ..ops import conv as C
-from ..tensor import Tensor, cat, stack
+from ..tensor import Tensor, cat
 from . import _functional_cnn as Fc
 
 __all__ = [
@@ -29,38 +26,6 @@ __all__ = [
     "scaled_dot_product_attention",
     "multi_head_attention_forward",
 ]
-
-
-class _Split(Function):
-    """Views of ``x`` split along ``dim`` (``sizes``, or one per index when ``sizes`` is None,
-    dropping the dim); backward concatenates (or stacks) the grads in one op.
-
-    NOTE: slicing with ``x[i]`` T times would give T backward nodes that each scatter into a
-    zero tensor of ``x``'s full size: O(T^2) work for a sequence of length T.
-    """
-
-    _node_name = "SplitWithSizesBackward0"
-
-    @staticmethod
-    def forward(ctx, x, dim, sizes):
-        ctx.dim, ctx.unbind = dim, sizes is None
-        xd, lead = x.data, (slice(None),) * dim
-        if sizes is None:
-            views = [xd[lead + (i,)] for i in range(xd.shape[dim])]
-        else:
-            views, start = [], 0
-            for s in sizes:
-                views.append(xd[lead + (slice(start, start + s),)])
-                start += s
-        outs = tuple(Tensor._make(v, False, None) for v in views)
-        for o in outs:
-            o._vc = x._vc
-        return outs
-
-    @staticmethod
-    def backward(ctx, *grads):
-        g = stack(grads, ctx.dim) if ctx.unbind else cat(grads, ctx.dim)
-        return g, None, None
 
 
 # --------------------------------------------------------------------------------------------
@@ -474,7 +439,7 @@ def multi_head_attention_forward(
             )
         b_q = b_k = b_v = None
         if in_proj_bias is not None:
-            b_q, b_k, b_v = _Split.apply(in_proj_bias, 0, [e, e, e])
+            b_q, b_k, b_v = in_proj_bias.split([e, e, e], 0)
         q, k, v = (
             linear(query, q_proj_weight, b_q),
             linear(key, k_proj_weight, b_k),
@@ -485,17 +450,17 @@ def multi_head_attention_forward(
             raise AssertionError(f"key shape {key.shape} does not match value shape {value.shape}")
         b_q = b_k = b_v = b_kv = None
         if query is key and key is value:  # self-attention: one projection for q, k and v
-            q, k, v = _Split.apply(linear(query, in_proj_weight, in_proj_bias), 2, [e, e, e])
+            q, k, v = linear(query, in_proj_weight, in_proj_bias).split([e, e, e], 2)
         elif key is value:  # one projection for k and v
-            w_q, w_kv = _Split.apply(in_proj_weight, 0, [e, 2 * e])
+            w_q, w_kv = in_proj_weight.split([e, 2 * e], 0)
             if in_proj_bias is not None:
-                b_q, b_kv = _Split.apply(in_proj_bias, 0, [e, 2 * e])
+                b_q, b_kv = in_proj_bias.split([e, 2 * e], 0)
             q = linear(query, w_q, b_q)
-            k, v = _Split.apply(linear(key, w_kv, b_kv), 2, [e, e])
+            k, v = linear(key, w_kv, b_kv).split([e, e], 2)
         else:
-            w_q, w_k, w_v = _Split.apply(in_proj_weight, 0, [e, e, e])
+            w_q, w_k, w_v = in_proj_weight.split([e, e, e], 0)
             if in_proj_bias is not None:
-                b_q, b_k, b_v = _Split.apply(in_proj_bias, 0, [e, e, e])
+                b_q, b_k, b_v = in_proj_bias.split([e, e, e], 0)
             q, k, v = linear(query, w_q, b_q), linear(key, w_k, b_k), linear(value, w_v, b_v)
     src_len = key.data.shape[0]
     if attn_mask is not None:

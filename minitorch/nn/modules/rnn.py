@@ -22,7 +22,6 @@ from ...ops import nn as N
 from ...tensor import Tensor, cat, stack
 from .. import functional as F
 from .. import init
-from .._functional_extra import _Split
 from ..parameter import Parameter
 from .linear import _check_device
 from .module import Module
@@ -33,11 +32,11 @@ _linear = N.Linear.apply
 
 
 def _unbind(x: Tensor, dim: int) -> tuple:
-    return _Split.apply(x, dim, None)
+    return x.unbind(dim)  # one backward node for all time steps (see ops.movement.Split)
 
 
 def _split(x: Tensor, sizes: list) -> tuple:
-    return _Split.apply(x, x.data.ndim - 1, sizes)
+    return x.split(sizes, -1)
 
 
 # --- one time step of each cell; ``xt`` is the input projection (with the biases folded in
