@@ -83,6 +83,7 @@ class Tensor:
     _base = None
     _retains_grad = False
     _multi_view = False  # one of several views returned by split/chunk/unbind
+    _hist_version = 0  # for views: the version at which grad_fn was last set
     __array_priority__ = 1000  # make ndarray (op) Tensor defer to Tensor's reflected ops
 
     def __init__(self, data=None, *, dtype=None, requires_grad: bool = False) -> None:
@@ -1088,6 +1089,7 @@ class Tensor:
                 out._base, out._vfn = self, step
             else:
                 out._base, out._vfn = self._base, self._vfn + step
+            out._hist_version = self._vc[0]
         return out
 
     def __setitem__(self, idx, value):
@@ -1423,7 +1425,18 @@ class Tensor:
         base._adopt(M.CopySlices.apply(base, new, steps))
         view = M.replay(base, steps)
         self.grad_fn, self._rg, self._output_nr = view.grad_fn, view._rg, view._output_nr
+        self._hist_version = self._vc[0]
         return self
+
+    def _regenerate_history(self) -> None:
+        """A view whose memory was modified in place (through its base or another view) since its
+        history was set: as torch does, its history becomes its view ops replayed on the base."""
+        base = self._base
+        if base._rg and self.grad_fn is not None:
+            with grad_mode.enable_grad():
+                view = M.replay(base, self._vfn)
+            self.grad_fn, self._output_nr = view.grad_fn, view._output_nr
+        self._hist_version = self._vc[0]
 
     def _ufunc_(self, ufunc, other):
         """Unrecorded ``self = ufunc(self, other)`` straight into this tensor's memory (no temporaries)."""

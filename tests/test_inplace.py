@@ -486,16 +486,21 @@ def test_operand_not_needed_for_backward_may_be_modified_like_torch():
     check(fn, [(3,)], np.float64)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limitation: a view keeps the history it had when its base "
-    "was later modified in place (torch regenerates it); use the view after the update",
-)
 def test_view_created_before_base_inplace_gets_new_history():
     def fn(lib, x):
         y = x * 2
         v = y[0]
         y.mul_(x)  # changes v's values too
         return v * 1
+
+    check(fn, [(2, 3)], np.float64)
+
+
+def test_view_history_is_regenerated_after_inplace_on_a_sibling_view():
+    def fn(lib, x):
+        y = x * 2
+        v, w = y[0], y[:, 1]  # overlapping views of y
+        w.mul_(x[0, 1])  # changes v[1] too
+        return v * y[1]
 
     check(fn, [(2, 3)], np.float64)

@@ -259,6 +259,8 @@ def _connect(ctx: Node, args) -> None:
     nxt, meta = [], []
     for a in args:
         if isinstance(a, Tensor) and a._rg:
+            if a._base is not None and a._hist_version != a._vc[0]:
+                a._regenerate_history()
             nxt.append((a.grad_fn, a._output_nr) if a.grad_fn is not None else (a._accumulator(), 0))
             meta.append((a.data.shape, a.data.dtype))
         else:
@@ -308,6 +310,7 @@ class Op(Function):
                 out._base, out._vfn = src, step
             else:
                 out._base, out._vfn = src._base, src._vfn + step
+            out._hist_version = src._vc[0]
         return out
 
 
