@@ -316,3 +316,21 @@ def test_gradgradcheck_detects_a_wrong_double_backward():
     with pytest.raises(RuntimeError):
         gradgradcheck(BadSquare.apply, (x,))
     assert gradgradcheck(BadSquare.apply, (x,), raise_exception=False) is False
+
+
+@needs_torch
+@pytest.mark.parametrize("dim", [None, 0, 1])
+def test_prod_second_derivative_through_zeros_matches_torch(dim):
+    x = np.array([[1.5, 0.0, 2.0, -1.0], [0.0, 0.0, 3.0, 0.5], [2.0, -0.5, 1.0, 4.0]])
+    xm, xt = mt.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ym = xm.prod() if dim is None else xm.prod(dim)
+    yt = xt.prod() if dim is None else xt.prod(dim)
+    v = np.linspace(0.5, 1.5, ym.numel()).reshape(ym.shape)
+    (gm,) = mt.autograd.grad((ym * mt.tensor(v)).sum(), xm, create_graph=True)
+    (gt,) = torch.autograd.grad((yt * torch.tensor(v)).sum(), xt, create_graph=True)
+    np.testing.assert_allclose(gm.data, gt.detach().numpy(), rtol=1e-10)
+    w = np.arange(x.size, dtype=np.float64).reshape(x.shape) / 7
+    (hm,) = mt.autograd.grad((gm * mt.tensor(w)).sum(), xm)
+    (ht,) = torch.autograd.grad((gt * torch.tensor(w)).sum(), xt)
+    np.testing.assert_allclose(hm.data, ht.numpy(), rtol=1e-10, atol=1e-12)
+    assert mt.autograd.gradgradcheck(lambda t: (t.prod() if dim is None else t.prod(dim)).sum(), (xm,))

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..autograd import function as _function
 from ..autograd.function import Op
 
 _ALL = [tuple(range(n)) for n in range(33)]
@@ -192,9 +193,11 @@ class Prod(Op):
             if not ctx.keepdim:
                 out = out.reshape(_kept_shape(ctx.shape, ctx.axes))
             return ge * out / a, None, None
-        # NOTE: with zeros, divide-by-a fails; multiply exclusive prefix and suffix products.
         from ..tensor import Tensor
 
+        if _function._state.enabled and a.data.ndim:  # create_graph: the grad must be differentiable
+            return ge * _prod_of_others(a, ctx.axes), None, None
+        # NOTE: with zeros, divide-by-a fails; multiply exclusive prefix and suffix products.
         x = a.data
         axes = ctx.axes
         moved = np.moveaxis(x, axes, range(len(axes))) if x.ndim else x.reshape(1)
@@ -206,6 +209,22 @@ class Prod(Op):
         others = (left * right).reshape(lead + flat.shape[1:])
         others = np.moveaxis(others, range(len(axes)), axes) if x.ndim else others.reshape(())
         return ge * Tensor._make(np.ascontiguousarray(others), False, None), None, None
+
+
+def _prod_of_others(a, axes):
+    """For each element, the product of the other elements of its reduction slice, built from
+    differentiable ops (n x n per slice: only used for double backward through zeros)."""
+    from ..tensor import Tensor, where
+
+    nd, shape = a.data.ndim, a.data.shape
+    perm = tuple(axes) + tuple(i for i in range(nd) if i not in axes)
+    rest = tuple(shape[i] for i in perm[len(axes) :])
+    n = math.prod(shape[i] for i in axes)
+    xf = a.permute(*perm).reshape((n,) + rest)
+    eye = Tensor._make(np.eye(n, dtype=bool).reshape((n, n) + (1,) * len(rest)), False, None)
+    m = where(eye, 1.0, xf.unsqueeze(0).expand((n, n) + rest))  # m[i, j] = x_j, or 1 where j == i
+    others = m.prod(1).reshape(tuple(shape[i] for i in axes) + rest)
+    return others.permute(*np.argsort(perm))
 
 
 class ProdDim(Prod):
