@@ -1,9 +1,15 @@
 import os
+import random
 
 import numpy as np
 import pytest
 
 import minitorch as mt
+
+try:
+    import torch
+except ImportError:  # pragma: no cover - CI installs torch
+    torch = None
 
 try:
     from hypothesis import settings
@@ -20,9 +26,12 @@ except ImportError:  # pragma: no cover - hypothesis is in the test extra
 
 @pytest.fixture(autouse=True)
 def _fresh_state():
-    """Each test starts with grad mode on, the default dtype float32 and a seeded generator."""
+    """Each test starts with grad mode on, the default dtype float32 and seeded generators."""
     mt.manual_seed(0)
     np.random.seed(0)
+    random.seed(0)
+    if torch is not None:  # tests draw data from torch too: keep every run identical
+        torch.manual_seed(0)
     yield
     assert mt.is_grad_enabled(), "a test left grad mode disabled"
     mt.set_default_dtype(mt.float32)
