@@ -12,90 +12,12 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import assert_close, needs_torch, torch
+from helpers import DTYPES, Const, Leaf, assert_close, check, make_inputs, needs_torch, torch
 
 import minitorch as mt
 from minitorch.autograd import gradcheck, gradgradcheck
 
 pytestmark = needs_torch
-
-DTYPES = [np.float64, np.float32]
-
-
-class Leaf:
-    """A given float array, as a leaf that requires grad."""
-
-    def __init__(self, arr):
-        self.arr = np.asarray(arr, dtype=np.float64)
-
-
-class Const:
-    """A tensor that does not require grad (float arrays take the test dtype, others keep theirs)."""
-
-    def __init__(self, arr):
-        self.arr = np.asarray(arr)
-
-
-def make_inputs(specs, dtype, seed=0):
-    """Identical minitorch and torch inputs: a shape tuple is a random leaf that requires grad."""
-    rng = np.random.default_rng(seed)
-    mts, ths = [], []
-    for s in specs:
-        if isinstance(s, (tuple, Leaf)):
-            arr = (rng.standard_normal(s) if isinstance(s, tuple) else s.arr).astype(dtype)
-            mts.append(mt.tensor(arr.copy(), requires_grad=True))
-            ths.append(torch.tensor(arr.copy(), requires_grad=True))
-        elif isinstance(s, Const):
-            arr = s.arr.astype(dtype) if s.arr.dtype.kind == "f" else s.arr
-            mts.append(mt.tensor(arr.copy()))
-            ths.append(torch.tensor(arr.copy()))
-        else:
-            mts.append(s)
-            ths.append(s)
-    return mts, ths
-
-
-def flat(out):
-    if isinstance(out, (tuple, list)):
-        return [o for x in out for o in flat(x)]
-    return [out]
-
-
-def check(fn, specs, dtype, grad=True):
-    """fn(mt, *inputs) and fn(torch, *inputs) agree in value, dtype, shape, requires_grad and leaf grads."""
-    mts, ths = make_inputs(specs, dtype)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # torch's deprecation notes (scatter reduce=, meshgrid)
-        outs_m, outs_t = flat(fn(mt, *mts)), flat(fn(torch, *ths))
-    assert len(outs_m) == len(outs_t)
-    for om, ot in zip(outs_m, outs_t):
-        if isinstance(ot, torch.Tensor):
-            assert isinstance(om, mt.Tensor), type(om)
-            assert_close(om, ot)
-            assert om.requires_grad == ot.requires_grad
-        else:
-            assert om == ot
-    if not grad:
-        return
-    rng = np.random.default_rng(1)
-    loss_m = loss_t = 0
-    for om, ot in zip(outs_m, outs_t):
-        if isinstance(ot, torch.Tensor) and ot.requires_grad:
-            g = rng.standard_normal(ot.shape).astype(dtype)
-            with np.errstate(over="ignore"):  # nan_to_num's float max times g
-                loss_m = loss_m + (om * mt.tensor(g)).sum()
-            loss_t = loss_t + (ot * torch.tensor(g)).sum()
-    if isinstance(loss_t, int):
-        return
-    loss_m.backward()
-    loss_t.backward()
-    for xm, xt in zip(mts, ths):
-        if isinstance(xt, torch.Tensor) and xt.requires_grad:
-            if xt.grad is None:
-                assert xm.grad is None or not xm.grad.data.any()
-            else:
-                assert xm.grad is not None, "minitorch produced no gradient"
-                assert_close(xm.grad, xt.grad)
 
 
 def unit(*shape, lo=-0.9, hi=0.9, seed=0):

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import assert_close, needs_torch, torch
-from test_shape_ops import DTYPES, Const, Leaf, flat_outputs, make_inputs
+from helpers import DTYPES, Const, Leaf, assert_close, flat_outputs, make_inputs, needs_torch, torch
 
 import minitorch as mt
 from minitorch.autograd import gradcheck, gradgradcheck

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import assert_close, needs_torch, torch
-from test_shape_ops import DTYPES, Const, check
+from helpers import DTYPES, Const, assert_close, check, needs_torch, torch
 
 import minitorch as mt
 

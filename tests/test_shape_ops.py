@@ -9,91 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import assert_close, needs_torch, torch
+from helpers import DTYPES, Const, Leaf, assert_close, check, needs_torch, torch
 
 import minitorch as mt
 
 pytestmark = needs_torch
-
-DTYPES = [np.float64, np.float32]
-
-
-class Leaf:
-    """A given float array, as a leaf that requires grad (for ties and special values)."""
-
-    def __init__(self, arr):
-        self.arr = np.asarray(arr, dtype=np.float64)
-
-
-class Const:
-    """A tensor argument that does not require grad (any dtype; float arrays take the test dtype)."""
-
-    def __init__(self, arr):
-        self.arr = np.asarray(arr)
-
-
-def make_inputs(specs, dtype, seed=0):
-    """Identical minitorch and torch inputs: a shape tuple is a random leaf that requires grad."""
-    rng = np.random.default_rng(seed)
-    mts, ths = [], []
-    for s in specs:
-        if isinstance(s, tuple):
-            arr = rng.standard_normal(s).astype(dtype)
-            mts.append(mt.tensor(arr.copy(), requires_grad=True))
-            ths.append(torch.tensor(arr.copy(), requires_grad=True))
-        elif isinstance(s, Leaf):
-            arr = s.arr.astype(dtype)
-            mts.append(mt.tensor(arr.copy(), requires_grad=True))
-            ths.append(torch.tensor(arr.copy(), requires_grad=True))
-        elif isinstance(s, Const):
-            arr = s.arr.astype(dtype) if s.arr.dtype.kind == "f" else s.arr
-            mts.append(mt.tensor(arr.copy()))
-            ths.append(torch.tensor(arr.copy()))
-        else:
-            mts.append(s)
-            ths.append(s)
-    return mts, ths
-
-
-def flat_outputs(out):
-    if isinstance(out, (tuple, list)):
-        return [o for x in out for o in flat_outputs(x)]
-    return [out]
-
-
-def check(fn, specs, dtype, seed=0, grad=True):
-    """fn(mt, *inputs) and fn(torch, *inputs) agree in value, dtype, shape, requires_grad and leaf grads."""
-    mts, ths = make_inputs(specs, dtype, seed)
-    outs_m, outs_t = flat_outputs(fn(mt, *mts)), flat_outputs(fn(torch, *ths))
-    assert len(outs_m) == len(outs_t)
-    for om, ot in zip(outs_m, outs_t):
-        if isinstance(ot, torch.Tensor):
-            assert isinstance(om, mt.Tensor), type(om)
-            assert_close(om, ot)
-            assert om.requires_grad == ot.requires_grad
-        else:
-            assert om == ot
-    if not grad:
-        return
-    rng = np.random.default_rng(seed + 1)
-    diff = [(om, ot) for om, ot in zip(outs_m, outs_t) if isinstance(ot, torch.Tensor) and ot.requires_grad]
-    if not diff:
-        return
-    loss_m = loss_t = 0
-    for om, ot in diff:
-        g = rng.standard_normal(ot.shape).astype(dtype)
-        loss_m = loss_m + (om * mt.tensor(g)).sum()
-        loss_t = loss_t + (ot * torch.tensor(g)).sum()
-    loss_m.backward()
-    loss_t.backward()
-    for xm, xt in zip(mts, ths):
-        if isinstance(xt, torch.Tensor) and xt.requires_grad:
-            if xt.grad is None:
-                assert xm.grad is None or not xm.grad.data.any()
-            else:
-                assert xm.grad is not None, "minitorch produced no gradient"
-                assert_close(xm.grad, xt.grad)
-
 
 S = (2, 3, 4)
 TIES = Leaf([[1.0, 2.0, 2.0], [3.0, -1.0, 3.0]])
