@@ -29,8 +29,59 @@ def _ntuple(value, n: int) -> tuple:
     return value * n if len(value) == 1 else value
 
 
-class _ConvNd(Module):
-    """Shared constructor, initialisation and repr of ``Conv1d`` / ``Conv2d``."""
+class _ConvBase(Module):
+    """What ``_ConvNd`` and ``_ConvTransposeNd`` (conv_transpose.py) share: the ``groups``
+    checks, ``weight`` / ``bias`` creation, torch's default init and the repr."""
+
+    _nd = 2
+
+    @staticmethod
+    def _check_groups(in_channels: int, out_channels: int, groups: int) -> None:
+        if groups <= 0:
+            raise ValueError("groups must be a positive integer")
+        if in_channels % groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        if out_channels % groups != 0:
+            raise ValueError("out_channels must be divisible by groups")
+
+    def _init_parameters(self, weight_shape: tuple, bias: bool, dtype) -> None:
+        """``weight`` of ``weight_shape`` and (if ``bias``) a bias per output channel, initialised."""
+        self.weight = Parameter(_creation.empty(*weight_shape, dtype=dtype))
+        if bias:
+            self.bias = Parameter(_creation.empty(self.out_channels, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """torch's default: weight ~ kaiming_uniform_(a=sqrt(5)), bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            if fan_in != 0:
+                bound = 1 / math.sqrt(fan_in)
+                init.uniform_(self.bias, -bound, bound)
+
+    def extra_repr(self) -> str:
+        nd = self._nd
+        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0,) * nd:
+            s += f", padding={self.padding}"
+        if self.dilation != (1,) * nd:
+            s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * nd:
+            s += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
+        return s
+
+
+class _ConvNd(_ConvBase):
+    """Shared constructor and padding of ``Conv1d`` / ``Conv2d``."""
 
     _nd = 2
 
@@ -51,12 +102,7 @@ class _ConvNd(Module):
         super().__init__()
         _check_device(device)
         nd = self._nd
-        if groups <= 0:
-            raise ValueError("groups must be a positive integer")
-        if in_channels % groups != 0:
-            raise ValueError("in_channels must be divisible by groups")
-        if out_channels % groups != 0:
-            raise ValueError("out_channels must be divisible by groups")
+        self._check_groups(in_channels, out_channels, groups)
         if padding_mode not in _PADDING_MODES:
             raise ValueError(
                 f"padding_mode must be one of {list(_PADDING_MODES)}, but got padding_mode='{padding_mode}'"
@@ -85,44 +131,13 @@ class _ConvNd(Module):
             self._reversed_padding_repeated_twice = pads
         else:
             self._reversed_padding_repeated_twice = [p for p in reversed(padding) for _ in range(2)]
-        self.weight = Parameter(
-            _creation.empty(out_channels, in_channels // groups, *kernel_size, dtype=dtype)
-        )
-        if bias:
-            self.bias = Parameter(_creation.empty(out_channels, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """torch's default: weight ~ kaiming_uniform_(a=sqrt(5)), bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        self._init_parameters((out_channels, in_channels // groups, *kernel_size), bias, dtype)
 
     def _conv(self, input: Tensor, fn) -> Tensor:
         if self.padding_mode != "zeros":
             padded = Fc.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
             return fn(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
         return fn(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
-
-    def extra_repr(self) -> str:
-        nd = self._nd
-        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
-        if self.padding != (0,) * nd:
-            s += f", padding={self.padding}"
-        if self.dilation != (1,) * nd:
-            s += f", dilation={self.dilation}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if self.bias is None:
-            s += ", bias=False"
-        if self.padding_mode != "zeros":
-            s += f", padding_mode={self.padding_mode}"
-        return s
 
 
 class Conv2d(_ConvNd):

@@ -3,21 +3,15 @@ arguments, initialisation and repr."""
 
 from __future__ import annotations
 
-import math
-
-from ... import _creation
 from ...tensor import Tensor
 from .. import _functional_extra as Fx
-from .. import init
-from ..parameter import Parameter
-from .conv import _check_device, _ntuple
-from .module import Module
+from .conv import _check_device, _ConvBase, _ntuple
 
 __all__ = ["ConvTranspose1d", "ConvTranspose2d"]
 
 
-class _ConvTransposeNd(Module):
-    """Shared constructor, ``output_size`` handling and repr of the transposed convolutions.
+class _ConvTransposeNd(_ConvBase):
+    """Shared constructor and ``output_size`` handling of the transposed convolutions.
 
     ``weight`` has shape ``(in_channels, out_channels // groups, *kernel_size)``, initialised as
     torch: ``kaiming_uniform_(a=sqrt(5))``, with fan_in = ``out_channels // groups * prod(kernel)``.
@@ -45,12 +39,7 @@ class _ConvTransposeNd(Module):
         nd = self._nd
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
-        if groups <= 0:
-            raise ValueError("groups must be a positive integer")
-        if in_channels % groups != 0:
-            raise ValueError("in_channels must be divisible by groups")
-        if out_channels % groups != 0:
-            raise ValueError("out_channels must be divisible by groups")
+        self._check_groups(in_channels, out_channels, groups)
         if isinstance(padding, str):
             raise ValueError(f"Invalid padding string '{padding}' for {type(self).__name__}")
         self.in_channels, self.out_channels = in_channels, out_channels
@@ -58,22 +47,7 @@ class _ConvTransposeNd(Module):
         self.padding, self.dilation = _ntuple(padding, nd), _ntuple(dilation, nd)
         self.transposed, self.output_padding = True, _ntuple(output_padding, nd)
         self.groups, self.padding_mode = groups, padding_mode
-        self.weight = Parameter(
-            _creation.empty(in_channels, out_channels // groups, *self.kernel_size, dtype=dtype)
-        )
-        if bias:
-            self.bias = Parameter(_creation.empty(out_channels, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        self._init_parameters((in_channels, out_channels // groups, *self.kernel_size), bias, dtype)
 
     def _output_padding(self, input: Tensor, output_size) -> tuple:
         """The ``output_padding`` that gives ``output_size`` (torch's ValueError if none can)."""
@@ -104,21 +78,6 @@ class _ConvTransposeNd(Module):
                     f"{max_sizes} (for an input of {input.shape[non_spatial:]})"
                 )
         return tuple(s - m for s, m in zip(output_size, min_sizes))
-
-    def extra_repr(self) -> str:
-        nd = self._nd
-        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
-        if self.padding != (0,) * nd:
-            s += f", padding={self.padding}"
-        if self.dilation != (1,) * nd:
-            s += f", dilation={self.dilation}"
-        if self.output_padding != (0,) * nd:
-            s += f", output_padding={self.output_padding}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if self.bias is None:
-            s += ", bias=False"
-        return s
 
 
 class ConvTranspose2d(_ConvTransposeNd):

@@ -83,6 +83,32 @@ def _dtype_name(t: Tensor) -> str:
     return repr(t.dtype)
 
 
+# --- parameters shared by the layers (one set per layer and direction) and the cells ---
+def _gate_shapes(gate_size: int, input_size: int, hidden_size: int, bias: bool) -> dict:
+    """torch's shapes of ``weight_ih``, ``weight_hh`` (and ``bias_ih``, ``bias_hh``), in that order."""
+    shapes = {"weight_ih": (gate_size, input_size), "weight_hh": (gate_size, hidden_size)}
+    if bias:
+        shapes.update(bias_ih=(gate_size,), bias_hh=(gate_size,))
+    return shapes
+
+
+def _add_parameters(module: Module, shapes: dict, suffix: str, dtype) -> list:
+    """Register an empty Parameter ``kind + suffix`` per ``kind: shape``; returns the names."""
+    names = []
+    for kind, shape in shapes.items():
+        name = kind + suffix
+        setattr(module, name, Parameter(_creation.empty(*shape, dtype=dtype)))
+        names.append(name)
+    return names
+
+
+def _reset_uniform(module: Module) -> None:
+    """torch's init: every parameter ~ U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
+    stdv = 1.0 / math.sqrt(module.hidden_size) if module.hidden_size > 0 else 0
+    for weight in module.parameters():
+        init.uniform_(weight, -stdv, stdv)
+
+
 class RNNBase(Module):
     """Shared constructor, checks and time loop of ``RNN``, ``LSTM`` and ``GRU``.
 
@@ -154,24 +180,16 @@ class RNNBase(Module):
             for direction in range(num_directions):
                 layer_input = input_size if layer == 0 else real_hidden * num_directions
                 suffix = "_reverse" if direction == 1 else ""
-                shapes = {"weight_ih": (gate_size, layer_input), "weight_hh": (gate_size, real_hidden)}
-                if bias:
-                    shapes.update(bias_ih=(gate_size,), bias_hh=(gate_size,))
+                shapes = _gate_shapes(gate_size, layer_input, real_hidden, bias)
                 if proj_size > 0:
                     shapes["weight_hr"] = (proj_size, hidden_size)
-                names = []
-                for kind, shape in shapes.items():
-                    name = f"{kind}_l{layer}{suffix}"
-                    setattr(self, name, Parameter(_creation.empty(*shape, dtype=dtype)))
-                    names.append(name)
+                names = _add_parameters(self, shapes, f"_l{layer}{suffix}", dtype)
                 self._flat_weights_names.extend(names)
                 self._all_weights.append(names)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for weight in self.parameters():
-            init.uniform_(weight, -stdv, stdv)
+        _reset_uniform(self)
 
     @property
     def _flat_weights(self) -> list:
@@ -200,11 +218,14 @@ class RNNBase(Module):
                 f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {input.shape[-1]}"
             )
 
-    def get_expected_hidden_size(self, input: Tensor) -> tuple:
+    def _state_size(self, input: Tensor, size: int) -> tuple:
+        """``(num_layers * num_directions, batch, size)``: the shape of h_0 (or c_0) for 3-D ``input``."""
         mini_batch = input.shape[0] if self.batch_first else input.shape[1]
         num_directions = 2 if self.bidirectional else 1
-        size = self.proj_size if self.proj_size > 0 else self.hidden_size
         return (self.num_layers * num_directions, mini_batch, size)
+
+    def get_expected_hidden_size(self, input: Tensor) -> tuple:
+        return self._state_size(input, self.proj_size if self.proj_size > 0 else self.hidden_size)
 
     def check_hidden_size(self, hx: Tensor, expected: tuple, msg: str = "Expected hidden size {}, got {}"):
         if tuple(hx.shape) != expected:
@@ -238,9 +259,18 @@ class RNNBase(Module):
         return input, hx, batched
 
     def _zeros(self, input: Tensor, size: int) -> Tensor:
-        num_directions = 2 if self.bidirectional else 1
-        batch = input.shape[0] if self.batch_first else input.shape[1]
-        return _creation.zeros(self.num_layers * num_directions, batch, size, dtype=input.dtype)
+        return _creation.zeros(*self._state_size(input, size), dtype=input.dtype)
+
+    def _forward_hidden(self, input: Tensor, hx: Tensor | None):
+        """``forward`` of RNN and GRU (one state ``h``): returns ``(output, h_n)``."""
+        input, hx, batched = self._prepare(input, hx)
+        if hx is None:
+            hx = self._zeros(input, self.hidden_size)
+        self.check_forward_args(input, hx)
+        output, h_n, _ = self._run(input, hx, None)
+        if not batched:
+            return _unbatch(output, self), h_n.squeeze(1)
+        return output, h_n
 
     # --- the time loop ---
     def _run(self, input: Tensor, h0: Tensor, c0: Tensor | None):
@@ -356,14 +386,7 @@ class RNN(RNNBase):
         self.nonlinearity = nonlinearity
 
     def forward(self, input: Tensor, hx: Tensor | None = None):
-        input, hx, batched = self._prepare(input, hx)
-        if hx is None:
-            hx = self._zeros(input, self.hidden_size)
-        self.check_forward_args(input, hx)
-        output, h_n, _ = self._run(input, hx, None)
-        if not batched:
-            return _unbatch(output, self), h_n.squeeze(1)
-        return output, h_n
+        return self._forward_hidden(input, hx)
 
 
 def _unbatch(output: Tensor, module: RNNBase) -> Tensor:
@@ -413,9 +436,7 @@ class LSTM(RNNBase):
         )
 
     def get_expected_cell_size(self, input: Tensor) -> tuple:
-        mini_batch = input.shape[0] if self.batch_first else input.shape[1]
-        num_directions = 2 if self.bidirectional else 1
-        return (self.num_layers * num_directions, mini_batch, self.hidden_size)
+        return self._state_size(input, self.hidden_size)
 
     def check_forward_args(self, input: Tensor, hidden: tuple) -> None:
         self.check_input(input)
@@ -491,14 +512,7 @@ class GRU(RNNBase):
         )
 
     def forward(self, input: Tensor, hx: Tensor | None = None):
-        input, hx, batched = self._prepare(input, hx)
-        if hx is None:
-            hx = self._zeros(input, self.hidden_size)
-        self.check_forward_args(input, hx)
-        output, h_n, _ = self._run(input, hx, None)
-        if not batched:
-            return _unbatch(output, self), h_n.squeeze(1)
-        return output, h_n
+        return self._forward_hidden(input, hx)
 
 
 # --------------------------------------------------------------------------------------------
@@ -516,20 +530,16 @@ class RNNCellBase(Module):
         super().__init__()
         _check_device(device)
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
-        self.weight_ih = Parameter(_creation.empty(num_chunks * hidden_size, input_size, dtype=dtype))
-        self.weight_hh = Parameter(_creation.empty(num_chunks * hidden_size, hidden_size, dtype=dtype))
-        if bias:
-            self.bias_ih = Parameter(_creation.empty(num_chunks * hidden_size, dtype=dtype))
-            self.bias_hh = Parameter(_creation.empty(num_chunks * hidden_size, dtype=dtype))
-        else:
+        _add_parameters(
+            self, _gate_shapes(num_chunks * hidden_size, input_size, hidden_size, bias), "", dtype
+        )
+        if not bias:
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for weight in self.parameters():
-            init.uniform_(weight, -stdv, stdv)
+        _reset_uniform(self)
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
