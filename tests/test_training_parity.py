@@ -4,6 +4,9 @@ float64 rtol 1e-8). This is the "same loss curve as in torch" promise, layer by 
 
 from __future__ import annotations
 
+import os
+import zlib
+
 import numpy as np
 import pytest
 from helpers import needs_torch, torch
@@ -13,6 +16,7 @@ import minitorch as mt
 pytestmark = needs_torch
 
 STEPS = 50
+SEED_OFFSET = int(os.environ.get("MINITORCH_PARITY_SEED", "0"))  # other data: set it
 N = 8  # batch size
 
 # name -> (builder(nn) -> model, input shape, loss builder(nn), target kind)
@@ -70,7 +74,7 @@ CASES = {
         "class",
     ),
     "layernorm": (
-        lambda nn: nn.Sequential(nn.Linear(6, 5), nn.LayerNorm(5), nn.ReLU(), nn.Linear(5, 4)),
+        lambda nn: nn.Sequential(nn.Linear(6, 16), nn.LayerNorm(16), nn.ReLU(), nn.Linear(16, 4)),
         (N, 6),
         lambda nn: nn.CrossEntropyLoss(),
         "class",
@@ -142,8 +146,8 @@ def _train(lib, model, loss_fn, opt_cls, x, y):
 
 
 OPTIMIZERS = {
-    "sgd-momentum": lambda lib, p: lib.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-3),
-    "adam": lambda lib, p: lib.optim.Adam(p, lr=0.01, amsgrad=True),
+    "sgd-momentum": lambda lib, p: lib.optim.SGD(p, lr=0.02, momentum=0.9, nesterov=True, weight_decay=1e-3),
+    "adam": lambda lib, p: lib.optim.Adam(p, lr=0.005, amsgrad=True),
 }
 
 
@@ -152,7 +156,7 @@ OPTIMIZERS = {
 @pytest.mark.parametrize("case", list(CASES))
 def test_fifty_steps_follow_torch(case, dtype, opt):
     build, shape, make_loss, target_kind = CASES[case]
-    rng = np.random.default_rng(abs(hash(case)) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(case.encode()) + SEED_OFFSET)  # stable across processes
     kind = "index" if case == "embedding" else "real"
     x, y = _data(shape, kind, target_kind, dtype, rng)
 

@@ -280,6 +280,7 @@ class Op(Function):
 
     _builtin = True
     is_view = False  # output shares the first input's memory (and so its version counter)
+    always_view = False  # ... every time, so no need to check
 
     @classmethod
     def apply(cls, *args):
@@ -300,7 +301,7 @@ class Op(Function):
                 out = Tensor._make(data, False, None)
         else:
             out = Tensor._make(data, False, None)
-        if cls.is_view and np.may_share_memory(data, args[0].data):  # reshape may have had to copy
+        if cls.is_view and (cls.always_view or np.may_share_memory(data, args[0].data)):
             src = args[0]
             out._vc = src._vc
             # NOTE: ``_vfn`` lists the view ops that rebuild this view from its base; an in-place op

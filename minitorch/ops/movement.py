@@ -11,12 +11,14 @@ from ..autograd.function import Function, Op
 
 class ViewOp(Op):
     is_view = True
+    always_view = True  # NumPy returns a view every time (Reshape may have to copy)
 
 
 class Reshape(ViewOp):
     """reshape(a, shape): the grad is reshaped back"""
 
     _node_name = "ViewBackward0"
+    always_view = False
 
     @staticmethod
     def forward(ctx, a, shape):
