@@ -107,7 +107,7 @@ def main(argv=None) -> None:
     m, t = mt_lenet(), torch_lenet(torch)
     with torch.no_grad():  # the same initial weights in both
         for pt, pm in zip(t.parameters(), m.parameters()):
-            pt.copy_(torch.from_numpy(pm.data.copy()))
+            pt.copy_(torch.from_numpy(pm._data.copy()))
     opt_m, opt_t = optim.SGD(m.parameters(), lr=args.lr), torch.optim.SGD(t.parameters(), lr=args.lr)
     xm, ym = minitorch.tensor(x), minitorch.tensor(y)
     xt, yt = torch.tensor(x), torch.tensor(y)

@@ -79,8 +79,8 @@ def main(argv=None) -> None:
     )
     with torch.no_grad():  # same initial weights everywhere
         for pt, pm in zip(t.parameters(), m.parameters()):
-            pt.copy_(torch.from_numpy(pm.data.copy()))
-    params_np = [p.data.copy() for p in m.parameters()]
+            pt.copy_(torch.from_numpy(pm._data.copy()))
+    params_np = [p._data.copy() for p in m.parameters()]
     opt_m, opt_t = optim.SGD(m.parameters(), lr=0.01), torch.optim.SGD(t.parameters(), lr=0.01)
     xm, ym = minitorch.tensor(x), minitorch.tensor(y)
     xt, yt = torch.tensor(x), torch.tensor(y)

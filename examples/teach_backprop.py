@@ -74,14 +74,14 @@ def one_sgd_step(lr: float = 0.1, verbose: bool = True) -> dict:
         new_loss = (model(x) - y).pow(2).sum()
     say(f"\nafter one SGD step (lr {lr}):")
     for name, p in model.named_parameters():
-        say(f"  {name:<13} = {p.data.tolist()}")
+        say(f"  {name:<13} = {p._data.tolist()}")
     say(f"loss {loss.item():.8f} -> {new_loss.item():.8f}")
     return {
         "loss": loss.item(),
         "new_loss": new_loss.item(),
         "steps": steps,
         "report": report,
-        **{name: p.data.copy() for name, p in model.named_parameters()},
+        **{name: p._data.copy() for name, p in model.named_parameters()},
     }
 
 

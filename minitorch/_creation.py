@@ -60,7 +60,7 @@ def _float_dtype(dtype) -> np.dtype:
 
 def as_tensor(data, dtype=None) -> Tensor:
     """Like ``tensor`` but shares memory with a NumPy array (or returns a Tensor as is)."""
-    if isinstance(data, Tensor) and (dtype is None or _dtype.to_np(dtype) == data.data.dtype):
+    if isinstance(data, Tensor) and (dtype is None or _dtype.to_np(dtype) == data._data.dtype):
         return data
     if isinstance(data, Tensor):
         return data.to(dtype)
@@ -155,7 +155,7 @@ def normal(mean: float, std: float, size, generator=None, requires_grad: bool = 
 
 def bernoulli(input: Tensor, generator=None) -> Tensor:
     return Tensor._make(
-        (_rng(generator).random(input.data.shape) < input.data).astype(input.data.dtype), False, None
+        (_rng(generator).random(input._data.shape) < input._data).astype(input._data.dtype), False, None
     )
 
 

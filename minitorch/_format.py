@@ -99,7 +99,7 @@ def _add_suffixes(body: str, suffixes: list, indent: int) -> str:
 
 
 def format_tensor(t) -> str:
-    x = t.data
+    x = t._data
     prefix = "tensor("
     indent = len(prefix)
     d = _dtype.from_numpy_dtype(x.dtype)

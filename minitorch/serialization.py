@@ -83,7 +83,7 @@ class _Encoder:
         if type(obj) is float:
             return obj if math.isfinite(obj) else {_TAG: "float", "v": repr(obj)}
         if isinstance(obj, Tensor):
-            node = {_TAG: "tensor", "array": self._array(obj, obj.data), "requires_grad": obj.requires_grad}
+            node = {_TAG: "tensor", "array": self._array(obj, obj._data), "requires_grad": obj.requires_grad}
             if self._param is not None and isinstance(obj, self._param):
                 node[_TAG] = "parameter"
             return node

@@ -45,12 +45,12 @@ def _is_float(x: np.ndarray) -> bool:
 def _to_array(data, dtype=None) -> np.ndarray:
     """Convert Python data / NumPy arrays / Tensors to an ndarray with torch's dtype inference."""
     if isinstance(data, Tensor):
-        arr = data.data
+        arr = data._data
     elif isinstance(data, np.ndarray):
         arr = data
     else:
         if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
-            data = [x.data if isinstance(x, Tensor) else x for x in data]
+            data = [x._data if isinstance(x, Tensor) else x for x in data]
         arr = np.array(data)
         if dtype is None and arr.dtype == np.float64 and not isinstance(data, np.generic):
             arr = arr.astype(_dtype.default_float.np)  # Python floats give the default dtype
@@ -76,7 +76,7 @@ class Tensor:
 
     # NOTE: the four attributes every op sets are slots; the rarely-set ones live in __dict__
     # behind class-level defaults, which keeps creating a tensor (done once per op) cheap.
-    __slots__ = ("data", "_rg", "grad_fn", "_vc", "__dict__", "__weakref__")
+    __slots__ = ("_data", "_rg", "grad_fn", "_vc", "__dict__", "__weakref__")
     grad = None
     _output_nr = 0
     _accum = None
@@ -92,7 +92,7 @@ class Tensor:
         arr = _to_array(data, dtype)
         if dtype is None and arr.dtype.kind in "iub" and not isinstance(data, (np.ndarray, Tensor)):
             arr = arr.astype(np.float32)  # like torch.Tensor([1, 2]): the legacy constructor is float
-        self.data = arr
+        self._data = arr
         self._rg = False
         self.grad_fn = None
         self._vc = [0]
@@ -103,7 +103,7 @@ class Tensor:
     def _make(cls, data: np.ndarray, requires_grad: bool, grad_fn) -> Tensor:
         """Fast internal constructor: no conversion, no checks."""
         t = _new_tensor(Tensor)
-        t.data = data
+        t._data = data
         t._rg = requires_grad
         t.grad_fn = grad_fn
         t._vc = [0]
@@ -123,7 +123,7 @@ class Tensor:
                 "var_no_grad = var.detach()."
             )
         if value:
-            _check_requires_grad(self.data)
+            _check_requires_grad(self._data)
         self._rg = _pybool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -150,11 +150,11 @@ class Tensor:
         from .autograd.engine import run_backward
 
         if gradient is None:
-            if self.data.size != 1:
+            if self._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            gradient = Tensor._make(np.ones_like(self.data), False, None)
+            gradient = Tensor._make(np.ones_like(self._data), False, None)
         elif not isinstance(gradient, Tensor):
-            gradient = Tensor._make(np.asarray(gradient, self.data.dtype), False, None)
+            gradient = Tensor._make(np.asarray(gradient, self._data.dtype), False, None)
         if gradient.shape != self.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} and output[0] "
@@ -177,7 +177,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """A tensor sharing this one's data (and version counter) but cut from the graph."""
-        t = Tensor._make(self.data, False, None)
+        t = Tensor._make(self._data, False, None)
         t._vc = self._vc
         return t
 
@@ -185,6 +185,19 @@ class Tensor:
         self.grad_fn = None
         self._rg = False
         return self
+
+    @property
+    def data(self) -> Tensor:
+        """This tensor's values as a tensor cut from the graph: it shares memory, but not the
+        version counter, so in-place changes through ``.data`` are invisible to autograd (as in
+        torch, where ``p.data.add_(...)`` is the classic way to update a parameter by hand)."""
+        return Tensor._make(self._data, False, None)
+
+    @data.setter
+    def data(self, value) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        self._data = value._data
 
     def register_hook(self, hook):
         """``hook(grad)`` runs when this tensor's grad is computed; it may return a new grad."""
@@ -220,40 +233,42 @@ class Tensor:
     # --- metadata ---
     @property
     def shape(self) -> Size:
-        return Size(self.data.shape)
+        return Size(self._data.shape)
 
     def size(self, dim: int | None = None):
         if dim is None:
-            return Size(self.data.shape)
+            return Size(self._data.shape)
         return (
-            self.data.shape[R.norm_dims(dim, self.data.ndim)[0]] if self.data.ndim else self._dim_error(dim)
+            self._data.shape[R.norm_dims(dim, self._data.ndim)[0]]
+            if self._data.ndim
+            else self._dim_error(dim)
         )
 
     def _dim_error(self, dim):
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     def ndimension(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     def numel(self) -> int:
-        return self.data.size
+        return self._data.size
 
     def nelement(self) -> int:
-        return self.data.size
+        return self._data.size
 
     def element_size(self) -> int:
-        return self.data.itemsize
+        return self._data.itemsize
 
     @property
     def dtype(self) -> _dtype.dtype:
-        return _dtype.from_numpy_dtype(self.data.dtype)
+        return _dtype.from_numpy_dtype(self._data.dtype)
 
     @property
     def device(self) -> _device.device:
@@ -264,17 +279,17 @@ class Tensor:
         return False
 
     def is_floating_point(self) -> bool:
-        return self.data.dtype.kind == "f"
+        return self._data.dtype.kind == "f"
 
     def is_contiguous(self) -> bool:
-        return self.data.flags.c_contiguous
+        return self._data.flags.c_contiguous
 
     def stride(self, dim: int | None = None):
-        s = tuple(st // self.data.itemsize for st in self.data.strides)
+        s = tuple(st // self._data.itemsize for st in self._data.strides)
         return s if dim is None else s[dim]
 
     def data_ptr(self) -> int:
-        return self.data.__array_interface__["data"][0]
+        return self._data.__array_interface__["data"][0]
 
     def __repr__(self) -> str:
         from ._format import format_tensor
@@ -285,12 +300,12 @@ class Tensor:
 
     # --- conversion ---
     def item(self):
-        if self.data.size != 1:
-            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted to Scalar")
-        return self.data.reshape(()).item()
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
 
     def tolist(self):
-        return self.data.tolist()
+        return self._data.tolist()
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
         """The underlying ndarray (shared memory). Like torch, refuses if it requires grad."""
@@ -298,28 +313,28 @@ class Tensor:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
             )
-        return self.data
+        return self._data
 
     def __array__(self, dtype=None, copy=None):
-        arr = self.data
+        arr = self._data
         if dtype is not None:
             arr = arr.astype(dtype, copy=False)
         return arr.copy() if copy else arr
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     def __iter__(self):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
+        return (self[i] for i in range(self._data.shape[0]))
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return _pybool(self.data.reshape(()))
+        return _pybool(self._data.reshape(()))
 
     def __float__(self) -> float:
         return _pyfloat(self.item())
@@ -328,7 +343,7 @@ class Tensor:
         return _pyint(self.item())
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return _pyint(self.item())
 
@@ -336,7 +351,7 @@ class Tensor:
         return id(self)
 
     def __reduce__(self):
-        return (_rebuild, (self.data, self._rg))
+        return (_rebuild, (self._data, self._rg))
 
     def __deepcopy__(self, memo):
         if self.grad_fn is not None:
@@ -344,10 +359,10 @@ class Tensor:
                 "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol"
             )
         new = type(self).__new__(type(self))
-        Tensor.__init__(new, self.data.copy())
+        Tensor.__init__(new, self._data.copy())
         new._rg = self._rg
         if self.grad is not None:
-            new.grad = Tensor._make(self.grad.data.copy(), False, None)
+            new.grad = Tensor._make(self.grad._data.copy(), False, None)
         if hasattr(self, "__dict__"):
             for k, v in self.__dict__.items():
                 import copy
@@ -374,7 +389,7 @@ class Tensor:
         if dtype is None:
             return self
         np_dtype = _dtype.to_np(dtype)
-        if np_dtype == self.data.dtype:
+        if np_dtype == self._data.dtype:
             return self
         return E.Cast.apply(self, np_dtype)
 
@@ -440,7 +455,7 @@ class Tensor:
         return E.Div.apply(_wrap_like(b, a), a)
 
     def __pow__(self, other):
-        if self.data.dtype.kind in "iub" and isinstance(other, _pyint) and other < 0:
+        if self._data.dtype.kind in "iub" and isinstance(other, _pyint) and other < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         a, b = _promote(self, other)
         return (E.PowTensor if isinstance(b, Tensor) else E.Pow).apply(a, b)
@@ -465,10 +480,10 @@ class Tensor:
         return L.matmul(_as_tensor_arg(other), self)
 
     def __floordiv__(self, other):
-        return Tensor._make(np.floor_divide(self.data, _d(other)), False, None)
+        return Tensor._make(np.floor_divide(self._data, _d(other)), False, None)
 
     def __rfloordiv__(self, other):
-        return Tensor._make(np.floor_divide(_d(other), self.data), False, None)
+        return Tensor._make(np.floor_divide(_d(other), self._data), False, None)
 
     def __mod__(self, other):
         return X.remainder(self, other)
@@ -485,9 +500,9 @@ class Tensor:
     def div(self, other, rounding_mode=None):
         if rounding_mode is None:
             return self / other
-        q = self.data / _d(other)
+        q = self._data / _d(other)
         q = np.floor(q) if rounding_mode == "floor" else np.trunc(q)
-        return Tensor._make(q.astype(np.result_type(self.data, _d(other))), False, None)
+        return Tensor._make(q.astype(np.result_type(self._data, _d(other))), False, None)
 
     def true_divide(self, other):
         return self / other
@@ -511,28 +526,28 @@ class Tensor:
         return self @ other
 
     def mm(self, other):
-        if self.data.ndim != 2 or other.data.ndim != 2:
-            raise RuntimeError(f"mm: expected 2D tensors, got {self.data.ndim}D and {other.data.ndim}D")
+        if self._data.ndim != 2 or other._data.ndim != 2:
+            raise RuntimeError(f"mm: expected 2D tensors, got {self._data.ndim}D and {other._data.ndim}D")
         return self @ other
 
     def bmm(self, other):
-        if self.data.ndim != 3 or other.data.ndim != 3:
-            raise RuntimeError(f"bmm: expected 3D tensors, got {self.data.ndim}D and {other.data.ndim}D")
-        if self.data.shape[0] != other.data.shape[0]:
-            raise RuntimeError(f"bmm: batch sizes differ: {self.data.shape[0]} and {other.data.shape[0]}")
+        if self._data.ndim != 3 or other._data.ndim != 3:
+            raise RuntimeError(f"bmm: expected 3D tensors, got {self._data.ndim}D and {other._data.ndim}D")
+        if self._data.shape[0] != other._data.shape[0]:
+            raise RuntimeError(f"bmm: batch sizes differ: {self._data.shape[0]} and {other._data.shape[0]}")
         return self @ other
 
     def mv(self, vec):
-        if self.data.ndim != 2 or vec.data.ndim != 1:
+        if self._data.ndim != 2 or vec._data.ndim != 1:
             raise RuntimeError(
-                f"mv: expected a 2D matrix and a 1D vector, got {self.data.ndim}D and {vec.data.ndim}D"
+                f"mv: expected a 2D matrix and a 1D vector, got {self._data.ndim}D and {vec._data.ndim}D"
             )
         return self @ vec
 
     def dot(self, other):
-        if self.data.ndim != 1 or other.data.ndim != 1:
+        if self._data.ndim != 1 or other._data.ndim != 1:
             raise RuntimeError(
-                f"1D tensors expected, but got {self.data.ndim}D and {other.data.ndim}D tensors"
+                f"1D tensors expected, but got {self._data.ndim}D and {other._data.ndim}D tensors"
             )
         return self @ other
 
@@ -593,9 +608,9 @@ class Tensor:
             if bound is not None:
                 x = _promote(x, bound)[0]  # torch's type promotion over self, min and max
         if isinstance(min, Tensor):
-            min = min.to(x.data.dtype)
+            min = min.to(x._data.dtype)
         if isinstance(max, Tensor):
-            max = max.to(x.data.dtype)
+            max = max.to(x._data.dtype)
         return E.Clamp.apply(
             x,
             _d(min) if not isinstance(min, Tensor) else min,
@@ -621,15 +636,15 @@ class Tensor:
 
     def masked_fill(self, mask, value):
         """``value`` where the bool ``mask`` is True (broadcasting); differentiable in self and a 0-d ``value``."""
-        m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+        m = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != np.bool_:
             raise RuntimeError(
                 f"masked_fill_ only supports boolean masks, but got mask with dtype {_dtype.from_numpy_dtype(m.dtype)}"
             )
-        if isinstance(value, Tensor) and value.data.ndim:
+        if isinstance(value, Tensor) and value._data.ndim:
             raise RuntimeError(
                 "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-                f"{value.data.ndim} dimension(s)."
+                f"{value._data.ndim} dimension(s)."
             )
         return where(mask, value, self)
 
@@ -640,36 +655,36 @@ class Tensor:
     def __eq__(self, other):
         if other is None:
             return False  # as torch: ``t == None`` is a plain False
-        return Tensor._make(np.asarray(self.data == _d(other)), False, None)
+        return Tensor._make(np.asarray(self._data == _d(other)), False, None)
 
     def __ne__(self, other):
         if other is None:
             return True
-        return Tensor._make(np.asarray(self.data != _d(other)), False, None)
+        return Tensor._make(np.asarray(self._data != _d(other)), False, None)
 
     def __lt__(self, other):
-        return Tensor._make(np.asarray(self.data < _d(other)), False, None)
+        return Tensor._make(np.asarray(self._data < _d(other)), False, None)
 
     def __le__(self, other):
-        return Tensor._make(np.asarray(self.data <= _d(other)), False, None)
+        return Tensor._make(np.asarray(self._data <= _d(other)), False, None)
 
     def __gt__(self, other):
-        return Tensor._make(np.asarray(self.data > _d(other)), False, None)
+        return Tensor._make(np.asarray(self._data > _d(other)), False, None)
 
     def __ge__(self, other):
-        return Tensor._make(np.asarray(self.data >= _d(other)), False, None)
+        return Tensor._make(np.asarray(self._data >= _d(other)), False, None)
 
     def __and__(self, other):
-        return Tensor._make(np.asarray(self.data & _d(other)), False, None)
+        return Tensor._make(np.asarray(self._data & _d(other)), False, None)
 
     def __or__(self, other):
-        return Tensor._make(np.asarray(self.data | _d(other)), False, None)
+        return Tensor._make(np.asarray(self._data | _d(other)), False, None)
 
     def __xor__(self, other):
-        return Tensor._make(np.asarray(self.data ^ _d(other)), False, None)
+        return Tensor._make(np.asarray(self._data ^ _d(other)), False, None)
 
     def __invert__(self):
-        return Tensor._make(np.asarray(~self.data), False, None)
+        return Tensor._make(np.asarray(~self._data), False, None)
 
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
@@ -692,79 +707,79 @@ class Tensor:
         return self >= other
 
     def logical_not(self):
-        return Tensor._make(np.logical_not(self.data), False, None)
+        return Tensor._make(np.logical_not(self._data), False, None)
 
     def logical_and(self, other):
-        return Tensor._make(np.logical_and(self.data, _d(other)), False, None)
+        return Tensor._make(np.logical_and(self._data, _d(other)), False, None)
 
     def logical_or(self, other):
-        return Tensor._make(np.logical_or(self.data, _d(other)), False, None)
+        return Tensor._make(np.logical_or(self._data, _d(other)), False, None)
 
     def equal(self, other) -> bool:
-        return self.data.shape == other.data.shape and _pybool(np.array_equal(self.data, other.data))
+        return self._data.shape == other._data.shape and _pybool(np.array_equal(self._data, other._data))
 
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
-        return _pybool(np.allclose(self.data, _d(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+        return _pybool(np.allclose(self._data, _d(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def isnan(self):
-        return Tensor._make(np.isnan(self.data), False, None)
+        return Tensor._make(np.isnan(self._data), False, None)
 
     def isinf(self):
-        return Tensor._make(np.isinf(self.data), False, None)
+        return Tensor._make(np.isinf(self._data), False, None)
 
     def isfinite(self):
-        return Tensor._make(np.isfinite(self.data), False, None)
+        return Tensor._make(np.isfinite(self._data), False, None)
 
     def all(self, dim=None, keepdim=False):
-        axes = None if dim is None else R.norm_dims(dim, self.data.ndim)
-        return Tensor._make(np.asarray(np.all(self.data, axis=axes, keepdims=keepdim)), False, None)
+        axes = None if dim is None else R.norm_dims(dim, self._data.ndim)
+        return Tensor._make(np.asarray(np.all(self._data, axis=axes, keepdims=keepdim)), False, None)
 
     def any(self, dim=None, keepdim=False):
-        axes = None if dim is None else R.norm_dims(dim, self.data.ndim)
-        return Tensor._make(np.asarray(np.any(self.data, axis=axes, keepdims=keepdim)), False, None)
+        axes = None if dim is None else R.norm_dims(dim, self._data.ndim)
+        return Tensor._make(np.asarray(np.any(self._data, axis=axes, keepdims=keepdim)), False, None)
 
     # --- reductions ---
     def sum(self, dim=None, keepdim: bool = False, dtype=None):
         x = self if dtype is None else self.to(dtype)
-        if x.data.dtype.kind != "f" and x.data.dtype != np.int64:
+        if x._data.dtype.kind != "f" and x._data.dtype != np.int64:
             x = x.long()  # torch sums integers and bools as int64
-        return (R.Sum if dim is None else R.SumDim).apply(x, R.norm_dims(dim, x.data.ndim), keepdim)
+        return (R.Sum if dim is None else R.SumDim).apply(x, R.norm_dims(dim, x._data.ndim), keepdim)
 
     def mean(self, dim=None, keepdim: bool = False, dtype=None):
         x = self if dtype is None else self.to(dtype)
-        if not _is_float(x.data):
+        if not _is_float(x._data):
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a floating point "
                 f"or complex dtype. Got: {x.dtype.name.capitalize()}"
             )
-        return (R.Mean if dim is None else R.MeanDim).apply(x, R.norm_dims(dim, x.data.ndim), keepdim)
+        return (R.Mean if dim is None else R.MeanDim).apply(x, R.norm_dims(dim, x._data.ndim), keepdim)
 
     def amax(self, dim=(), keepdim: bool = False):
-        return R.Amax.apply(self, R.norm_dims(None if dim == () else dim, self.data.ndim), keepdim)
+        return R.Amax.apply(self, R.norm_dims(None if dim == () else dim, self._data.ndim), keepdim)
 
     def amin(self, dim=(), keepdim: bool = False):
-        return R.Amin.apply(self, R.norm_dims(None if dim == () else dim, self.data.ndim), keepdim)
+        return R.Amin.apply(self, R.norm_dims(None if dim == () else dim, self._data.ndim), keepdim)
 
     def max(self, dim=None, keepdim: bool = False):
         """``max()`` -> value; ``max(dim)`` -> (values, indices); ``max(other)`` -> maximum."""
         if isinstance(dim, Tensor):
             return self.maximum(dim)
         if dim is None:
-            return R.MaxAll.apply(self, R.norm_dims(None, self.data.ndim), False)
+            return R.MaxAll.apply(self, R.norm_dims(None, self._data.ndim), False)
         return self._minmax_dim(dim, keepdim, R.MaxDim, np.argmax, "max")
 
     def min(self, dim=None, keepdim: bool = False):
         if isinstance(dim, Tensor):
             return self.minimum(dim)
         if dim is None:
-            return R.MinAll.apply(self, R.norm_dims(None, self.data.ndim), False)
+            return R.MinAll.apply(self, R.norm_dims(None, self._data.ndim), False)
         return self._minmax_dim(dim, keepdim, R.MinDim, np.argmin, "min")
 
     def _minmax_dim(self, dim, keepdim, op, argfn, kind):
         from . import return_types
 
-        (d,) = R.norm_dims(dim, self.data.ndim)
-        x = self.data
+        (d,) = R.norm_dims(dim, self._data.ndim)
+        x = self._data
         if x.ndim and x.shape[d] == 0:
             raise IndexError(f"{op._label}(): Expected reduction dim {d} to have non-zero size.")
         idx = np.expand_dims(argfn(x, axis=d), d) if x.ndim else np.zeros((), np.int64)
@@ -776,38 +791,38 @@ class Tensor:
         )
 
     def argmax(self, dim=None, keepdim: bool = False):
-        return _arg(self.data, dim, keepdim, np.argmax)
+        return _arg(self._data, dim, keepdim, np.argmax)
 
     def argmin(self, dim=None, keepdim: bool = False):
-        return _arg(self.data, dim, keepdim, np.argmin)
+        return _arg(self._data, dim, keepdim, np.argmin)
 
     def prod(self, dim=None, keepdim: bool = False, dtype=None):
         x = self if dtype is None else self.to(dtype)
-        return (R.Prod if dim is None else R.ProdDim).apply(x, R.norm_dims(dim, x.data.ndim), keepdim)
+        return (R.Prod if dim is None else R.ProdDim).apply(x, R.norm_dims(dim, x._data.ndim), keepdim)
 
     def logsumexp(self, dim, keepdim: bool = False):
-        return R.LogSumExp.apply(self, R.norm_dims(dim, self.data.ndim), keepdim)
+        return R.LogSumExp.apply(self, R.norm_dims(dim, self._data.ndim), keepdim)
 
     def softmax(self, dim: int, dtype=None):
         x = self if dtype is None else self.to(dtype)
-        return R.Softmax.apply(x, R.norm_dims(dim, x.data.ndim)[0] if x.data.ndim else None)
+        return R.Softmax.apply(x, R.norm_dims(dim, x._data.ndim)[0] if x._data.ndim else None)
 
     def log_softmax(self, dim: int, dtype=None):
         x = self if dtype is None else self.to(dtype)
-        return R.LogSoftmax.apply(x, R.norm_dims(dim, x.data.ndim)[0] if x.data.ndim else None)
+        return R.LogSoftmax.apply(x, R.norm_dims(dim, x._data.ndim)[0] if x._data.ndim else None)
 
     def cumsum(self, dim: int, dtype=None):
         x = self if dtype is None else self.to(dtype)
-        return R.CumSum.apply(x, R.norm_dims(dim, x.data.ndim)[0])
+        return R.CumSum.apply(x, R.norm_dims(dim, x._data.ndim)[0])
 
     def _var_args(self, name, dim, unbiased, correction):
-        if not _is_float(self.data):
+        if not _is_float(self._data):
             raise RuntimeError(f"{name}(): std and var only support floating point and complex dtypes")
         if isinstance(dim, _pybool):  # the var(unbiased) overload
             dim, unbiased = None, dim
         if correction is None:
             correction = 1 if unbiased is None or unbiased else 0
-        return R.norm_dims(dim, self.data.ndim), correction
+        return R.norm_dims(dim, self._data.ndim), correction
 
     def var(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
         """Variance over ``dim`` divided by ``n - correction`` (``correction=1``: unbiased, the default)."""
@@ -822,7 +837,7 @@ class Tensor:
     def norm(self, p="fro", dim=None, keepdim: bool = False, dtype=None):
         """Vector p-norm over ``dim`` (all elements by default): 2 ('fro'), 1, inf, -inf or any p > 0."""
         x = self if dtype is None else self.to(dtype)
-        if not _is_float(x.data):
+        if not _is_float(x._data):
             raise RuntimeError(
                 f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {x.dtype.name.capitalize()}"
             )
@@ -830,7 +845,7 @@ class Tensor:
             p = 2
         if isinstance(p, str):
             raise RuntimeError(f"norm: p={p!r} is not supported (use 'fro' or a number)")
-        axes = R.norm_dims(dim, x.data.ndim)
+        axes = R.norm_dims(dim, x._data.ndim)
         if p == _pyfloat("inf"):
             return x.abs().amax(axes, keepdim)
         if p == _pyfloat("-inf"):
@@ -838,14 +853,14 @@ class Tensor:
         if p == 1:
             return x.abs().sum(axes, keepdim)
         if p == 0:
-            return (x != 0).to(x.data.dtype).sum(axes, keepdim)
+            return (x != 0).to(x._data.dtype).sum(axes, keepdim)
         return R.Norm.apply(x, p, axes, keepdim)
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
         from .return_types import sort as sort_t
 
-        (d,) = R.norm_dims(dim, self.data.ndim)
-        idx = _argsort(self.data, d, descending)
+        (d,) = R.norm_dims(dim, self._data.ndim)
+        idx = _argsort(self._data, d, descending)
         return sort_t(M.Gather.apply(self, d, idx), Tensor._make(idx.astype(np.int64), False, None))
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False):
@@ -854,36 +869,36 @@ class Tensor:
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
         from .return_types import topk as topk_t
 
-        (d,) = R.norm_dims(dim, self.data.ndim)
-        if not 0 <= k <= self.data.shape[d]:
-            raise RuntimeError(f"selected index k out of range (k={k}, dim size {self.data.shape[d]})")
-        idx = np.take(_argsort(self.data, d, largest), np.arange(k), axis=d)
+        (d,) = R.norm_dims(dim, self._data.ndim)
+        if not 0 <= k <= self._data.shape[d]:
+            raise RuntimeError(f"selected index k out of range (k={k}, dim size {self._data.shape[d]})")
+        idx = np.take(_argsort(self._data, d, largest), np.arange(k), axis=d)
         return topk_t(M.Gather.apply(self, d, idx), Tensor._make(idx.astype(np.int64), False, None))
 
     # --- shape ---
     def reshape(self, *shape):
         shape = _shape_arg(shape)
-        if shape == self.data.shape:
+        if shape == self._data.shape:
             return self if self.grad_fn is None and not self._rg else M.Reshape.apply(self, shape)
         try:
             return M.Reshape.apply(self, shape)
         except ValueError:
             raise RuntimeError(
-                f"shape '{list(shape)}' is invalid for input of size {self.data.size}"
+                f"shape '{list(shape)}' is invalid for input of size {self._data.size}"
             ) from None
 
     def view(self, *shape):
         """The same memory seen with another shape (or, ``view(dtype)``, with its bits as another dtype)."""
         if len(shape) == 1 and not isinstance(shape[0], (tuple, list, Size, _pyint, np.integer)):
             try:
-                arr = self.data.view(_dtype.to_np(shape[0]))
+                arr = self._data.view(_dtype.to_np(shape[0]))
             except ValueError as e:
                 raise RuntimeError(f"view(dtype): {e}") from None
             out = Tensor._make(arr, False, None)
             out._vc = self._vc
             return out
         out = self.reshape(*shape)
-        if out is not self and out._base is None and out.data.size:  # reshape had to copy
+        if out is not self and out._base is None and out._data.size:  # reshape had to copy
             raise RuntimeError(
                 "view size is not compatible with input tensor's size and stride (at least one dimension "
                 "spans across two contiguous subspaces). Use .reshape(...) instead."
@@ -897,53 +912,53 @@ class Tensor:
         return self.reshape(other.shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             return self.reshape(1)
-        s, e = R.norm_dims(start_dim, self.data.ndim)[0], R.norm_dims(end_dim, self.data.ndim)[0]
+        s, e = R.norm_dims(start_dim, self._data.ndim)[0], R.norm_dims(end_dim, self._data.ndim)[0]
         if s > e:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-        shp = self.data.shape
+        shp = self._data.shape
         return self.reshape(shp[:s] + (-1 if 0 not in shp[s : e + 1] else 0,) + shp[e + 1 :])
 
     def unflatten(self, dim: int, sizes):
-        (d,) = R.norm_dims(dim, self.data.ndim)
-        shp = self.data.shape
+        (d,) = R.norm_dims(dim, self._data.ndim)
+        shp = self._data.shape
         return self.reshape(shp[:d] + tuple(sizes) + shp[d + 1 :])
 
     def squeeze(self, dim=None):
-        shp = self.data.shape
+        shp = self._data.shape
         if dim is None:
             new = tuple(n for n in shp if n != 1)
         else:
-            axes = R.norm_dims(dim, self.data.ndim)
+            axes = R.norm_dims(dim, self._data.ndim)
             new = tuple(n for i, n in enumerate(shp) if not (i in axes and n == 1))
         return self if new == shp else self.reshape(new)
 
     def unsqueeze(self, dim: int):
-        nd = self.data.ndim + 1
+        nd = self._data.ndim + 1
         if not -nd <= dim < nd:
             raise IndexError(
                 f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})"
             )
         d = dim % nd
-        shp = self.data.shape
+        shp = self._data.shape
         return M.Reshape.apply(self, shp[:d] + (1,) + shp[d:])
 
     def permute(self, *dims):
         dims = _shape_arg(dims)
-        if len(dims) != self.data.ndim:
+        if len(dims) != self._data.ndim:
             raise RuntimeError(
                 f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
-                f"length of the desired ordering of dimensions i.e. input.dim() = {self.data.ndim} "
+                f"length of the desired ordering of dimensions i.e. input.dim() = {self._data.ndim} "
                 f"is not equal to len(dims) = {len(dims)}"
             )
-        dims = tuple(R.norm_dims(d, self.data.ndim)[0] for d in dims)
+        dims = tuple(R.norm_dims(d, self._data.ndim)[0] for d in dims)
         if len(set(dims)) != len(dims):
             raise RuntimeError("permute(): duplicate dims are not allowed.")
         return M.Permute.apply(self, dims)
 
     def transpose(self, dim0: int, dim1: int):
-        nd = self.data.ndim
+        nd = self._data.ndim
         if nd < 2 and dim0 in (0, -1) and dim1 in (0, -1):
             return self
         if -nd <= dim0 < nd and -nd <= dim1 < nd:
@@ -954,13 +969,13 @@ class Tensor:
     swapaxes = transpose
 
     def t(self):
-        if self.data.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.data.ndim}D")
-        return M.Transpose.apply(self, 0, 1) if self.data.ndim == 2 else self
+        if self._data.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
+        return M.Transpose.apply(self, 0, 1) if self._data.ndim == 2 else self
 
     @property
     def T(self):
-        return self if self.data.ndim < 2 else self.permute(*reversed(range(self.data.ndim)))
+        return self if self._data.ndim < 2 else self.permute(*reversed(range(self._data.ndim)))
 
     @property
     def mT(self):
@@ -968,7 +983,7 @@ class Tensor:
 
     def expand(self, *sizes):
         sizes = _shape_arg(sizes)
-        shp = self.data.shape
+        shp = self._data.shape
         lead = len(sizes) - len(shp)
         if lead < 0:
             raise RuntimeError(
@@ -998,7 +1013,7 @@ class Tensor:
 
     def repeat(self, *sizes):
         sizes = _shape_arg(sizes)
-        if len(sizes) < self.data.ndim:
+        if len(sizes) < self._data.ndim:
             raise RuntimeError(
                 "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
             )
@@ -1006,17 +1021,17 @@ class Tensor:
 
     def flip(self, *dims):
         dims = _shape_arg(dims)
-        return M.Flip.apply(self, R.norm_dims(dims, self.data.ndim))
+        return M.Flip.apply(self, R.norm_dims(dims, self._data.ndim))
 
     def contiguous(self):
-        return self if self.data.flags.c_contiguous else E.Clone.apply(self)
+        return self if self._data.flags.c_contiguous else E.Clone.apply(self)
 
     def clone(self, *, memory_format=None):
         return E.Clone.apply(self)
 
     def split(self, split_size, dim: int = 0):
-        (d,) = R.norm_dims(dim, self.data.ndim)
-        n = self.data.shape[d]
+        (d,) = R.norm_dims(dim, self._data.ndim)
+        n = self._data.shape[d]
         if isinstance(split_size, _pyint):
             if split_size < 0 or (split_size == 0 and n):
                 raise RuntimeError(
@@ -1040,21 +1055,21 @@ class Tensor:
     def chunk(self, chunks: int, dim: int = 0):
         if chunks <= 0:
             raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-        (d,) = R.norm_dims(dim, self.data.ndim)
-        n = self.data.shape[d]
+        (d,) = R.norm_dims(dim, self._data.ndim)
+        n = self._data.shape[d]
         if n == 0:
             return self.split([0] * chunks, d)
         return self.split(-(-n // chunks), d)
 
     def unbind(self, dim: int = 0):
-        (d,) = R.norm_dims(dim, self.data.ndim)
-        if self.data.shape[d] == 0:
+        (d,) = R.norm_dims(dim, self._data.ndim)
+        if self._data.shape[d] == 0:
             return ()
         return _multi_views(M.Unbind.apply(self, d, None))
 
     def narrow(self, dim: int, start: int, length: int):
-        (d,) = R.norm_dims(dim, self.data.ndim)
-        n = self.data.shape[d]
+        (d,) = R.norm_dims(dim, self._data.ndim)
+        n = self._data.shape[d]
         if not -n <= start <= n:
             raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
         start %= builtins.max(n, 1)
@@ -1063,13 +1078,13 @@ class Tensor:
         return self[(slice(None),) * d + (slice(start, start + length),)]
 
     def gather(self, dim: int, index):
-        (d,) = R.norm_dims(dim, self.data.ndim)
-        idx = index.data if isinstance(index, Tensor) else np.asarray(index)
+        (d,) = R.norm_dims(dim, self._data.ndim)
+        idx = index._data if isinstance(index, Tensor) else np.asarray(index)
         if idx.dtype.kind not in "iu":
             raise RuntimeError(f"gather(): Expected dtype int64 for index, got {idx.dtype}")
-        if idx.ndim != self.data.ndim:
+        if idx.ndim != self._data.ndim:
             raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
-        n = self.data.shape[d]
+        n = self._data.shape[d]
         if idx.size and (idx.min() < -n or idx.max() >= n):
             raise RuntimeError(f"index {int(idx.max())} is out of bounds for dimension {d} with size {n}")
         return M.Gather.apply(self, d, idx)
@@ -1081,7 +1096,7 @@ class Tensor:
         try:
             out = M.Index.apply(self, idx)
         except IndexError as e:
-            raise IndexError(f"{e} (indexing a tensor of shape {list(self.data.shape)})") from None
+            raise IndexError(f"{e} (indexing a tensor of shape {list(self._data.shape)})") from None
         if M._is_basic(idx):  # basic indexing gives a view: share memory and version counter
             out._vc = self._vc
             step = ((M.Index, (idx,)),)
@@ -1098,7 +1113,7 @@ class Tensor:
             self._inplace(lambda s, v: M.IndexPut.apply(s, idx, v), value)
             return
         self._check_writeable()
-        self.data[idx] = value.data if isinstance(value, Tensor) else value
+        self._data[idx] = value._data if isinstance(value, Tensor) else value
         self._vc[0] += 1
 
     # --- more ops (ops/extra.py) ---
@@ -1171,9 +1186,9 @@ class Tensor:
 
     @property
     def H(self):
-        if self.data.ndim not in (0, 2):
+        if self._data.ndim not in (0, 2):
             raise RuntimeError(
-                f"tensor.H is only supported on matrices (2-D tensors). Got {self.data.ndim}-D tensor."
+                f"tensor.H is only supported on matrices (2-D tensors). Got {self._data.ndim}-D tensor."
             )
         return self.T
 
@@ -1364,8 +1379,8 @@ class Tensor:
             )
 
     def _check_writeable(self):
-        if not self.data.flags.writeable:
-            if 0 in self.data.strides and self.data.size > 1:
+        if not self._data.flags.writeable:
+            if 0 in self._data.strides and self._data.size > 1:
                 raise RuntimeError(
                     "unsupported operation: more than one element of the written-to tensor refers to "
                     "a single memory location. Please clone() the tensor before performing the operation."
@@ -1376,11 +1391,11 @@ class Tensor:
 
     def _check_result(self, arr: np.ndarray) -> None:
         """An in-place result must keep this tensor's shape and be castable to its dtype."""
-        if arr.shape != self.data.shape:
+        if arr.shape != self._data.shape:
             raise RuntimeError(
-                f"output with shape {list(self.data.shape)} doesn't match the broadcast shape {list(arr.shape)}"
+                f"output with shape {list(self._data.shape)} doesn't match the broadcast shape {list(arr.shape)}"
             )
-        if arr.dtype != self.data.dtype and not np.can_cast(arr.dtype, self.data.dtype, "same_kind"):
+        if arr.dtype != self._data.dtype and not np.can_cast(arr.dtype, self._data.dtype, "same_kind"):
             raise RuntimeError(
                 f"result type {_dtype.from_numpy_dtype(arr.dtype).name.capitalize()} can't be cast to the "
                 f"desired output type {self.dtype.name.capitalize()}"
@@ -1388,7 +1403,7 @@ class Tensor:
 
     def _history_copy(self) -> Tensor:
         """A copy of the current value carrying this tensor's history (input to the in-place op)."""
-        old = Tensor._make(self.data.copy(), self._rg, self.grad_fn)
+        old = Tensor._make(self._data.copy(), self._rg, self.grad_fn)
         old._output_nr = self._output_nr
         return old
 
@@ -1403,25 +1418,25 @@ class Tensor:
         if not self._recording(args):
             with grad_mode.no_grad():
                 new = fn(self, *args)
-            self._check_result(new.data)
-            np.copyto(self.data, new.data, casting="unsafe")
+            self._check_result(new._data)
+            np.copyto(self._data, new._data, casting="unsafe")
             self._vc[0] += 1
             return self
         self._check_inplace()
         if self._base is None:
             new = fn(self._history_copy(), *args)
-            self._check_result(new.data)
-            np.copyto(self.data, new.data, casting="unsafe")
+            self._check_result(new._data)
+            np.copyto(self._data, new._data, casting="unsafe")
             self._adopt(new)
             return self
         # NOTE: on a view, as torch: the base's history becomes CopySlices(base, new value of the
         # view), and the view's history becomes its view ops replayed on the base.
         base, steps = self._base, self._vfn
         cur = M.replay(base, steps)
-        old = Tensor._make(cur.data.copy(), cur._rg, cur.grad_fn)
+        old = Tensor._make(cur._data.copy(), cur._rg, cur.grad_fn)
         old._output_nr = cur._output_nr
         new = fn(old, *args)
-        self._check_result(new.data)
+        self._check_result(new._data)
         base._adopt(M.CopySlices.apply(base, new, steps))
         view = M.replay(base, steps)
         self.grad_fn, self._rg, self._output_nr = view.grad_fn, view._rg, view._output_nr
@@ -1442,23 +1457,23 @@ class Tensor:
         """Unrecorded ``self = ufunc(self, other)`` straight into this tensor's memory (no temporaries)."""
         self._check_writeable()
         o = (
-            other.data
+            other._data
             if isinstance(other, Tensor)
             else _to_array(other)
             if isinstance(other, (list, tuple))
             else other
         )
         try:
-            ufunc(self.data, o, out=self.data, casting="same_kind")
+            ufunc(self._data, o, out=self._data, casting="same_kind")
         except TypeError:  # NumPy refuses the cast back (float result into an integer tensor)
-            rt = _dtype.from_numpy_dtype(np.result_type(self.data, o)).name.capitalize()
+            rt = _dtype.from_numpy_dtype(np.result_type(self._data, o)).name.capitalize()
             raise RuntimeError(
                 f"result type {rt} can't be cast to the desired output type {self.dtype.name.capitalize()}"
             ) from None
         except ValueError:
             raise RuntimeError(
                 f"in-place {ufunc.__name__}: an operand of shape {list(np.shape(o))} cannot be broadcast to "
-                f"the shape of the tensor written to, {list(self.data.shape)}"
+                f"the shape of the tensor written to, {list(self._data.shape)}"
             ) from None
         self._vc[0] += 1
         return self
@@ -1526,7 +1541,7 @@ class Tensor:
 
     def lerp_(self, end, weight):
         if not self._recording((end, weight)):
-            return self._ufunc_(np.add, _d(weight) * (_d(end) - self.data))
+            return self._ufunc_(np.add, _d(weight) * (_d(end) - self._data))
         return self._inplace(Tensor.lerp, end, weight)
 
     def __iadd__(self, other):
@@ -1546,7 +1561,7 @@ class Tensor:
         if self._recording(()):
             return self._inplace(lambda s: M.Copy.apply(s, arr))
         self._check_writeable()
-        np.copyto(self.data, arr, casting="unsafe")
+        np.copyto(self._data, arr, casting="unsafe")
         self._vc[0] += 1
         return self
 
@@ -1555,9 +1570,9 @@ class Tensor:
 
     def fill_(self, value):
         if isinstance(value, Tensor):
-            if value.data.ndim:
+            if value._data.ndim:
                 raise RuntimeError(
-                    f"fill_ only supports 0-dimension value tensor but got tensor with {value.data.ndim} dimensions."
+                    f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
                 )
             if self._recording((value,)):
                 return self._inplace(M.Copy.apply, value)
@@ -1568,40 +1583,40 @@ class Tensor:
         if not isinstance(src, Tensor):
             src = Tensor(src)
         try:
-            np.broadcast_shapes(src.data.shape, self.data.shape)
+            np.broadcast_shapes(src._data.shape, self._data.shape)
         except ValueError:
             raise RuntimeError(
-                f"copy_: the source of shape {list(src.data.shape)} cannot be broadcast to the "
-                f"destination's shape {list(self.data.shape)}"
+                f"copy_: the source of shape {list(src._data.shape)} cannot be broadcast to the "
+                f"destination's shape {list(self._data.shape)}"
             ) from None
         if self._recording((src,)):
             return self._inplace(M.Copy.apply, src)
-        return self._fill_with(np.broadcast_to(src.data, self.data.shape))
+        return self._fill_with(np.broadcast_to(src._data, self._data.shape))
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, generator=None):
         from ._random import _rng
 
-        return self._fill_with(_rng(generator).uniform(a, b, self.data.shape))
+        return self._fill_with(_rng(generator).uniform(a, b, self._data.shape))
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, generator=None):
         from ._random import _rng
 
-        return self._fill_with(_rng(generator).normal(mean, std, self.data.shape))
+        return self._fill_with(_rng(generator).normal(mean, std, self._data.shape))
 
     def bernoulli_(self, p: float = 0.5, generator=None):
         from ._random import _rng
 
-        return self._fill_with(_rng(generator).random(self.data.shape) < p)
+        return self._fill_with(_rng(generator).random(self._data.shape) < p)
 
     def random_(self, low: int = 0, high: int | None = None, generator=None):
         from ._random import _rng
 
         if high is None:
             low, high = 0, low
-        return self._fill_with(_rng(generator).integers(low, high, self.data.shape))
+        return self._fill_with(_rng(generator).integers(low, high, self._data.shape))
 
     def set_(self, source):
-        self.data = source.data
+        self._data = source._data
         self._vc[0] += 1
         return self
 
@@ -1638,7 +1653,7 @@ class _Accum(AccumulateGrad):
 # --- helpers shared by the methods ---
 def _d(x):
     if isinstance(x, Tensor):
-        return x.data
+        return x._data
     if isinstance(x, np.generic):
         return x.item()
     return x
@@ -1646,7 +1661,7 @@ def _d(x):
 
 def _fl(x: Tensor) -> Tensor:
     """Integer and bool tensors become the default float dtype for float math (exp, log, ...), as torch."""
-    return x if x.data.dtype.kind == "f" else x.to(_dtype.default_float)
+    return x if x._data.dtype.kind == "f" else x.to(_dtype.default_float)
 
 
 def _as_tensor_arg(x) -> Tensor:
@@ -1657,16 +1672,16 @@ def _wrap_like(x, like: Tensor) -> Tensor:
     """A Python scalar as a 0-d tensor of ``like``'s dtype (for reflected ops like ``2 / x``)."""
     if isinstance(x, Tensor):
         return x
-    return Tensor._make(np.asarray(x, dtype=like.data.dtype), False, None)
+    return Tensor._make(np.asarray(x, dtype=like._data.dtype), False, None)
 
 
 def _promote(a: Tensor, b, true_div: bool = False, sub: bool = False):
     """torch's type promotion on top of NumPy's: Python scalars never upcast a tensor, integer
     tensors meeting floats become float32, and 0-d tensors give way to dimensioned ones."""
-    kind = a.data.dtype.kind
+    kind = a._data.dtype.kind
     if kind == "f":  # fast paths: the common float cases need no promotion
         if isinstance(b, Tensor):
-            if b.data.dtype == a.data.dtype:
+            if b._data.dtype == a._data.dtype:
                 return a, b
         elif b.__class__ is _pyfloat or b.__class__ is _pyint:
             return a, b
@@ -1685,10 +1700,10 @@ def _promote_slow(a: Tensor, b, true_div: bool, sub: bool = False):
     rt = _result_type(a, b)
     if true_div and rt.kind != "f":
         rt = _dtype.default_float.np  # true division of integers gives the default float dtype
-    if a.data.dtype != rt:
+    if a._data.dtype != rt:
         a = a.to(rt)
     if isinstance(b, Tensor):
-        if b.data.dtype != rt:
+        if b._data.dtype != rt:
             b = b.to(rt)
     elif rt.kind in "iu" and b.__class__ is not _pybool:
         b = np.asarray(b).astype(rt)  # out-of-range ints wrap around as in torch (uint8 + -1 == 255)
@@ -1696,8 +1711,8 @@ def _promote_slow(a: Tensor, b, true_div: bool, sub: bool = False):
 
 
 def _check_bool_sub(a: Tensor, b) -> None:
-    b_bool = isinstance(b, (_pybool, np.bool_)) or (isinstance(b, Tensor) and b.data.dtype.kind == "b")
-    a_bool = a.data.dtype.kind == "b"
+    b_bool = isinstance(b, (_pybool, np.bool_)) or (isinstance(b, Tensor) and b._data.dtype.kind == "b")
+    a_bool = a._data.dtype.kind == "b"
     if a_bool and b_bool and isinstance(b, Tensor):
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
@@ -1727,7 +1742,7 @@ def _result_type(a: Tensor, b) -> np.dtype:
     ranks = [None, None, None]  # dimensioned tensors, 0-d tensors, Python scalars
     for x in (a, b):
         if isinstance(x, Tensor):
-            dt, r = x.data.dtype, (0 if x.data.ndim else 1)
+            dt, r = x._data.dtype, (0 if x._data.ndim else 1)
         elif isinstance(x, _pybool):
             dt, r = np.dtype(np.bool_), 2
         elif isinstance(x, _pyint):
@@ -1759,7 +1774,7 @@ def _index_arg(idx):
             raise ValueError("step must be greater than zero")  # torch has no negative steps: use flip
         return idx
     if isinstance(idx, Tensor):
-        arr = idx.data
+        arr = idx._data
         if arr.dtype.kind not in "iub":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return arr.astype(bool) if arr.dtype == np.uint8 else arr  # byte tensors are masks, as torch
@@ -1802,8 +1817,8 @@ def where(condition, input=None, other=None):
     if input is None and other is None:
         return tuple(Tensor._make(i.astype(np.int64), False, None) for i in np.nonzero(_d(condition)))
     cond = condition if isinstance(condition, Tensor) else Tensor._make(np.asarray(condition), False, None)
-    if cond.data.dtype != np.bool_:
-        cond = Tensor._make(cond.data.astype(bool), False, None)
+    if cond._data.dtype != np.bool_:
+        cond = Tensor._make(cond._data.astype(bool), False, None)
     if isinstance(input, Tensor) and isinstance(other, Tensor):
         input, other = _promote(input, other)
     elif isinstance(input, Tensor):
@@ -1829,21 +1844,21 @@ def cat(tensors, dim: int = 0) -> Tensor:
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    tensors = [t for t in tensors if not (t.data.ndim == 1 and t.data.size == 0)] or tensors[:1]
-    nd = tensors[0].data.ndim
+    tensors = [t for t in tensors if not (t._data.ndim == 1 and t._data.size == 0)] or tensors[:1]
+    nd = tensors[0]._data.ndim
     if nd == 0:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
     (d,) = R.norm_dims(dim, nd)
-    ref = tensors[0].data.shape
+    ref = tensors[0]._data.shape
     for i, t in enumerate(tensors):
-        s = t.data.shape
+        s = t._data.shape
         if len(s) != nd or builtins.any(a != b for j, (a, b) in enumerate(zip(s, ref)) if j != d):
             raise RuntimeError(
                 f"Sizes of tensors must match except in dimension {d}. Expected size "
                 f"{[n for j, n in enumerate(ref) if j != d]} but got size "
                 f"{[n for j, n in enumerate(s) if j != d]} for tensor number {i} in the list."
             )
-    dt = np.result_type(*[t.data for t in tensors])
+    dt = np.result_type(*[t._data for t in tensors])
     tensors = [t.to(dt) for t in tensors]
     return M.Cat.apply(d, *tensors)
 
@@ -1853,12 +1868,12 @@ def stack(tensors, dim: int = 0) -> Tensor:
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
-    shp = tensors[0].data.shape
+    shp = tensors[0]._data.shape
     for i, t in enumerate(tensors):
-        if t.data.shape != shp:
+        if t._data.shape != shp:
             raise RuntimeError(
                 f"stack expects each tensor to be equal size, but got {list(shp)} at entry 0 and "
-                f"{list(t.data.shape)} at entry {i}"
+                f"{list(t._data.shape)} at entry {i}"
             )
     nd = len(shp) + 1
     d = dim % nd

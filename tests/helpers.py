@@ -27,7 +27,7 @@ def to_np(x) -> np.ndarray:
     if torch is not None and isinstance(x, torch.Tensor):
         return x.detach().cpu().numpy()
     if isinstance(x, mt.Tensor):
-        return x.data
+        return x._data
     return np.asarray(x)
 
 
@@ -121,7 +121,7 @@ def check(fn, specs, dtype, seed=0, grad=True):
     for xm, xt in zip(mts, ths):
         if isinstance(xt, torch.Tensor) and xt.requires_grad:
             if xt.grad is None:
-                assert xm.grad is None or not xm.grad.data.any()
+                assert xm.grad is None or not xm.grad._data.any()
             else:
                 assert xm.grad is not None, "minitorch produced no gradient"
                 assert_close(xm.grad, xt.grad)

@@ -21,7 +21,7 @@ def _leaf(arr, requires_grad=True):
 
 
 def _backward_both(om, ot, rng):
-    g = rng.standard_normal(tuple(ot.shape)).astype(om.data.dtype)
+    g = rng.standard_normal(tuple(ot.shape)).astype(om._data.dtype)
     (om * mt.tensor(g)).sum().backward()
     (ot * torch.tensor(g)).sum().backward()
 
@@ -76,10 +76,10 @@ def test_sdpa_fully_masked_rows_give_zeros(kind):
     out = F.scaled_dot_product_attention(q, k, v, attn_mask=mt.tensor(m))
     tout = torch.nn.functional.scaled_dot_product_attention(tq, tk, tv, attn_mask=torch.tensor(m))
     assert_close(out, tout)
-    assert np.all(out.data[:, 2] == 0)
+    assert np.all(out._data[:, 2] == 0)
     _backward_both(out, tout, rng)
     for a, b in ((q, tq), (k, tk), (v, tv)):
-        assert np.isfinite(a.grad.data).all()
+        assert np.isfinite(a.grad._data).all()
         assert_close(a.grad, b.grad)
 
 
@@ -87,13 +87,13 @@ def test_sdpa_dropout():
     rng = np.random.default_rng(2)
     q = mt.tensor(rng.standard_normal((2, 3, 4)))
     out = F.scaled_dot_product_attention(q, q, q, dropout_p=1.0)
-    assert np.all(out.data == 0)
+    assert np.all(out._data == 0)
     mt.manual_seed(3)
     a = F.scaled_dot_product_attention(q, q, q, dropout_p=0.5)
     mt.manual_seed(3)
     b = F.scaled_dot_product_attention(q, q, q, dropout_p=0.5)
-    np.testing.assert_array_equal(a.data, b.data)
-    assert not np.allclose(a.data, F.scaled_dot_product_attention(q, q, q).data)
+    np.testing.assert_array_equal(a._data, b._data)
+    assert not np.allclose(a._data, F.scaled_dot_product_attention(q, q, q)._data)
 
 
 def test_sdpa_errors():
@@ -105,7 +105,7 @@ def test_sdpa_errors():
     with pytest.raises(RuntimeError, match="same dtype"):
         F.scaled_dot_product_attention(q, q, q.double())
     with pytest.raises(TypeError):
-        F.scaled_dot_product_attention(q.data, q, q)
+        F.scaled_dot_product_attention(q._data, q, q)
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,8 +234,8 @@ def test_mha_fully_masked_query_nan_like_torch():
     for need in (True, False):
         out, _ = mm(*[mt.tensor(x)] * 3, key_padding_mask=mt.tensor(kpm), need_weights=need)
         tout, _ = tm(*[torch.tensor(x)] * 3, key_padding_mask=torch.tensor(kpm), need_weights=need)
-        np.testing.assert_array_equal(np.isnan(out.data), np.isnan(tout.detach().numpy()))
-        assert_close(mt.tensor(np.nan_to_num(out.data)), torch.nan_to_num(tout))
+        np.testing.assert_array_equal(np.isnan(out._data), np.isnan(tout.detach().numpy()))
+        assert_close(mt.tensor(np.nan_to_num(out._data)), torch.nan_to_num(tout))
 
 
 def test_mha_dropout():
@@ -250,13 +250,13 @@ def test_mha_dropout():
     # training with p=1: every weight dropped, the output is the out_proj bias
     mm.train()
     out, w = mm(*[mt.tensor(x)] * 3)
-    assert np.all(w.data == 0)
-    assert_close(out, np.broadcast_to(mm.out_proj.bias.data, (L, N, E)))
+    assert np.all(w._data == 0)
+    assert_close(out, np.broadcast_to(mm.out_proj.bias._data, (L, N, E)))
     _, mm = _pair(dropout=0.5)
     mt.manual_seed(7)
     a = mm(*[mt.tensor(x)] * 3)[0]
     mt.manual_seed(7)
-    np.testing.assert_array_equal(a.data, mm(*[mt.tensor(x)] * 3)[0].data)
+    np.testing.assert_array_equal(a._data, mm(*[mt.tensor(x)] * 3)[0]._data)
 
 
 @pytest.mark.parametrize("kw", [dict(), dict(bias=False, kdim=3, vdim=5, add_bias_kv=True, batch_first=True)])
@@ -268,10 +268,10 @@ def test_mha_repr_state_dict_init(kw):
     assert type(mm.out_proj).__name__ == "NonDynamicallyQuantizableLinear"
     assert isinstance(mm.out_proj, nn.Linear)
     if mm.in_proj_bias is not None:
-        assert np.all(mm.in_proj_bias.data == 0) and np.all(mm.out_proj.bias.data == 0)
+        assert np.all(mm.in_proj_bias._data == 0) and np.all(mm.out_proj.bias._data == 0)
     w = mm.in_proj_weight if mm.in_proj_weight is not None else mm.q_proj_weight
     bound = np.sqrt(6 / (w.shape[0] + w.shape[1]))
-    assert np.abs(w.data).max() <= bound and w.data.std() > 0.2 * bound
+    assert np.abs(w._data).max() <= bound and w._data.std() > 0.2 * bound
 
 
 def test_mha_errors():
@@ -353,6 +353,6 @@ def test_transformer_encoder_layer_modes():
     mm.train()
     mt.manual_seed(1)
     a = mm(mt.tensor(x))
-    assert not np.allclose(a.data, mm.eval()(mt.tensor(x)).data)
+    assert not np.allclose(a._data, mm.eval()(mt.tensor(x))._data)
     with pytest.raises(RuntimeError, match="activation should be relu/gelu, not tanh"):
         nn.TransformerEncoderLayer(E, NH, activation="tanh")

@@ -20,10 +20,10 @@ def leaf(values, dtype=mt.float64):
 def test_grads_accumulate_across_backward_calls():
     x = leaf([1.0, 2.0, 3.0])
     (x * x).sum().backward()
-    first = x.grad.data.copy()
+    first = x.grad._data.copy()
     (x * x).sum().backward()
-    np.testing.assert_array_equal(first, 2 * x.data)
-    np.testing.assert_array_equal(x.grad.data, 4 * x.data)
+    np.testing.assert_array_equal(first, 2 * x._data)
+    np.testing.assert_array_equal(x.grad._data, 4 * x._data)
 
 
 def test_diamond():
@@ -41,7 +41,7 @@ def test_wide_diamond_uses_every_path_once():
     for br in branches[1:]:
         total = total + br
     total.sum().backward()
-    np.testing.assert_array_equal(a.grad.data, [15.0, 15.0])
+    np.testing.assert_array_equal(a.grad._data, [15.0, 15.0])
 
 
 @needs_torch
@@ -69,7 +69,7 @@ def test_nodes_are_keyed_by_identity_not_equality():
     y1, y2 = x * 2, x * 2  # two structurally identical MulBackward0 nodes
     assert type(y1.grad_fn) is type(y2.grad_fn) and y1.grad_fn is not y2.grad_fn
     (y1 + y2).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [4.0, 4.0])
+    np.testing.assert_array_equal(x.grad._data, [4.0, 4.0])
     a, b = leaf([1.0]), leaf([1.0])  # equal values: == is elementwise, so identity must be used
     ga, gb = mt.autograd.grad((a * 3 + b * 5).sum(), [a, b])
     assert ga.item() == 3.0 and gb.item() == 5.0
@@ -81,7 +81,7 @@ def test_same_input_twice_in_one_op():
     assert x.grad.item() == 6.0
     y = leaf([2.0, -1.0])
     (y @ y).backward()
-    np.testing.assert_array_equal(y.grad.data, [4.0, -2.0])
+    np.testing.assert_array_equal(y.grad._data, [4.0, -2.0])
 
 
 def test_deep_chain_is_iterative():
@@ -113,10 +113,10 @@ def test_grads_of_two_leaves_do_not_alias():
     z = x + y  # AddBackward0 hands the same grad to both inputs
     z.backward(mt.ones(2, dtype=mt.float64), retain_graph=True)
     assert x.grad is not y.grad
-    assert not np.shares_memory(x.grad.data, y.grad.data)
+    assert not np.shares_memory(x.grad._data, y.grad._data)
     z.backward(mt.ones(2, dtype=mt.float64))  # accumulates in place: must not double count
-    np.testing.assert_array_equal(x.grad.data, [2.0, 2.0])
-    np.testing.assert_array_equal(y.grad.data, [2.0, 2.0])
+    np.testing.assert_array_equal(x.grad._data, [2.0, 2.0])
+    np.testing.assert_array_equal(y.grad._data, [2.0, 2.0])
 
 
 def test_grad_does_not_alias_the_callers_gradient():
@@ -125,8 +125,8 @@ def test_grad_does_not_alias_the_callers_gradient():
     for _ in range(2):
         (x + 0).backward(v)
         x.backward(v)  # x is itself the root
-    np.testing.assert_array_equal(v.data, [1.0, 1.0, 1.0])
-    np.testing.assert_array_equal(x.grad.data, [4.0, 4.0, 4.0])
+    np.testing.assert_array_equal(v._data, [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(x.grad._data, [4.0, 4.0, 4.0])
 
 
 def test_leaf_grad_is_writeable_after_broadcast_backward():
@@ -135,11 +135,11 @@ def test_leaf_grad_is_writeable_after_broadcast_backward():
     x.sum().backward()
     x.grad.mul_(2)
     x.grad.add_(1)
-    np.testing.assert_array_equal(x.grad.data, [3.0, 3.0, 3.0])
+    np.testing.assert_array_equal(x.grad._data, [3.0, 3.0, 3.0])
     b = mt.zeros(4, requires_grad=True)
     (mt.ones(2, 4) + b).sum().backward()
     b.grad.zero_()
-    assert b.grad.data.flags.writeable and b.grad.data.flags.c_contiguous
+    assert b.grad._data.flags.writeable and b.grad._data.flags.c_contiguous
 
 
 def test_custom_backward_returning_a_kept_tensor_is_not_aliased():
@@ -157,17 +157,17 @@ def test_custom_backward_returning_a_kept_tensor_is_not_aliased():
     x, w = leaf([0.0, 0.0]), mt.tensor([2.0, 3.0], dtype=mt.float64)
     Scale.apply(x, w).sum().backward()
     Scale.apply(x, w).sum().backward()
-    np.testing.assert_array_equal(w.data, [2.0, 3.0])
-    np.testing.assert_array_equal(x.grad.data, [4.0, 6.0])
+    np.testing.assert_array_equal(w._data, [2.0, 3.0])
+    np.testing.assert_array_equal(x.grad._data, [4.0, 6.0])
 
 
 def test_detach_cuts_the_graph():
     x = leaf([1.0, 2.0])
     y = x * 3
     d = y.detach()
-    assert d.grad_fn is None and not d.requires_grad and np.shares_memory(d.data, y.data)
+    assert d.grad_fn is None and not d.requires_grad and np.shares_memory(d._data, y._data)
     (y * d).sum().backward()  # d is a constant: dy/dx only through y
-    np.testing.assert_array_equal(x.grad.data, 3 * d.data)
+    np.testing.assert_array_equal(x.grad._data, 3 * d._data)
 
 
 def test_non_leaf_grad_is_none_unless_retained():
@@ -178,8 +178,8 @@ def test_non_leaf_grad_is_none_unless_retained():
     assert z.retains_grad and not y.retains_grad
     (z * z).sum().backward()
     assert y.grad is None
-    np.testing.assert_array_equal(z.grad.data, 2 * z.data)
-    np.testing.assert_array_equal(x.grad.data, 2 * z.data * 6)
+    np.testing.assert_array_equal(z.grad._data, 2 * z._data)
+    np.testing.assert_array_equal(x.grad._data, 2 * z._data * 6)
 
 
 # --- retain_graph and error cases ---
@@ -195,9 +195,9 @@ def test_retain_graph_allows_a_second_backward():
     x = leaf([1.0, 2.0])
     y = (x.exp() * x).sum()
     y.backward(retain_graph=True)
-    g1 = x.grad.data.copy()
+    g1 = x.grad._data.copy()
     y.backward()
-    np.testing.assert_allclose(x.grad.data, 2 * g1)
+    np.testing.assert_allclose(x.grad._data, 2 * g1)
     with pytest.raises(RuntimeError, match="retain_graph=True"):
         y.backward()
 
@@ -218,7 +218,7 @@ def test_implicit_grad_only_for_scalar_outputs():
         mt.autograd.grad(x * 2, x)
     (x * 2).sum().backward()  # a single element of any shape is fine
     (x[:1] * 2).backward()
-    np.testing.assert_array_equal(x.grad.data, [4.0, 2.0])
+    np.testing.assert_array_equal(x.grad._data, [4.0, 2.0])
 
 
 def test_backward_of_tensor_without_grad_raises():
@@ -385,14 +385,14 @@ def test_grad_mode_context_value_is_none():
 def test_hook_on_leaf_modifies_its_grad():
     x = leaf([1.0, 2.0])
     seen = []
-    handle = x.register_hook(lambda g: seen.append(g.data.copy()) or g * 10)
+    handle = x.register_hook(lambda g: seen.append(g._data.copy()) or g * 10)
     (x * 3).sum().backward()
     np.testing.assert_array_equal(seen[0], [3.0, 3.0])
-    np.testing.assert_array_equal(x.grad.data, [30.0, 30.0])
+    np.testing.assert_array_equal(x.grad._data, [30.0, 30.0])
     handle.remove()
     x.grad = None
     (x * 3).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [3.0, 3.0])
+    np.testing.assert_array_equal(x.grad._data, [3.0, 3.0])
 
 
 @needs_torch
@@ -415,7 +415,7 @@ def test_hook_returning_none_keeps_the_grad_and_sees_it():
     y.register_hook(lambda g: calls.append(g.shape))
     y.sum().backward()
     assert calls == [(2,)]
-    np.testing.assert_array_equal(x.grad.data, [2.0, 2.0])
+    np.testing.assert_array_equal(x.grad._data, [2.0, 2.0])
 
 
 def test_hook_requires_grad():
@@ -457,7 +457,7 @@ def test_autograd_grad_returns_a_tuple_for_a_single_input():
     x = leaf([1.0, 2.0])
     res = mt.autograd.grad((x * x).sum(), x)
     assert isinstance(res, tuple) and len(res) == 1
-    np.testing.assert_array_equal(res[0].data, [2.0, 4.0])
+    np.testing.assert_array_equal(res[0]._data, [2.0, 4.0])
 
 
 def test_autograd_grad_allow_unused():
@@ -481,7 +481,7 @@ def test_autograd_grad_retain_graph():
     y = (x * x * x).sum()
     (g1,) = mt.autograd.grad(y, x, retain_graph=True)
     (g2,) = mt.autograd.grad(y, x)
-    np.testing.assert_array_equal(g1.data, g2.data)
+    np.testing.assert_array_equal(g1._data, g2._data)
 
 
 def test_autograd_grad_of_intermediate_and_non_scalar_with_grad_outputs():
@@ -489,7 +489,7 @@ def test_autograd_grad_of_intermediate_and_non_scalar_with_grad_outputs():
     h = x * 3
     y = h * h
     (gh,) = mt.autograd.grad(y, h, grad_outputs=mt.tensor([1.0, 10.0], dtype=mt.float64))
-    np.testing.assert_array_equal(gh.data, [6.0, 120.0])
+    np.testing.assert_array_equal(gh._data, [6.0, 120.0])
     assert x.grad is None and h.grad is None
 
 
@@ -575,7 +575,7 @@ def test_custom_function_only_one_output_used():
     x, y = leaf([1.0, 2.0]), leaf([3.0, 4.0])
     a, b = MulAdd.apply(x, y, 1.0)
     b.sum().backward()  # a's grad is materialized as zeros for backward
-    np.testing.assert_array_equal(x.grad.data, [1.0, 1.0])
+    np.testing.assert_array_equal(x.grad._data, [1.0, 1.0])
 
 
 @needs_torch
@@ -655,7 +655,7 @@ class WrongSquare(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         bump = mt.zeros_like(x)
-        bump.data.flat[4] = 1.0  # wrong at one element only
+        bump._data.flat[4] = 1.0  # wrong at one element only
         return g * (2 * x + bump)
 
 
@@ -688,7 +688,7 @@ def test_gradcheck_warns_for_single_precision():
 
 def test_gradcheck_leaves_inputs_unchanged():
     x = leaf([0.5, 1.5])
-    before = x.data.copy()
+    before = x._data.copy()
     gradcheck(lambda a: a.sin(), (x,))
-    np.testing.assert_array_equal(x.data, before)
+    np.testing.assert_array_equal(x._data, before)
     assert x.grad is None

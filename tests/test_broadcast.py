@@ -61,8 +61,8 @@ def test_sum_to_shape_matches_numpy(gshape, shape, dtype):
     out = _sum_to_shape(g, shape, np.dtype(dtype))
     assert out.shape == shape
     assert out.dtype == mt.tensor(np.zeros(0, dtype)).dtype
-    expected = reference_sum_to(g.data, shape)
-    np.testing.assert_allclose(out.data, expected, rtol=1e-6 if dtype == np.float32 else 1e-12, atol=1e-6)
+    expected = reference_sum_to(g._data, shape)
+    np.testing.assert_allclose(out._data, expected, rtol=1e-6 if dtype == np.float32 else 1e-12, atol=1e-6)
 
 
 @settings(max_examples=60, deadline=None)
@@ -76,9 +76,9 @@ def test_sum_to_shape_property(data):
     g = grad_tensor(gshape)
     out = _sum_to_shape(g, shape, np.dtype(np.float64))
     assert out.shape == shape
-    np.testing.assert_allclose(out.data, reference_sum_to(g.data, shape), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out._data, reference_sum_to(g._data, shape), rtol=1e-12, atol=1e-12)
     # the total is preserved: summing back never drops or duplicates a contribution
-    np.testing.assert_allclose(out.data.sum(), g.data.sum(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(out._data.sum(), g._data.sum(), rtol=1e-10, atol=1e-10)
 
 
 def test_nothing_to_do_returns_the_same_tensor():
@@ -103,7 +103,7 @@ def test_dtype_is_cast_to_the_inputs():
     g = grad_tensor((2, 3), np.float64)
     out = _sum_to_shape(g, (3,), np.dtype(np.float32))
     assert out.dtype == mt.float32
-    np.testing.assert_allclose(out.data, g.data.sum(0), rtol=1e-6)
+    np.testing.assert_allclose(out._data, g._data.sum(0), rtol=1e-6)
     same_shape = _sum_to_shape(g, (2, 3), np.dtype(np.float32))
     assert same_shape.dtype == mt.float32 and same_shape.shape == (2, 3)
 
@@ -114,7 +114,7 @@ def test_the_reduction_is_differentiable():
     out = _sum_to_shape(g, (3,), np.dtype(np.float64))
     assert out.requires_grad
     (out * mt.tensor([1.0, 2.0, 3.0], dtype=mt.float64)).sum().backward()
-    np.testing.assert_array_equal(g.grad.data, np.tile([1.0, 2.0, 3.0], (2, 1)))
+    np.testing.assert_array_equal(g.grad._data, np.tile([1.0, 2.0, 3.0], (2, 1)))
 
 
 @pytest.mark.parametrize(
@@ -157,8 +157,8 @@ def test_engine_reduces_every_broadcast_edge(monkeypatch):
     ((a * b + c) * 2).sum().backward()
     assert ((2, 3), (3,)) in seen and ((2, 3), (1, 1)) in seen
     assert a.grad.shape == (2, 3) and b.grad.shape == (3,) and c.grad.shape == (1, 1)
-    np.testing.assert_allclose(b.grad.data, 2 * a.data.sum(0), rtol=1e-5)
-    np.testing.assert_allclose(c.grad.data, np.full((1, 1), 12.0), rtol=1e-6)
+    np.testing.assert_allclose(b.grad._data, 2 * a._data.sum(0), rtol=1e-5)
+    np.testing.assert_allclose(c.grad._data, np.full((1, 1), 12.0), rtol=1e-6)
 
 
 def test_broadcast_grad_of_scalar_leaf_and_int_operand():

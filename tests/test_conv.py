@@ -214,7 +214,7 @@ def test_conv_non_finite_input_grads_match_torch():
     tout = torch.nn.functional.conv2d(torch.tensor(xa), tw)
     out.backward(mt.ones(*out.shape, dtype=mt.float64))
     tout.backward(torch.ones_like(tout))
-    np.testing.assert_allclose(w.grad.data, tw.grad.numpy(), rtol=1e-12)  # same inf pattern, no nan
+    np.testing.assert_allclose(w.grad._data, tw.grad.numpy(), rtol=1e-12)  # same inf pattern, no nan
 
 
 def test_conv_output_chains_through_layers():
@@ -292,7 +292,7 @@ def test_conv_saved_input_modified_inplace_raises():
 def _copy_params(m, t):
     with torch.no_grad():
         for pm, pt in zip(m.parameters(), t.parameters()):
-            pt.copy_(torch.from_numpy(pm.data.copy()))
+            pt.copy_(torch.from_numpy(pm._data.copy()))
 
 
 @pytest.mark.parametrize(
@@ -339,16 +339,16 @@ def test_conv2d_default_init_is_torchs():
 
     m = Conv2d(16, 64, 3, groups=2)
     bound = 1 / np.sqrt(8 * 9)  # fan_in = in_channels / groups * kh * kw
-    w = m.weight.data
+    w = m.weight._data
     assert w.dtype == np.float32 and np.abs(w).max() <= bound
     assert np.abs(w).max() > 0.98 * bound
     np.testing.assert_allclose(w.std(), bound / np.sqrt(3), rtol=0.05)
-    assert np.abs(m.bias.data).max() <= bound
+    assert np.abs(m.bias._data).max() <= bound
     assert Conv1d(2, 3, 5, dtype=mt.float64).weight.dtype == mt.float64
     mt.manual_seed(1)
-    a = Conv2d(2, 3, 3).weight.data.copy()
+    a = Conv2d(2, 3, 3).weight._data.copy()
     mt.manual_seed(1)
-    np.testing.assert_array_equal(Conv2d(2, 3, 3).weight.data, a)
+    np.testing.assert_array_equal(Conv2d(2, 3, 3).weight._data, a)
 
 
 @pytest.mark.parametrize(

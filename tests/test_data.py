@@ -34,7 +34,7 @@ def _xy(n=10, d=3):
 
 
 def _labels(loader):
-    return [int(i) for _, y in loader for i in y.data]
+    return [int(i) for _, y in loader for i in y._data]
 
 
 class Squares(Dataset):
@@ -56,7 +56,7 @@ def test_tensor_dataset():
     ds = TensorDataset(x, y)
     assert len(ds) == 5
     xi, yi = ds[3]
-    assert np.array_equal(xi.data, x.data[3]) and yi.item() == 3 and yi.dtype == mt.int64
+    assert np.array_equal(xi._data, x._data[3]) and yi.item() == 3 and yi.dtype == mt.int64
     with pytest.raises(AssertionError, match="Size mismatch between tensors"):
         TensorDataset(mt.randn(5, 2), mt.arange(4))
 
@@ -208,7 +208,7 @@ def test_default_collate_keeps_graph_for_tensors_requiring_grad():
     a = mt.randn(3, requires_grad=True)
     out = default_collate([a, a * 2])
     out.sum().backward()
-    assert np.allclose(a.grad.data, 3.0)
+    assert np.allclose(a.grad._data, 3.0)
 
 
 def test_default_convert():
@@ -278,7 +278,7 @@ def test_fast_tensor_dataset_path_matches_per_sample_collate(shuffle):
         for f, s in zip(fast, slow):
             assert type(f) is type(s) is list and len(f) == 3
             for a, b in zip(f, s):
-                assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a.data, b.data)
+                assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a._data, b._data)
 
 
 def test_fast_path_not_used_when_getitem_is_overridden():
@@ -290,7 +290,7 @@ def test_fast_path_not_used_when_getitem_is_overridden():
     ds = Doubled(mt.ones(4, 2), mt.arange(4))
     assert ds._batch_fetcher() is None
     (xb, yb), *_ = DataLoader(ds, batch_size=4)
-    assert np.array_equal(xb.data, np.full((4, 2), 2.0, np.float32))
+    assert np.array_equal(xb._data, np.full((4, 2), 2.0, np.float32))
 
 
 def test_loader_over_plain_dataset_and_custom_collate():

@@ -406,7 +406,7 @@ def test_inplace_returns_self_and_bumps_version():
     assert x.scatter_(1, mt.tensor([[0], [1], [2]]), 1.0) is x
     assert x.index_fill_(1, mt.tensor([3]), 2.0) is x
     assert x._version == v + 2
-    np.testing.assert_array_equal(x.data[:, 3], 2.0)
+    np.testing.assert_array_equal(x._data[:, 3], 2.0)
 
 
 # --- views ---
@@ -424,7 +424,7 @@ def test_diagonal_is_a_view():
 def test_meshgrid_outputs_are_views():
     a = mt.arange(3.0)
     gx, gy = mt.meshgrid(a, mt.arange(2.0), indexing="ij")
-    assert np.shares_memory(gx.data, a.data)
+    assert np.shares_memory(gx._data, a._data)
 
 
 def test_meshgrid_without_indexing_warns_like_torch():

@@ -51,7 +51,7 @@ def check_double(fn, specs, dtype, seed=0):
         if live_m:
             s = sum((g * mt.tensor(u)).sum() for g, u in live_m)
             for gg in mt.autograd.grad(s, wrt_m, allow_unused=True):
-                assert gg is None or not gg.data.any()
+                assert gg is None or not gg._data.any()
         return
     s_m = sum((g * mt.tensor(u)).sum() for g, u in live_m)
     s_t = sum((g * torch.tensor(u)).sum() for g, u in live_t)
@@ -327,9 +327,9 @@ def test_prod_second_derivative_through_zeros_matches_torch(dim):
     v = np.linspace(0.5, 1.5, ym.numel()).reshape(ym.shape)
     (gm,) = mt.autograd.grad((ym * mt.tensor(v)).sum(), xm, create_graph=True)
     (gt,) = torch.autograd.grad((yt * torch.tensor(v)).sum(), xt, create_graph=True)
-    np.testing.assert_allclose(gm.data, gt.detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose(gm._data, gt.detach().numpy(), rtol=1e-10)
     w = np.arange(x.size, dtype=np.float64).reshape(x.shape) / 7
     (hm,) = mt.autograd.grad((gm * mt.tensor(w)).sum(), xm)
     (ht,) = torch.autograd.grad((gt * torch.tensor(w)).sum(), xt)
-    np.testing.assert_allclose(hm.data, ht.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(hm._data, ht.numpy(), rtol=1e-10, atol=1e-12)
     assert mt.autograd.gradgradcheck(lambda t: (t.prod() if dim is None else t.prod(dim)).sum(), (xm,))

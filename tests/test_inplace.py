@@ -80,11 +80,11 @@ def test_inplace_without_grad_matches_torch(name):
     for dtype in DTYPES:
         tm, tt = mt.tensor(a.astype(dtype)), torch.tensor(a.astype(dtype))
         om, ot = mt.tensor(b.astype(dtype)), torch.tensor(b.astype(dtype))
-        data_before = tm.data
+        data_before = tm._data
         op(mt, tm, om)
         op(torch, tt, ot)
         assert_close(tm, tt)
-        assert tm.data is data_before  # written into the same memory
+        assert tm._data is data_before  # written into the same memory
         assert tm._version == tt._version == 1
 
 
@@ -418,11 +418,11 @@ def test_fill_tensor_value_must_be_0d():
 # --- random fills ---
 def test_uniform_normal_fill_in_place_with_seed():
     x = mt.empty(2000, dtype=mt.float64)
-    data = x.data
-    assert x.uniform_(-2, 3) is x and x.data is data
-    assert x.data.min() >= -2 and x.data.max() < 3 and abs(x.data.mean() - 0.5) < 0.15
+    data = x._data
+    assert x.uniform_(-2, 3) is x and x._data is data
+    assert x._data.min() >= -2 and x._data.max() < 3 and abs(x._data.mean() - 0.5) < 0.15
     x.normal_(1.0, 0.5)
-    assert abs(x.data.mean() - 1.0) < 0.05 and abs(x.data.std() - 0.5) < 0.05
+    assert abs(x._data.mean() - 1.0) < 0.05 and abs(x._data.std() - 0.5) < 0.05
     mt.manual_seed(3)
     a = mt.empty(5).normal_().tolist()
     mt.manual_seed(3)

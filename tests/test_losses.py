@@ -163,7 +163,7 @@ def _composed_ce(x, t, weight, ignore_index, reduction, eps):
     if eps == 0:
         return nll
     c = x.shape[1]
-    valid = mt.tensor((t.data != ignore_index).astype(x.data.dtype))
+    valid = mt.tensor((t._data != ignore_index).astype(x._data.dtype))
     per_class = logp if weight is None else logp * weight
     smooth = -per_class.sum(1) * valid
     if reduction == "mean":
@@ -171,7 +171,9 @@ def _composed_ce(x, t, weight, ignore_index, reduction, eps):
             valid
             if weight is None
             else mt.tensor(
-                np.where(t.data != ignore_index, weight.data[np.where(t.data != ignore_index, t.data, 0)], 0)
+                np.where(
+                    t._data != ignore_index, weight._data[np.where(t._data != ignore_index, t._data, 0)], 0
+                )
             )
         )
         smooth = smooth.sum() / tw.sum()
@@ -191,11 +193,11 @@ def test_fused_cross_entropy_matches_composed(use_weight, eps, reduction):
     xb = mt.tensor(x_np, requires_grad=True)
     fused = F.cross_entropy(xa, t, weight=w, ignore_index=3, reduction=reduction, label_smoothing=eps)
     composed = _composed_ce(xb, t, w, 3, reduction, eps)
-    assert_close(fused, composed.data)
+    assert_close(fused, composed._data)
     g = mt.tensor(np.random.default_rng(2).standard_normal(fused.shape))
     fused.backward(g)
     composed.backward(g)
-    assert_close(xa.grad, xb.grad.data)
+    assert_close(xa.grad, xb.grad._data)
 
 
 @pytest.mark.parametrize("use_weight", [False, True])
@@ -314,7 +316,7 @@ def test_binary_cross_entropy_clamps_log_at_minus_100(dt):
             [False, False],
             dt,
         )
-    assert out.data[0] == 100 and out.data[1] == 100
+    assert out._data[0] == 100 and out._data[1] == 100
     m = nn.BCELoss()(mt.tensor(x.astype(dt), requires_grad=True), mt.tensor(y.astype(dt)))
     assert_close(m, TF.binary_cross_entropy(torch.tensor(x.astype(dt)), torch.tensor(y.astype(dt))))
 

@@ -21,7 +21,7 @@ def _leaf(arr):
 
 
 def _backward_both(om, ot, rng):
-    g = rng.standard_normal(tuple(ot.shape)).astype(om.data.dtype)
+    g = rng.standard_normal(tuple(ot.shape)).astype(om._data.dtype)
     (om * mt.tensor(g)).sum().backward()
     (ot * torch.tensor(g)).sum().backward()
 
@@ -104,7 +104,7 @@ def test_parameter_list_trains_and_loads():
     fresh = nn.ParameterList([mt.zeros(3, 3, dtype=mt.float64) for _ in range(3)])
     fresh.load_state_dict(pl.state_dict())
     for a, b in zip(fresh, pl):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a._data, b._data)
 
 
 def _pdict(lib):

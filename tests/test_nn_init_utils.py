@@ -75,18 +75,18 @@ def _check_normal(x: np.ndarray, std: float, mean: float = 0.0):
 def test_uniform_and_normal():
     t = mt.empty(*SHAPE)
     assert init.uniform_(t, -2.0, 3.0) is t
-    assert t.data.min() >= -2 and t.data.max() < 3 and abs(t.data.mean() - 0.5) < 0.03
+    assert t._data.min() >= -2 and t._data.max() < 3 and abs(t._data.mean() - 0.5) < 0.03
     init.normal_(t, 1.5, 0.3)
-    _check_normal(t.data, 0.3, 1.5)
+    _check_normal(t._data, 0.3, 1.5)
     assert t.dtype == mt.float32
 
 
 def test_constant_zeros_ones_eye():
     t = mt.empty(3, 4)
-    assert np.all(init.constant_(t, 0.25).data == 0.25)
-    assert np.all(init.zeros_(t).data == 0)
-    assert np.all(init.ones_(t).data == 1)
-    assert np.array_equal(init.eye_(t).data, np.eye(3, 4, dtype=np.float32))
+    assert np.all(init.constant_(t, 0.25)._data == 0.25)
+    assert np.all(init.zeros_(t)._data == 0)
+    assert np.all(init.ones_(t)._data == 1)
+    assert np.array_equal(init.eye_(t)._data, np.eye(3, 4, dtype=np.float32))
 
 
 @pytest.mark.parametrize("gain", [1.0, 2.0])
@@ -94,8 +94,8 @@ def test_xavier(gain):
     t = mt.empty(*SHAPE)
     fan_in, fan_out = SHAPE[1], SHAPE[0]
     std = gain * math.sqrt(2.0 / (fan_in + fan_out))
-    _check_uniform(init.xavier_uniform_(t, gain=gain).data, math.sqrt(3) * std)
-    _check_normal(init.xavier_normal_(t, gain=gain).data, std)
+    _check_uniform(init.xavier_uniform_(t, gain=gain)._data, math.sqrt(3) * std)
+    _check_normal(init.xavier_normal_(t, gain=gain)._data, std)
 
 
 @pytest.mark.parametrize(
@@ -113,15 +113,15 @@ def test_kaiming(a, mode, nonlinearity):
     fan = SHAPE[1] if mode == "fan_in" else SHAPE[0]
     std = init.calculate_gain(nonlinearity, a) / math.sqrt(fan)
     _check_uniform(
-        init.kaiming_uniform_(t, a=a, mode=mode, nonlinearity=nonlinearity).data, math.sqrt(3) * std
+        init.kaiming_uniform_(t, a=a, mode=mode, nonlinearity=nonlinearity)._data, math.sqrt(3) * std
     )
-    _check_normal(init.kaiming_normal_(t, a=a, mode=mode, nonlinearity=nonlinearity).data, std)
+    _check_normal(init.kaiming_normal_(t, a=a, mode=mode, nonlinearity=nonlinearity)._data, std)
 
 
 def test_kaiming_conv_shape_uses_receptive_field():
     t = mt.empty(64, 16, 3, 3)
     init.kaiming_normal_(t, mode="fan_out", nonlinearity="relu")
-    _check_normal(t.data, math.sqrt(2.0) / math.sqrt(64 * 9))
+    _check_normal(t._data, math.sqrt(2.0) / math.sqrt(64 * 9))
 
 
 def test_kaiming_zero_element_warns():
@@ -132,7 +132,7 @@ def test_kaiming_zero_element_warns():
 def test_trunc_normal_bounds_and_spread():
     t = mt.empty(*SHAPE)
     init.trunc_normal_(t, mean=0.0, std=1.0, a=-1.0, b=2.0)
-    x = t.data
+    x = t._data
     assert x.min() >= -1.0 and x.max() <= 2.0
     # mean of N(0,1) truncated to [-1, 2]: (phi(-1) - phi(2)) / (Phi(2) - Phi(-1))
     phi = lambda v: math.exp(-v * v / 2) / math.sqrt(2 * math.pi)
@@ -144,30 +144,30 @@ def test_trunc_normal_bounds_and_spread():
 def test_orthogonal():
     for shape in [(6, 4), (4, 6), (3, 2, 2)]:
         t = init.orthogonal_(mt.empty(*shape), gain=2.0)
-        flat = t.data.reshape(shape[0], -1).astype(np.float64)
+        flat = t._data.reshape(shape[0], -1).astype(np.float64)
         gram = flat @ flat.T if shape[0] <= flat.shape[1] else flat.T @ flat
         np.testing.assert_allclose(gram, 4.0 * np.eye(gram.shape[0]), atol=1e-5)
 
 
 def test_init_in_place_on_parameters_without_recording():
     p = nn.Parameter(mt.empty(3, 3))
-    data = p.data
+    data = p._data
     v = p._version
     for fn in (init.uniform_, init.normal_, init.xavier_uniform_, init.kaiming_normal_, init.zeros_):
         assert fn(p) is p
-    assert p.data is data and p.grad_fn is None and p.requires_grad and p.is_leaf
+    assert p._data is data and p.grad_fn is None and p.requires_grad and p.is_leaf
     assert p._version > v
 
 
 def test_init_reproducible_under_manual_seed_and_generator():
     mt.manual_seed(11)
-    a = init.kaiming_uniform_(mt.empty(4, 4)).data.copy()
+    a = init.kaiming_uniform_(mt.empty(4, 4))._data.copy()
     mt.manual_seed(11)
-    b = init.kaiming_uniform_(mt.empty(4, 4)).data.copy()
+    b = init.kaiming_uniform_(mt.empty(4, 4))._data.copy()
     assert np.array_equal(a, b)
     g1, g2 = mt.Generator().manual_seed(5), mt.Generator().manual_seed(5)
     assert np.array_equal(
-        init.normal_(mt.empty(3), generator=g1).data, init.normal_(mt.empty(3), generator=g2).data
+        init.normal_(mt.empty(3), generator=g1)._data, init.normal_(mt.empty(3), generator=g2)._data
     )
 
 
@@ -207,7 +207,7 @@ def test_clip_grad_norm_matches_torch(norm_type, max_norm, dtype):
 @needs_torch
 def test_clip_grad_norm_edge_cases():
     mps, tps = _models_with_grads()
-    mps[0].grad.data[0, 0] = np.nan
+    mps[0].grad._data[0, 0] = np.nan
     with pytest.raises(RuntimeError, match="is non-finite, so it cannot be clipped"):
         nn.utils.clip_grad_norm_(mps, 1.0, error_if_nonfinite=True)
     p = nn.Parameter(mt.ones(2))
@@ -216,10 +216,10 @@ def test_clip_grad_norm_edge_cases():
     single = nn.Parameter(mt.ones(4))
     single.grad = mt.full((4,), 2.0)
     assert nn.utils.clip_grad_norm_(single, 1.0).item() == pytest.approx(4.0)
-    assert np.allclose(single.grad.data, 0.5, rtol=1e-5)
+    assert np.allclose(single.grad._data, 0.5, rtol=1e-5)
     model = nn.Linear(3, 2)
     model(mt.randn(5, 3)).sum().backward()
-    before = np.concatenate([p.grad.data.ravel() for p in model.parameters()])
+    before = np.concatenate([p.grad._data.ravel() for p in model.parameters()])
     total = nn.utils.clip_grad_norm_(model.parameters(), 1e6)
     assert total.item() == pytest.approx(np.linalg.norm(before), rel=1e-5)
 

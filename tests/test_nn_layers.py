@@ -166,12 +166,12 @@ def test_fused_linear_matches_composed(xshape, bias):
     fused = F.linear(x, w, b if bias else None)
     composed = x2 @ w2.t() + b2 if bias else x2 @ w2.t()
     assert fused.grad_fn.name() == "AddmmBackward0"
-    assert_close(fused, composed.data)
+    assert_close(fused, composed._data)
     g = mt.tensor(rng.standard_normal(fused.shape))
     fused.backward(g)
     composed.backward(g)
     for a, c in zip((x, w, b) if bias else (x, w), (x2, w2, b2) if bias else (x2, w2)):
-        assert_close(a.grad, c.grad.data)
+        assert_close(a.grad, c.grad._data)
 
 
 @pytest.mark.parametrize("xshape", [(3, 4), (4,), (2, 2, 4)])
@@ -241,7 +241,7 @@ def test_linear_default_init_bounds_and_spread():
     fan_in = 50
     lin = nn.Linear(fan_in, 400)
     bound = 1 / math.sqrt(fan_in)
-    w, b = lin.weight.data, lin.bias.data
+    w, b = lin.weight._data, lin.bias._data
     assert w.dtype == np.float32 and w.shape == (400, fan_in) and b.shape == (400,)
     assert np.abs(w).max() <= bound and np.abs(b).max() <= bound
     # U(-k, k) has std k / sqrt(3); 20000 draws pin it to about 1%
@@ -256,8 +256,8 @@ def test_linear_init_reproducible_under_manual_seed():
     a = nn.Linear(3, 2)
     mt.manual_seed(7)
     b = nn.Linear(3, 2)
-    assert np.array_equal(a.weight.data, b.weight.data) and np.array_equal(a.bias.data, b.bias.data)
-    assert not np.array_equal(a.weight.data, nn.Linear(3, 2).weight.data)
+    assert np.array_equal(a.weight._data, b.weight._data) and np.array_equal(a.bias._data, b.bias._data)
+    assert not np.array_equal(a.weight._data, nn.Linear(3, 2).weight._data)
 
 
 def test_linear_dtype_argument():
@@ -296,13 +296,13 @@ def test_embedding_max_norm_renormalises_like_torch():
 
 def test_embedding_init_and_padding_row():
     emb = nn.Embedding(2000, 10, padding_idx=3)
-    w = emb.weight.data
+    w = emb.weight._data
     assert np.all(w[3] == 0)
     rest = np.delete(w, 3, axis=0)
     assert abs(rest.mean()) < 0.03 and abs(rest.std() - 1) < 0.03
     out = emb(mt.tensor([3, 5, 3]))
     out.sum().backward()
-    assert np.all(emb.weight.grad.data[3] == 0) and np.all(emb.weight.grad.data[5] == 1)
+    assert np.all(emb.weight.grad._data[3] == 0) and np.all(emb.weight.grad._data[5] == 1)
 
 
 @needs_torch
@@ -317,7 +317,7 @@ def test_embedding_errors_and_from_pretrained():
     with pytest.raises(AssertionError, match="Padding_idx must be within num_embeddings"):
         nn.Embedding(5, 2, padding_idx=5)
     emb = nn.Embedding.from_pretrained(mt.tensor(w))
-    assert not emb.weight.requires_grad and np.array_equal(emb.weight.data, w)
+    assert not emb.weight.requires_grad and np.array_equal(emb.weight._data, w)
     assert nn.Embedding.from_pretrained(mt.tensor(w), freeze=False).weight.requires_grad
 
 
@@ -325,7 +325,7 @@ def test_embedding_errors_and_from_pretrained():
 def test_dropout_statistics_and_scaling():
     drop = nn.Dropout(0.3)
     x = mt.ones(200, 100)
-    y = drop(x).data
+    y = drop(x)._data
     zero_frac = (y == 0).mean()
     assert abs(zero_frac - 0.3) < 0.015
     assert np.allclose(y[y != 0], 1 / 0.7)
@@ -338,14 +338,14 @@ def test_dropout_gradient_uses_the_same_mask():
     x = mt.randn(50, 40, requires_grad=True)
     y = F.dropout(x, 0.5)
     y.sum().backward()
-    kept = y.data != 0
-    assert np.allclose(x.grad.data[kept], 2.0) and np.all(x.grad.data[~kept] == 0)
+    kept = y._data != 0
+    assert np.allclose(x.grad._data[kept], 2.0) and np.all(x.grad._data[~kept] == 0)
 
 
 def test_dropout_edge_probabilities_and_errors():
     x = mt.randn(4, 5)
     assert F.dropout(x, 0.0) is x
-    assert np.all(F.dropout(x, 1.0).data == 0)
+    assert np.all(F.dropout(x, 1.0)._data == 0)
     assert F.dropout(x, 0.5, training=False) is x
     with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1, but got 1.5"):
         nn.Dropout(1.5)
@@ -359,13 +359,13 @@ def test_dropout_reproducible_under_manual_seed_and_inplace():
     mt.manual_seed(3)
     h = mt.ones(10, 10)
     b = F.dropout(h, 0.5, inplace=True)
-    assert b is h and np.array_equal(a.data, b.data)
+    assert b is h and np.array_equal(a._data, b._data)
     assert repr(nn.Dropout(0.2, inplace=True)) == "Dropout(p=0.2, inplace=True)"
 
 
 def test_dropout2d_zeroes_whole_channels():
     drop = nn.Dropout2d(0.5)
-    y = drop(mt.ones(8, 16, 3, 3)).data
+    y = drop(mt.ones(8, 16, 3, 3))._data
     per_channel = y.reshape(8, 16, 9)
     assert np.all((per_channel == 0).all(-1) | (per_channel == 2).all(-1))
     assert 0.3 < (per_channel[..., 0] == 0).mean() < 0.7
@@ -373,7 +373,7 @@ def test_dropout2d_zeroes_whole_channels():
     x = mt.ones(2, 3, 4, 4)
     assert drop(x) is x
     with pytest.warns(UserWarning, match="channel-wise 1D dropout"):
-        y3 = F.dropout2d(mt.ones(4, 6, 5), 0.5).data
+        y3 = F.dropout2d(mt.ones(4, 6, 5), 0.5)._data
     assert np.all((y3 == 0).all(-1) | (y3 == 2).all(-1))
     assert repr(drop) == "Dropout2d(p=0.5, inplace=False)"
 
@@ -383,7 +383,7 @@ def test_softmax_without_dim_warns_and_picks_torch_dim():
     x = mt.randn(3, 4)
     with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
         out = F.softmax(x)
-    assert_close(out, x.softmax(1).data)
+    assert_close(out, x.softmax(1)._data)
 
 
 @needs_torch

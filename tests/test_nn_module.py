@@ -153,7 +153,7 @@ def test_registration_errors_like_torch():
     with pytest.raises(TypeError, match="cannot assign 'int' as buffer 'buf'"):
         m.buf = 3
     m.buf = mt.ones(2)
-    assert np.all(m.buf.data == 1)
+    assert np.all(m.buf._data == 1)
 
     class NoInit(nn.Module):
         def __init__(self):
@@ -218,7 +218,7 @@ def test_zero_grad_and_requires_grad_():
     lin(mt.randn(4, 3)).sum().backward()
     g = lin.weight.grad
     lin.zero_grad(set_to_none=False)
-    assert lin.weight.grad is g and np.all(g.data == 0)
+    assert lin.weight.grad is g and np.all(g._data == 0)
     lin.zero_grad()
     assert lin.weight.grad is None and lin.bias.grad is None
     lin.requires_grad_(False)
@@ -241,7 +241,7 @@ def test_apply_custom_init():
 
     m = nn.Sequential(nn.Linear(2, 2), nn.ReLU(), nn.Sequential(nn.Linear(2, 1)))
     assert m.apply(init) is m
-    assert np.all(m[0].weight.data == 0.5) and np.all(m[2][0].weight.data == 0.5)
+    assert np.all(m[0].weight._data == 0.5) and np.all(m[2][0].weight._data == 0.5)
 
 
 # --- dtype conversion ---
@@ -300,7 +300,7 @@ def test_state_dict_tensors_detached_and_sharing_memory():
     assert isinstance(sd, OrderedDict)
     assert type(sd["weight"]) is mt.Tensor and not sd["weight"].requires_grad
     sd["weight"][0, 0] = 42.0
-    assert lin.weight.data[0, 0] == 42.0
+    assert lin.weight._data[0, 0] == 42.0
     kv = lin.state_dict(keep_vars=True)
     assert kv["weight"] is lin.weight
 
@@ -309,16 +309,16 @@ def test_state_dict_round_trip_between_minitorch_models():
     a, b = build(nn), build(nn)
     b.load_state_dict({k: v.clone() for k, v in a.state_dict().items()})
     for (na, pa), (nb, pb) in zip(a.state_dict().items(), b.state_dict().items()):
-        assert na == nb and np.array_equal(pa.data, pb.data)
+        assert na == nb and np.array_equal(pa._data, pb._data)
     assert "blocks.0.scratch" not in a.state_dict()
 
 
 def _snapshot(m):
-    return {k: v.data.copy() for k, v in m.state_dict().items()}
+    return {k: v._data.copy() for k, v in m.state_dict().items()}
 
 
 def _unchanged(m, snap):
-    return all(np.array_equal(v.data, snap[k]) for k, v in m.state_dict().items())
+    return all(np.array_equal(v._data, snap[k]) for k, v in m.state_dict().items())
 
 
 @needs_torch
@@ -384,7 +384,7 @@ def test_load_state_dict_copies_in_place_and_converts_dtype():
     m = nn.Linear(2, 2)
     w = m.weight
     m.load_state_dict({"weight": np.ones((2, 2)), "bias": mt.zeros(2, dtype=mt.float64)})
-    assert m.weight is w and w.dtype == mt.float32 and np.all(w.data == 1) and np.all(m.bias.data == 0)
+    assert m.weight is w and w.dtype == mt.float32 and np.all(w._data == 1) and np.all(m.bias._data == 0)
     assert w.requires_grad and w.is_leaf
     with pytest.raises(TypeError, match="Expected state_dict to be dict-like"):
         m.load_state_dict([("weight", np.ones((2, 2)))])
@@ -402,7 +402,7 @@ def test_load_state_dict_buffers():
     with mt.no_grad():
         a.blocks[0].running.fill_(3.0)
     b.load_state_dict(a.state_dict())
-    assert np.all(b.blocks[0].running.data == 3.0)
+    assert np.all(b.blocks[0].running._data == 3.0)
 
 
 # --- hooks ---
@@ -410,14 +410,16 @@ def test_forward_pre_hook_and_forward_hook():
     lin = nn.Linear(2, 2)
     calls = []
     h1 = lin.register_forward_pre_hook(lambda mod, args: (args[0] * 0,))
-    h2 = lin.register_forward_hook(lambda mod, args, out: calls.append((mod, args[0].data.copy())) or out + 1)
+    h2 = lin.register_forward_hook(
+        lambda mod, args, out: calls.append((mod, args[0]._data.copy())) or out + 1
+    )
     out = lin(mt.ones(1, 2))
-    assert np.allclose(out.data, lin.bias.data + 1)
+    assert np.allclose(out._data, lin.bias._data + 1)
     assert calls[0][0] is lin and np.all(calls[0][1] == 0)
     h1.remove()
     h2.remove()
     out = lin(mt.ones(1, 2))
-    assert np.allclose(out.data, lin.weight.data.sum(1) + lin.bias.data)
+    assert np.allclose(out._data, lin.weight._data.sum(1) + lin.bias._data)
 
 
 def test_forward_hooks_with_kwargs_and_prepend():
@@ -432,10 +434,10 @@ def test_forward_hooks_with_kwargs_and_prepend():
     m.register_forward_pre_hook(lambda mod, args, kwargs: (args, {"scale": 3.0}), with_kwargs=True)
     h = m.register_forward_hook(lambda mod, args, kwargs, out: out + kwargs["scale"], with_kwargs=True)
     out = m(mt.ones(2), scale=2.0)
-    assert np.all(out.data == 6.0) and order == ["b", "a"]
+    assert np.all(out._data == 6.0) and order == ["b", "a"]
     with h:
         pass
-    assert np.all(m(mt.ones(2)).data == 3.0)
+    assert np.all(m(mt.ones(2))._data == 3.0)
 
 
 @needs_torch
@@ -487,7 +489,7 @@ def test_full_backward_hook_without_input_grad_and_removal():
     out = lin(mt.ones(1, 2))
     assert out.grad_fn.name() == "BackwardHookFunctionBackward"
     out.sum().backward()
-    assert seen[0][0] == (None,) and np.all(seen[0][1][0].data == 1)
+    assert seen[0][0] == (None,) and np.all(seen[0][1][0]._data == 1)
     h.remove()
     lin(mt.ones(1, 2)).sum().backward()
     assert len(seen) == 1
@@ -499,7 +501,7 @@ def test_parameter_basics_and_repr():
     t = mt.tensor([1.0, 2.0])
     p = nn.Parameter(t)
     assert isinstance(p, mt.Tensor) and p.requires_grad and p.is_leaf
-    assert p.data is t.data
+    assert p._data is t._data
     assert repr(p) == repr(torch.nn.Parameter(torch.tensor([1.0, 2.0])))
     assert not nn.Parameter(t, requires_grad=False).requires_grad
     assert nn.Parameter().shape == (0,)
@@ -512,23 +514,23 @@ def test_parameter_deepcopy_and_pickle():
     m = nn.Sequential(nn.Linear(2, 2))
     c = copy.deepcopy(m)
     assert isinstance(c[0].weight, nn.Parameter) and c[0].weight.requires_grad
-    assert c[0].weight is not m[0].weight and np.array_equal(c[0].weight.data, m[0].weight.data)
-    c[0].weight.data[0, 0] = 99
-    assert m[0].weight.data[0, 0] != 99
+    assert c[0].weight is not m[0].weight and np.array_equal(c[0].weight._data, m[0].weight._data)
+    c[0].weight._data[0, 0] = 99
+    assert m[0].weight._data[0, 0] != 99
     # a copy made after backward has its own autograd bookkeeping: its grads stay its own
     m(mt.ones(1, 2)).sum().backward()
     c2 = copy.deepcopy(m)
     assert c2[0].weight.grad is not m[0].weight.grad and np.array_equal(
-        c2[0].weight.grad.data, m[0].weight.grad.data
+        c2[0].weight.grad._data, m[0].weight.grad._data
     )
     m.zero_grad()
     c2.zero_grad()
     c2(mt.ones(1, 2)).sum().backward()
     assert m[0].weight.grad is None and c2[0].weight.grad is not None
     p2 = pickle.loads(pickle.dumps(m[0].weight))
-    assert isinstance(p2, nn.Parameter) and p2.requires_grad and np.array_equal(p2.data, m[0].weight.data)
+    assert isinstance(p2, nn.Parameter) and p2.requires_grad and np.array_equal(p2._data, m[0].weight._data)
     m2 = pickle.loads(pickle.dumps(m))
-    assert np.array_equal(m2(mt.ones(1, 2)).data, m(mt.ones(1, 2)).data)
+    assert np.array_equal(m2(mt.ones(1, 2))._data, m(mt.ones(1, 2))._data)
 
 
 def test_parameter_of_integer_tensor_raises():
@@ -612,7 +614,7 @@ def test_call_runs_forward_and_missing_forward_errors():
         def forward(self, x):
             return x * 2
 
-    assert np.all(Double()(mt.ones(2)).data == 2)
+    assert np.all(Double()(mt.ones(2))._data == 2)
     with pytest.raises(
         NotImplementedError, match=r'Module \[Module\] is missing the required "forward" function'
     ):

@@ -87,11 +87,11 @@ def test_fused_batch_norm_equals_composed(shape):
     (x2, w2, b2), _ = _leaves(xa, wa, ba)
     out = Fc.batch_norm(x, None, None, w, b, True, 0.1, 1e-5)
     ref = _composed_batch_norm(x2, w2, b2, 1e-5)
-    assert_close(out, ref.data)
+    assert_close(out, ref._data)
     out.backward(mt.tensor(ga))
     ref.backward(mt.tensor(ga))
     for a, r in ((x, x2), (w, w2), (b, b2)):
-        assert_close(a.grad, r.grad.data)
+        assert_close(a.grad, r.grad._data)
     assert out.grad_fn.name() == "NativeBatchNormBackward0"
 
 
@@ -115,7 +115,7 @@ def test_batch_norm_double_backward_matches_torch(training):
     tres = torch.autograd.grad(tloss, (tx, tw, tg), allow_unused=True)
     for a, t in zip(res, tres):
         if t is None:
-            assert a is None or np.allclose(a.data, 0)
+            assert a is None or np.allclose(a._data, 0)
         else:
             assert_close(a, t)
 
@@ -136,8 +136,8 @@ def test_batch_norm_module_running_stats_and_eval_match_torch(cls, tcls, shape, 
     rng = np.random.default_rng(4)
     with torch.no_grad():
         wa, ba = rng.standard_normal(4), rng.standard_normal(4)
-        m.weight.data[...] = wa
-        m.bias.data[...] = ba
+        m.weight._data[...] = wa
+        m.bias._data[...] = ba
         t.weight.copy_(torch.tensor(wa))
         t.bias.copy_(torch.tensor(ba))
     for _ in range(4):  # several training steps
@@ -181,10 +181,10 @@ def test_batch_norm_state_dict_roundtrip_and_reset():
     assert sd["num_batches_tracked"].dtype == mt.int64
     m2 = Nm.BatchNorm1d(3)
     m2.load_state_dict(sd)
-    assert_close(m2.running_var, sd["running_var"].data)
+    assert_close(m2.running_var, sd["running_var"]._data)
     assert int(m2.num_batches_tracked.item()) == 1
     m2.reset_running_stats()
-    assert np.all(m2.running_var.data == 1) and int(m2.num_batches_tracked.item()) == 0
+    assert np.all(m2.running_var._data == 1) and int(m2.num_batches_tracked.item()) == 0
 
 
 def test_batch_norm_errors_like_torch():
@@ -232,11 +232,11 @@ def test_fused_layer_norm_equals_composed_and_double_backward():
     (x2, w2, b2), _ = _leaves(xa, wa, ba)
     out = Fc.layer_norm(x, (5,), w, b)
     ref = _composed_layer_norm(x2, w2, b2, 1, 1e-5)
-    assert_close(out, ref.data)
+    assert_close(out, ref._data)
     out.backward(mt.tensor(ga), retain_graph=True)
     ref.backward(mt.tensor(ga))
     for a, r in ((x, x2), (w, w2), (b, b2)):
-        assert_close(a.grad, r.grad.data)
+        assert_close(a.grad, r.grad._data)
     g, tg = mt.tensor(ga, requires_grad=True), torch.tensor(ga, requires_grad=True)
     grads = mt.autograd.grad(Fc.layer_norm(x, (5,), w, b), (x, w), g, create_graph=True)
     tgrads = torch.autograd.grad(

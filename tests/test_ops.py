@@ -487,7 +487,7 @@ def test_planted_wrong_forward_and_broadcast_are_caught(monkeypatch):
     import minitorch.autograd.engine as engine
 
     exp_row, add_row = _ROW_IDS["exp"], _ROW_IDS["add"]
-    monkeypatch.setattr(E.Exp, "forward", staticmethod(lambda ctx, a: np.exp2(a.data)))
+    monkeypatch.setattr(E.Exp, "forward", staticmethod(lambda ctx, a: np.exp2(a._data)))
     with pytest.raises(AssertionError):
         check_against_torch(exp_row, ((3,),), np.float64)
     monkeypatch.undo()
@@ -529,7 +529,7 @@ def test_max_min_with_dim_return_named_tuples(dim):
         values, indices = res
         assert res.values is values and res.indices is indices
         assert indices.dtype == mt.int64 and not indices.requires_grad
-        tres = getattr(torch.tensor(x.data), fn)(dim)
+        tres = getattr(torch.tensor(x._data), fn)(dim)
         assert_close(values, tres.values)
         assert_close(indices, tres.indices)
 
@@ -613,10 +613,10 @@ def test_softmax_large_inputs_no_warnings(dim):
                 out = getattr(a, fn)(dim)
                 exp = getattr(torch.tensor(x.astype(dt)), fn)(dim)
                 assert_close(out, exp)
-                assert np.isfinite(out.data).all()
+                assert np.isfinite(out._data).all()
                 out.sum().backward()
             a.logsumexp(dim).sum().backward()
-        assert np.isfinite(a.grad.data).all()
+        assert np.isfinite(a.grad._data).all()
 
 
 EMPTY_CASES = [

@@ -131,7 +131,7 @@ def test_matches_torch_after_50_steps(case, dtype):
         assert_close(mP[k], tP[k], **tol)
     np.testing.assert_allclose(ml, tl, rtol=1e-8 if dtype is np.float64 else 1e-4)
     _compare_state(mopt, topt, tol)
-    assert mP["unused"].grad is None and np.array_equal(mP["unused"].data, arrays[0]["unused"])
+    assert mP["unused"].grad is None and np.array_equal(mP["unused"]._data, arrays[0]["unused"])
 
 
 @needs_torch
@@ -189,7 +189,7 @@ def test_quadratic_with_closure_matches_torch():
     mx, ml = run(mt, optim.SGD)
     assert_close(mx, tx, **TOL64)
     np.testing.assert_allclose(ml, tl, rtol=1e-10)
-    np.testing.assert_allclose(mx.data, np.linalg.solve(a, b), atol=1e-2)  # and it converges
+    np.testing.assert_allclose(mx._data, np.linalg.solve(a, b), atol=1e-2)  # and it converges
 
 
 @needs_torch
@@ -257,7 +257,7 @@ def test_state_dict_round_trip_resumes_bit_identically(name):
 
     P, opt, losses = _run(mt, getattr(optim, name), kw, arrays, n_steps=10)
     sd = copy.deepcopy(opt.state_dict())
-    params_copy = {k: mt.tensor(v.data.copy(), requires_grad=True) for k, v in P.items()}
+    params_copy = {k: mt.tensor(v._data.copy(), requires_grad=True) for k, v in P.items()}
     del P, opt
     new_opt = getattr(optim, name)(list(params_copy.values()), **kw)
     new_opt.load_state_dict(sd)
@@ -270,7 +270,7 @@ def test_state_dict_round_trip_resumes_bit_identically(name):
         losses.append(loss.item())
     assert losses == ref_losses
     for k in ref_P:
-        assert np.array_equal(params_copy[k].data, ref_P[k].data)
+        assert np.array_equal(params_copy[k]._data, ref_P[k]._data)
 
 
 def test_load_state_dict_deep_copies_and_casts():
@@ -283,9 +283,9 @@ def test_load_state_dict_deep_copies_and_casts():
     opt2.load_state_dict(sd)
     st = opt2.state[q]
     assert st["exp_avg"].dtype == mt.float64 and st["step"].dtype == mt.float32
-    sd["state"][0]["exp_avg"].data[:] = 123.0
+    sd["state"][0]["exp_avg"]._data[:] = 123.0
     sd["param_groups"][0]["lr"] = 7.0
-    assert not np.any(st["exp_avg"].data == 123.0)
+    assert not np.any(st["exp_avg"]._data == 123.0)
     assert opt2.param_groups[0]["lr"] == 0.1
     assert opt2.param_groups[0]["params"] == [q]
 
@@ -311,7 +311,7 @@ def test_load_state_dict_validates_before_changing_anything():
     assert after["param_groups"] == before["param_groups"]
     for i in (0, 1):
         assert np.array_equal(
-            after["state"][i]["momentum_buffer"].data, before["state"][i]["momentum_buffer"].data
+            after["state"][i]["momentum_buffer"]._data, before["state"][i]["momentum_buffer"]._data
         )
 
 
@@ -321,18 +321,18 @@ def test_zero_grad():
     p.grad = mt.ones(3)
     g = p.grad
     opt.zero_grad(set_to_none=False)
-    assert p.grad is g and np.array_equal(g.data, np.zeros(3, np.float32))
+    assert p.grad is g and np.array_equal(g._data, np.zeros(3, np.float32))
     opt.zero_grad()
     assert p.grad is None
 
 
 def test_step_updates_in_place_and_bumps_version():
     p = _leaf(3)
-    data, v0 = p.data, p._version
+    data, v0 = p._data, p._version
     y = (p * p).sum()  # saves p for backward
     opt = optim.SGD([p], lr=0.1)
     _step_all(opt, [p])
-    assert p.data is data and p._version > v0
+    assert p._data is data and p._version > v0
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.backward()
 
@@ -453,5 +453,5 @@ def test_user_defined_optimizer_subclass():
             (p * p).sum().backward()
             opt.step()
             sched.step()
-    assert np.array_equal(p.data, [0.0, 0.0])  # lr 0.5 on x^2 jumps straight to the minimum
+    assert np.array_equal(p._data, [0.0, 0.0])  # lr 0.5 on x^2 jumps straight to the minimum
     assert opt.state_dict()["state"] == {0: {"n": 2}} and opt.param_groups[0]["lr"] == 0.125

@@ -141,12 +141,12 @@ def test_random_graph_second_derivative_matches_torch(graph):
             continue
         grads.append(lib.autograd.grad(sum((g * g).sum() for g in first), leaves, allow_unused=True))
     if grads[1] is None:
-        assert grads[0] is None or all(x is None or not x.data.any() for x in grads[0])
+        assert grads[0] is None or all(x is None or not x._data.any() for x in grads[0])
         return
     assert grads[0] is not None
     for a, b in zip(*grads):
         if b is None:
-            assert a is None or not a.data.any()
+            assert a is None or not a._data.any()
         else:
             assert_close(a, b)
 

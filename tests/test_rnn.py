@@ -35,7 +35,7 @@ def _backward_both(outs_mt, outs_t, rng):
     loss_m, loss_t = 0, 0
     for om, ot in zip(outs_mt, outs_t):
         assert_close(om, ot)
-        g = rng.standard_normal(tuple(ot.shape)).astype(om.data.dtype)
+        g = rng.standard_normal(tuple(ot.shape)).astype(om._data.dtype)
         loss_m = loss_m + (om * mt.tensor(g)).sum()
         loss_t = loss_t + (ot * torch.tensor(g)).sum()
     loss_m.backward()
@@ -111,8 +111,8 @@ def test_unbatched_input(kind, batch_first):
     assert_close(x.grad, tx.grad)
     assert_close(h0.grad, th0.grad)
     # and without an initial state
-    out, _ = mm(mt.tensor(x.data))
-    assert_close(out, tm(torch.tensor(x.data))[0])
+    out, _ = mm(mt.tensor(x._data))
+    assert_close(out, tm(torch.tensor(x._data))[0])
 
 
 @pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
@@ -166,8 +166,8 @@ def test_dropout_between_layers():
     a = mm(mt.tensor(xa))[0]
     mt.manual_seed(5)
     b = mm(mt.tensor(xa))[0]
-    np.testing.assert_array_equal(a.data, b.data)
-    assert not np.allclose(a.data, mm.eval()(mt.tensor(xa))[0].data)
+    np.testing.assert_array_equal(a._data, b._data)
+    assert not np.allclose(a._data, mm.eval()(mt.tensor(xa))[0]._data)
 
 
 def test_lstm_training_steps_match_torch():
@@ -271,8 +271,8 @@ def test_cell_loop_equals_layer():
     state = None
     for t in range(T):
         state = cell(x[t], state)
-        assert_close(state[0], out[t].data)
-    assert_close(state[1], c[0].data)
+        assert_close(state[0], out[t]._data)
+    assert_close(state[1], c[0]._data)
 
 
 # --------------------------------------------------------------------------------------------
@@ -299,7 +299,7 @@ def test_repr_and_state_dict_keys(kind, kw):
     bound = 1 / np.sqrt(H)
     for p in mm.parameters():
         assert p.dtype == mt.float32 and p.requires_grad
-        assert np.abs(p.data).max() <= bound and p.data.std() > 0.1 * bound
+        assert np.abs(p._data).max() <= bound and p._data.std() > 0.1 * bound
     if kind in ("RNN", "LSTM", "GRU"):
         assert mm._flat_weights_names == tm._flat_weights_names
         assert [[tuple(p.shape) for p in ps] for ps in mm.all_weights] == [

@@ -28,7 +28,7 @@ def _same(a, b):
     assert type(a) is type(b), (type(a), type(b))
     if isinstance(a, mt.Tensor):
         assert a.dtype == b.dtype and a.shape == b.shape and a.requires_grad == b.requires_grad
-        assert np.array_equal(a.data, b.data, equal_nan=a.data.dtype.kind == "f")
+        assert np.array_equal(a._data, b._data, equal_nan=a._data.dtype.kind == "f")
     elif isinstance(a, np.ndarray):
         assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
     elif isinstance(a, dict):
@@ -122,8 +122,8 @@ def test_shared_tensors_stay_shared_and_loaded_data_is_independent(tmp_path):
     save({"a": t, "b": [t]}, tmp_path / "s.mt")
     out = load(tmp_path / "s.mt")
     assert out["a"] is out["b"][0]
-    out["a"].data[0] = 123.0
-    assert t.data[0] != 123.0
+    out["a"]._data[0] = 123.0
+    assert t._data[0] != 123.0
 
 
 def test_parameters_stay_parameters(tmp_path):
@@ -135,7 +135,7 @@ def test_parameters_stay_parameters(tmp_path):
     out = load(tmp_path / "p.mt")
     assert isinstance(out["p"], nn.Parameter) and out["p"].requires_grad
     assert isinstance(out["f"], nn.Parameter) and not out["f"].requires_grad
-    assert np.array_equal(out["p"].data, p.data)
+    assert np.array_equal(out["p"]._data, p._data)
 
 
 def test_file_is_a_zip_of_json_and_npy(tmp_path):
@@ -342,7 +342,7 @@ def test_checkpoint_round_trip_resumes_bit_identically(tmp_path):
     model, opt = make(0)
     for _ in range(4):
         epoch(model, opt)
-    reference = [p.data.copy() for p in model.parameters()]
+    reference = [p._data.copy() for p in model.parameters()]
 
     model, opt = make(0)
     for _ in range(2):
@@ -362,7 +362,7 @@ def test_checkpoint_round_trip_resumes_bit_identically(tmp_path):
     for _ in range(2):
         epoch(model, opt)
     for p, ref in zip(model.parameters(), reference):
-        assert np.array_equal(p.data, ref)
+        assert np.array_equal(p._data, ref)
 
 
 @needs_torch
@@ -384,7 +384,7 @@ def test_pytorch_interop_recipe():
     )  # back
     assert_close(m_model2(mt.tensor(x)), t_model(torch.tensor(x)).detach())
     for k, v in t_model.state_dict().items():
-        assert np.array_equal(v.numpy(), m_model2.state_dict()[k].data)
+        assert np.array_equal(v.numpy(), m_model2.state_dict()[k]._data)
 
 
 def test_optimizer_state_dict_survives_save_load(tmp_path):

@@ -199,11 +199,11 @@ def test_trace_removes_its_hooks_and_copies_grads():
     steps = trace_backward(y, retain_graph=True)
     for s in steps:
         assert not (s.node._hooks or any(s.node._pre_hooks.values() if s.node._pre_hooks else ()))
-    first = x.grad.data.copy()
+    first = x.grad._data.copy()
     leaf = [s for s in steps if s.is_leaf][0]
     y.backward()  # accumulates into x.grad in place: the recorded grad must not change
-    np.testing.assert_allclose(x.grad.data, 2 * first)
-    np.testing.assert_allclose(leaf.grad.data, first)
+    np.testing.assert_allclose(x.grad._data, 2 * first)
+    np.testing.assert_allclose(leaf.grad._data, first)
     with pytest.raises(RuntimeError, match="no grad_fn"):
         trace_backward(mt.randn(2).sum())
 
@@ -321,7 +321,7 @@ def test_gradient_flow_equals_param_grad_norms():
     )
     with torch.no_grad():
         for (_, p), (_, tp) in zip(model.named_parameters(), tmodel.named_parameters()):
-            tp.copy_(torch.from_numpy(p.data))
+            tp.copy_(torch.from_numpy(p._data))
     x = _arr(8, 3).astype(np.float32)
     model(mt.tensor(x)).pow(2).mean().backward()
     tmodel(torch.tensor(x)).pow(2).mean().backward()
@@ -359,14 +359,14 @@ def test_plot_gradient_flow(tmp_path):
 def test_watch_activations_counts_dead_relus():
     model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
     with mt.no_grad():
-        model[0].bias.data[1] = -100.0  # unit 1 is never positive: a dead ReLU
+        model[0].bias._data[1] = -100.0  # unit 1 is never positive: a dead ReLU
     xs = [mt.randn(16, 3), mt.randn(8, 3)]
     with watch_activations(model) as acts:
         for x in xs:
             model(x)
     assert list(acts) == ["0", "1", "2"]
     assert not any(m._forward_hooks for m in model.modules())  # removed on exit
-    outs = [model[1](model[0](x)).data for x in xs]
+    outs = [model[1](model[0](x))._data for x in xs]
     relu = acts["1"]
     allv = np.concatenate([o.ravel() for o in outs])
     assert relu.kind == "ReLU" and relu.calls == 2 and relu.shape == (8, 4)

@@ -37,9 +37,9 @@ def test_size_errors_like_torch():
 
 def test_transpose_property_T():
     x = mt.arange(6).reshape(2, 3)
-    np.testing.assert_array_equal(x.T.data, x.data.T)
+    np.testing.assert_array_equal(x.T._data, x._data.T)
     y = mt.arange(24).reshape(2, 3, 4)
-    np.testing.assert_array_equal(y.permute(2, 1, 0).data, np.transpose(y.data, (2, 1, 0)))
+    np.testing.assert_array_equal(y.permute(2, 1, 0)._data, np.transpose(y._data, (2, 1, 0)))
     v = mt.arange(3)
     assert v.T.shape == (3,)
 
@@ -68,7 +68,7 @@ def test_numpy_shares_memory_and_refuses_with_grad():
 def test_array_protocol():
     x = mt.tensor([1.0, 2.0, 3.0])
     arr = np.asarray(x)
-    assert arr.dtype == np.float32 and np.shares_memory(arr, x.data)
+    assert arr.dtype == np.float32 and np.shares_memory(arr, x._data)
     np.testing.assert_array_equal(np.array(x, dtype=np.float64), [1.0, 2.0, 3.0])
     assert np.array(x, dtype=np.float64).dtype == np.float64
     w = mt.tensor([1.0], requires_grad=True)
@@ -80,7 +80,7 @@ def test_len_and_iter():
     assert len(x) == 3
     rows = list(x)
     assert len(rows) == 3 and all(isinstance(r, mt.Tensor) and r.shape == (2,) for r in rows)
-    np.testing.assert_array_equal(rows[2].data, [4, 5])
+    np.testing.assert_array_equal(rows[2]._data, [4, 5])
     assert [v.item() for v in mt.tensor([1, 2])] == [1, 2]
     with pytest.raises(TypeError, match="len\\(\\) of a 0-d tensor"):
         len(mt.tensor(1.0))
@@ -92,7 +92,7 @@ def test_iterating_keeps_the_graph():
     x = mt.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     total = sum(row.sum() * (i + 1) for i, row in enumerate(x))
     total.backward()
-    np.testing.assert_array_equal(x.grad.data, [[1.0, 1.0], [2.0, 2.0]])
+    np.testing.assert_array_equal(x.grad._data, [[1.0, 1.0], [2.0, 2.0]])
 
 
 def test_bool_and_number_conversions():
@@ -130,9 +130,9 @@ def test_integer_tensors_cannot_require_grad(dtype):
 def test_detach_shares_data_and_version():
     x = mt.tensor([1.0, 2.0], requires_grad=True)
     d = x.detach()
-    assert d.is_leaf and not d.requires_grad and np.shares_memory(d.data, x.data)
+    assert d.is_leaf and not d.requires_grad and np.shares_memory(d._data, x._data)
     d.add_(1)  # visible through x: same memory, as torch
-    np.testing.assert_array_equal(x.data, [2.0, 3.0])
+    np.testing.assert_array_equal(x._data, [2.0, 3.0])
     assert x._version == d._version
 
 
@@ -236,7 +236,7 @@ def test_to_same_dtype_returns_self_and_cast_is_differentiable():
     assert y.dtype == mt.float64 and type(y.grad_fn).__name__ == "ToCopyBackward0"
     (y * y).sum().backward()
     assert x.grad.dtype == mt.float32
-    np.testing.assert_array_equal(x.grad.data, [2.0, 4.0])
+    np.testing.assert_array_equal(x.grad._data, [2.0, 4.0])
     assert x.to(mt.float64).to(x).dtype == mt.float32  # to(other tensor) takes its dtype
     with pytest.raises(RuntimeError):
         x.to("cuda")
@@ -435,11 +435,11 @@ def test_random_creation_shapes_and_dtypes_match_torch(name, make):
 def test_random_value_ranges():
     mt.manual_seed(1)
     u = mt.rand(10_000)
-    assert 0.0 <= u.data.min() and u.data.max() < 1.0 and abs(u.data.mean() - 0.5) < 0.02
+    assert 0.0 <= u._data.min() and u._data.max() < 1.0 and abs(u._data.mean() - 0.5) < 0.02
     n = mt.randn(10_000)
-    assert abs(n.data.mean()) < 0.05 and abs(n.data.std() - 1.0) < 0.05
+    assert abs(n._data.mean()) < 0.05 and abs(n._data.std() - 1.0) < 0.05
     r = mt.randint(3, 7, (1000,))
-    assert set(np.unique(r.data)) == {3, 4, 5, 6}
+    assert set(np.unique(r._data)) == {3, 4, 5, 6}
     p = mt.randperm(50)
     assert sorted(p.tolist()) == list(range(50))
 
@@ -476,22 +476,22 @@ def test_tensor_of_tensors_and_scalars():
     assert x.shape == (2,) and x.dtype == mt.float32
     src = mt.tensor([1.0, 2.0], requires_grad=True)
     y = mt.tensor(src)
-    assert not y.requires_grad and not np.shares_memory(y.data, src.data)
+    assert not y.requires_grad and not np.shares_memory(y._data, src._data)
 
 
 # --- manual_seed ---
 def _draw_all():
     return [
-        mt.rand(3).data,
-        mt.randn(2, 2).data,
-        mt.randint(0, 100, (4,)).data,
-        mt.randperm(5).data,
-        mt.rand_like(mt.zeros(2)).data,
-        mt.randn_like(mt.zeros(2)).data,
-        mt.randint_like(mt.zeros(3), 9).data,
-        mt.empty(3).uniform_().data,
-        mt.empty(3).normal_().data,
-        mt.bernoulli(mt.full((6,), 0.5)).data,
+        mt.rand(3)._data,
+        mt.randn(2, 2)._data,
+        mt.randint(0, 100, (4,))._data,
+        mt.randperm(5)._data,
+        mt.rand_like(mt.zeros(2))._data,
+        mt.randn_like(mt.zeros(2))._data,
+        mt.randint_like(mt.zeros(3), 9)._data,
+        mt.empty(3).uniform_()._data,
+        mt.empty(3).normal_()._data,
+        mt.bernoulli(mt.full((6,), 0.5))._data,
     ]
 
 
@@ -510,7 +510,7 @@ def test_manual_seed_reproduces_every_random_function():
 def test_all_random_functions_share_one_generator():
     """Drawing from one function moves the stream for all the others."""
     mt.manual_seed(7)
-    plain = mt.randn(4).data
+    plain = mt.randn(4)._data
     for draw in (
         lambda: mt.rand(1),
         lambda: mt.randint(0, 5, (1,)),
@@ -520,7 +520,7 @@ def test_all_random_functions_share_one_generator():
     ):
         mt.manual_seed(7)
         draw()
-        assert not np.array_equal(mt.randn(4).data, plain)
+        assert not np.array_equal(mt.randn(4)._data, plain)
 
 
 def test_dropout_and_shuffling_draw_from_the_global_generator():
@@ -528,9 +528,9 @@ def test_dropout_and_shuffling_draw_from_the_global_generator():
     data = pytest.importorskip("minitorch.utils.data")
 
     def draws():
-        mask = F.dropout(mt.ones(32), 0.5, training=True).data
+        mask = F.dropout(mt.ones(32), 0.5, training=True)._data
         loader = data.DataLoader(data.TensorDataset(mt.arange(20)), batch_size=20, shuffle=True)
-        return mask, next(iter(loader))[0].data
+        return mask, next(iter(loader))[0]._data
 
     mt.manual_seed(3)
     first = draws()
@@ -547,14 +547,14 @@ def test_manual_seed_returns_the_generator_and_generators_are_independent():
     g = mt.manual_seed(5)
     assert g is mt.default_generator and mt.initial_seed() == 5
     own = mt.Generator().manual_seed(5)
-    a = mt.rand(3, generator=own).data
+    a = mt.rand(3, generator=own)._data
     mt.manual_seed(5)
-    b = mt.rand(3).data
+    b = mt.rand(3)._data
     np.testing.assert_array_equal(a, b)
     state = mt.get_rng_state()
-    c = mt.randn(3).data
+    c = mt.randn(3)._data
     mt.set_rng_state(state)
-    np.testing.assert_array_equal(mt.randn(3).data, c)
+    np.testing.assert_array_equal(mt.randn(3)._data, c)
 
 
 # --- repr ---
@@ -626,7 +626,7 @@ def test_pickle_roundtrip_keeps_data_dtype_and_requires_grad():
     x = mt.tensor([[1.0, 2.0]], dtype=mt.float64, requires_grad=True)
     y = pickle.loads(pickle.dumps(x))
     assert y.dtype == mt.float64 and y.requires_grad and y.is_leaf
-    np.testing.assert_array_equal(y.data, x.data)
+    np.testing.assert_array_equal(y._data, x._data)
 
 
 def test_module_level_functions_exist():

@@ -28,9 +28,9 @@ def _default_grads(outputs, grad_outputs):
     out = []
     for o, g in zip(outputs, grads):
         if g is None:
-            if o.data.size != 1:
+            if o._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = Tensor._make(np.ones_like(o.data), False, None)
+            g = Tensor._make(np.ones_like(o._data), False, None)
         out.append(g)
     return out
 
@@ -75,7 +75,8 @@ def grad(
         import numpy as np
 
         res = tuple(
-            r if r is not None else Tensor._make(np.zeros_like(x.data), False, None) for r, x in zip(res, ins)
+            r if r is not None else Tensor._make(np.zeros_like(x._data), False, None)
+            for r, x in zip(res, ins)
         )
     return res if not single else res
 

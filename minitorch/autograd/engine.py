@@ -21,7 +21,7 @@ _state = grad_mode._state
 
 def _sum_to_shape(g, shape, dtype):
     """Sum a gradient shaped like a broadcast result back to ``shape`` (and cast to ``dtype``)."""
-    gshape = g.data.shape
+    gshape = g._data.shape
     if gshape != shape:
         lead = len(gshape) - len(shape)
         if lead < 0 or any(n != 1 and n != gshape[i + lead] for i, n in enumerate(shape)):
@@ -36,9 +36,9 @@ def _sum_to_shape(g, shape, dtype):
             g = g.sum(axes, keepdim=True)
         if lead:
             g = g.reshape(shape)
-        elif g.data.shape != shape:
+        elif g._data.shape != shape:
             g = g.reshape(shape)
-    if g.data.dtype != dtype:
+    if g._data.dtype != dtype:
         g = g.to(dtype)
     return g
 
@@ -236,16 +236,16 @@ def _accumulate(var, g, create_graph, stored):
             var.grad = g.clone() if seen else g
             return
         g = g.detach()
-        arr = g.data
+        arr = g._data
         # NOTE: .grad must own its buffer (it is added to in place, optimizers update it in place):
         # copy broadcast views, views of other memory and grads that someone else may hold.
         if seen or not (arr.flags.owndata and arr.flags.writeable):
-            g.data = arr.copy()
+            g._data = arr.copy()
         var.grad = g
     elif create_graph or var.grad.requires_grad:
         var.grad = var.grad + g
-    elif var.grad.data.shape == g.data.shape and var.grad.data.flags.writeable:
-        np.add(var.grad.data, g.data, out=var.grad.data, casting="unsafe")
+    elif var.grad._data.shape == g._data.shape and var.grad._data.flags.writeable:
+        np.add(var.grad._data, g._data, out=var.grad._data, casting="unsafe")
         var.grad._vc[0] += 1
     else:
         var.grad = var.grad + g

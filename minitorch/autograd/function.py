@@ -4,7 +4,7 @@ Calling ``MyFn.apply(*args)`` runs ``forward`` and, when grad mode is on and an 
 grad, records a graph node. The node *is* the ``ctx`` that ``forward`` saw; it is what
 ``tensor.grad_fn`` returns, and its type name reads like torch's (``MulBackward0``).
 
-Built-in ops subclass :class:`Op`: their ``forward`` computes on ``tensor.data`` (NumPy) and
+Built-in ops subclass :class:`Op`: their ``forward`` computes on ``tensor._data`` (NumPy) and
 returns an ndarray; their ``backward`` computes with Tensor ops, so that
 ``create_graph=True`` gives gradients of gradients for free.
 """
@@ -87,7 +87,7 @@ class Node:
                     if t.requires_grad
                     else "a tensor that does not require grad"
                 )
-                self._modified_error(t.data, where, t._vc[0], v)
+                self._modified_error(t._data, where, t._vc[0], v)
         return self._saved
 
     def _modified_error(self, arr, where, version, expected):
@@ -237,8 +237,8 @@ class Function(metaclass=_FunctionMeta):
         non_diff = getattr(ctx, "_non_diff", ())
         for i, o in enumerate(outs):
             if isinstance(o, Tensor):
-                diff = record and o.data.dtype.kind == "f" and id(o) not in non_diff
-                t = Tensor._make(o.data, diff, ctx if diff else None)
+                diff = record and o._data.dtype.kind == "f" and id(o) not in non_diff
+                t = Tensor._make(o._data, diff, ctx if diff else None)
                 t._output_nr = i
                 t._vc = o._vc  # an output that shares an input's storage shares its version
                 results.append(t)
@@ -249,7 +249,7 @@ class Function(metaclass=_FunctionMeta):
             _connect(ctx, args)
             ctx._n_outputs = len(outs)
             ctx._output_meta = tuple(
-                (o.data.shape, o.data.dtype) if isinstance(o, Tensor) else None for o in outs
+                (o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outs
             )
         return results[0] if single else tuple(results)
 
@@ -262,7 +262,7 @@ def _connect(ctx: Node, args) -> None:
             if a._base is not None and a._hist_version != a._vc[0]:
                 a._regenerate_history()
             nxt.append((a.grad_fn, a._output_nr) if a.grad_fn is not None else (a._accumulator(), 0))
-            meta.append((a.data.shape, a.data.dtype))
+            meta.append((a._data.shape, a._data.dtype))
         else:
             nxt.append((None, 0))
             meta.append(None)
@@ -301,7 +301,7 @@ class Op(Function):
                 out = Tensor._make(data, False, None)
         else:
             out = Tensor._make(data, False, None)
-        if cls.is_view and (cls.always_view or np.may_share_memory(data, args[0].data)):
+        if cls.is_view and (cls.always_view or np.may_share_memory(data, args[0]._data)):
             src = args[0]
             out._vc = src._vc
             # NOTE: ``_vfn`` lists the view ops that rebuild this view from its base; an in-place op

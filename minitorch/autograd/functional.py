@@ -42,19 +42,19 @@ def _grads(outputs, inputs, grad_outputs, create_graph):
             )
         )
     return tuple(
-        r if r is not None else Tensor._make(np.zeros_like(x.data), False, None) for r, x in zip(res, inputs)
+        r if r is not None else Tensor._make(np.zeros_like(x._data), False, None) for r, x in zip(res, inputs)
     )
 
 
 def _ones_like(o):
     from ..tensor import Tensor
 
-    if o.data.size != 1:
+    if o._data.size != 1:
         raise RuntimeError(
             "The vector v can only be None if the user-provided function returns a single Tensor "
             "with a single element."
         )
-    return Tensor._make(np.ones_like(o.data), False, None)
+    return Tensor._make(np.ones_like(o._data), False, None)
 
 
 def _finish(x, create_graph):
@@ -84,7 +84,7 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
         vs = [_ones_like(x) for x in ins]
     else:
         vs = list(_tuple(v)[0])
-    dummies = [Tensor._make(np.zeros_like(o.data), True, None) for o in outs]
+    dummies = [Tensor._make(np.zeros_like(o._data), True, None) for o in outs]
     g = _grads(outs, ins, dummies, create_graph=True)
     jv = _grads(g, dummies, vs, create_graph)
     jv = tuple(_finish(x, create_graph) for x in jv)
@@ -109,19 +109,19 @@ def jacobian(
     table = []
     for o in outs:
         rows = []
-        for j in range(o.data.size):
-            seed = np.zeros(o.data.shape, o.data.dtype)
+        for j in range(o._data.size):
+            seed = np.zeros(o._data.shape, o._data.dtype)
             seed.flat[j] = 1
             if o.requires_grad:
                 rows.append(_grads([o], ins, [Tensor._make(seed, False, None)], create_graph))
             else:
-                rows.append(tuple(Tensor._make(np.zeros_like(x.data), False, None) for x in ins))
+                rows.append(tuple(Tensor._make(np.zeros_like(x._data), False, None) for x in ins))
         per_in = []
         for i, x in enumerate(ins):
             if rows:
                 J = stack([r[i] for r in rows]).reshape(o.shape + x.shape)
             else:
-                J = Tensor._make(np.zeros(o.data.shape + x.data.shape, x.data.dtype), False, None)
+                J = Tensor._make(np.zeros(o._data.shape + x._data.shape, x._data.dtype), False, None)
             per_in.append(_finish(J, create_graph))
         table.append(per_in[0] if single_in else tuple(per_in))
     return table[0] if single_out else tuple(table)
@@ -140,7 +140,7 @@ def hessian(
 
     def grad_fn(*xs):
         out = func(*xs)
-        if out.data.size != 1:
+        if out._data.size != 1:
             raise RuntimeError("The function given to hessian should return a single element Tensor")
         return _grads([out], xs, [_ones_like(out)], create_graph=True)
 
@@ -152,7 +152,7 @@ def vhp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """Returns ``(func(inputs), v^T H)``."""
     ins, single_in = _prep(inputs, True)
     out = func(*ins)
-    if out.data.size != 1:
+    if out._data.size != 1:
         raise RuntimeError("The function given to vhp should return a single element Tensor")
     g = _grads([out], ins, [_ones_like(out)], create_graph=True)
     vs = list(_tuple(v)[0]) if v is not None else [_ones_like(x) for x in ins]

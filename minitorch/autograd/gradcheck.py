@@ -14,7 +14,7 @@ def _outputs(fn, inputs):
 
     out = fn(*inputs)
     outs = (out,) if isinstance(out, Tensor) else tuple(out)
-    return [o for o in outs if isinstance(o, Tensor) and o.data.dtype.kind == "f"]
+    return [o for o in outs if isinstance(o, Tensor) and o._data.dtype.kind == "f"]
 
 
 def _fail(msg, raise_exception):
@@ -51,7 +51,7 @@ def gradcheck(
     if not diff:
         raise ValueError("gradcheck expects at least one input tensor to require gradient")
     for i in diff:
-        if inputs[i].data.dtype != np.float64:
+        if inputs[i]._data.dtype != np.float64:
             import warnings
 
             warnings.warn(
@@ -61,11 +61,11 @@ def gradcheck(
             )
     outs = _outputs(fn, inputs)
     for k, out in enumerate(outs):
-        n_out = out.data.size
+        n_out = out._data.size
         # analytical Jacobian: one backward per output element
-        analytical = {i: np.zeros((inputs[i].data.size, n_out)) for i in diff}
+        analytical = {i: np.zeros((inputs[i]._data.size, n_out)) for i in diff}
         for j in range(n_out):
-            seed = np.zeros(out.data.shape, out.data.dtype)
+            seed = np.zeros(out._data.shape, out._data.dtype)
             seed.flat[j] = 1
             o = _outputs(fn, inputs)[k]
             if not o.requires_grad:
@@ -80,18 +80,18 @@ def gradcheck(
             )
             for i, g in zip(diff, grads):
                 if g is not None:
-                    analytical[i][:, j] = g.data.reshape(-1)
+                    analytical[i][:, j] = g._data.reshape(-1)
         # numerical Jacobian: perturb each input element in place
         for i in diff:
-            x = inputs[i].data
+            x = inputs[i]._data
             numerical = np.zeros((x.size, n_out))
             with no_grad():
                 for e in range(x.size):
                     orig = x.flat[e]
                     x.flat[e] = orig + eps
-                    plus = _outputs(fn, inputs)[k].data.astype(np.float64).reshape(-1)
+                    plus = _outputs(fn, inputs)[k]._data.astype(np.float64).reshape(-1)
                     x.flat[e] = orig - eps
-                    minus = _outputs(fn, inputs)[k].data.astype(np.float64).reshape(-1)
+                    minus = _outputs(fn, inputs)[k]._data.astype(np.float64).reshape(-1)
                     x.flat[e] = orig
                     numerical[e] = (plus - minus) / (2 * eps)
             a = analytical[i]
@@ -131,7 +131,7 @@ def gradgradcheck(
     if grad_outputs is None:
         rng = np.random.default_rng(0)
         grad_outputs = [
-            Tensor._make(rng.standard_normal(o.data.shape).astype(o.data.dtype), True, None) for o in outs
+            Tensor._make(rng.standard_normal(o._data.shape).astype(o._data.dtype), True, None) for o in outs
         ]
     n_in = len(inputs)
 

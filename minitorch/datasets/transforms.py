@@ -99,7 +99,7 @@ class Normalize:
                 "Expected tensor to be a tensor image of size (..., C, H, W). Got "
                 f"tensor.size() = {tensor.size()}"
             )
-        mean, std = self._stats(tensor.data.dtype)
+        mean, std = self._stats(tensor._data.dtype)
         if self.inplace:
             tensor.sub_(Tensor._make(mean, False, None)).div_(Tensor._make(std, False, None))
             return tensor

@@ -24,7 +24,7 @@ _DEFAULT_TRANSFORM = ToTensor()
 
 
 def _array(x) -> np.ndarray:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
 class VisionDataset(Dataset):

@@ -63,12 +63,12 @@ def _conv_spec(x, weight, bias, stride, padding, dilation, groups, nd: int, fn: 
         raise RuntimeError("non-positive dilation is not supported")
     if not isinstance(groups, Integral) or groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
-    if weight.data.ndim != nd + 2:
+    if weight._data.ndim != nd + 2:
         raise RuntimeError(
             f"{fn}: expected weight to be {nd + 2}-dimensional (out_channels, in_channels/groups, "
             f"*kernel_size), but got weight of size {list(weight.shape)}"
         )
-    kernel = weight.data.shape[2:]
+    kernel = weight._data.shape[2:]
     if isinstance(padding, str):
         if padding == "valid":
             pads = ((0, 0),) * nd
@@ -84,32 +84,32 @@ def _conv_spec(x, weight, bias, stride, padding, dilation, groups, nd: int, fn: 
         if any(v < 0 for v in p):
             raise RuntimeError("negative padding is not supported")
         pads = tuple((v, v) for v in p)
-    o, cg = weight.data.shape[:2]
+    o, cg = weight._data.shape[:2]
     if o % groups:
         raise RuntimeError(
             f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
             f"but got weight of size [{list(weight.shape)}] instead"
         )
-    if x.data.shape[1] != cg * groups:
+    if x._data.shape[1] != cg * groups:
         raise RuntimeError(
             f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
-            f"{list(x.shape)} to have {cg * groups} channels, but got {x.data.shape[1]} channels instead"
+            f"{list(x.shape)} to have {cg * groups} channels, but got {x._data.shape[1]} channels instead"
         )
     if bias is not None:
         _check_tensor(bias, "bias", fn)
-        if bias.data.shape != (o,):
+        if bias._data.shape != (o,):
             raise RuntimeError(
                 f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with "
                 f"{o} elements, but got bias of size {list(bias.shape)} instead"
             )
-    if x.data.dtype != weight.data.dtype:
+    if x._data.dtype != weight._data.dtype:
         raise RuntimeError(
             f"Input type ({x.dtype}) and weight type ({weight.dtype}) should be the same; "
             "convert one with .to(dtype)"
         )
-    if bias is not None and bias.data.dtype != x.data.dtype:
+    if bias is not None and bias._data.dtype != x._data.dtype:
         raise RuntimeError(f"Input type ({x.dtype}) and bias type ({bias.dtype}) should be the same")
-    spatial = x.data.shape[2:]
+    spatial = x._data.shape[2:]
     eff = tuple(n + a + b for n, (a, b) in zip(spatial, pads))
     if any(e < d * (k - 1) + 1 for e, k, d in zip(eff, kernel, dilation)):
         raise RuntimeError(
@@ -126,9 +126,9 @@ def _conv_spec(x, weight, bias, stride, padding, dilation, groups, nd: int, fn: 
 
 def _batched(x, nd: int, fn: str):
     """(x with a batch dim, whether it was added); torch's error for other ranks."""
-    if x.data.ndim == nd + 2:
+    if x._data.ndim == nd + 2:
         return x, False
-    if x.data.ndim == nd + 1:
+    if x._data.ndim == nd + 1:
         return x.unsqueeze(0), True
     kinds = {1: ("2D", "3D"), 2: ("3D", "4D")}[nd]
     raise RuntimeError(
@@ -162,7 +162,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
     _check_tensor(input, "input", "conv1d")
     x, added = _batched(input, 1, "conv1d")
     spec = _conv_spec(x, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
-    n, c, length = x.data.shape
+    n, c, length = x._data.shape
     w = weight.unsqueeze(2)
     out = C.Convolution.apply(x.reshape(n, c, 1, length), w, bias, spec).squeeze(2)
     return out.squeeze(0) if added else out
@@ -196,9 +196,9 @@ def _pool_spec(x, kernel_size, stride, padding, dilation, ceil_mode, fn: str, nd
         )
     if nd == 1:
         kernel, stride, padding, dilation = (1,) + kernel, (1,) + stride, (0,) + padding, (1,) + dilation
-    spec = C.PoolSpec(kernel, stride, padding, dilation, ceil_mode, x.data.shape[-2:])
+    spec = C.PoolSpec(kernel, stride, padding, dilation, ceil_mode, x._data.shape[-2:])
     if any(o <= 0 for o in spec.out_hw):
-        c = x.data.shape[-3]
+        c = x._data.shape[-3]
         shp = spec.in_hw[nd == 1 :]
         out = spec.out_hw[nd == 1 :]
         raise RuntimeError(
@@ -210,9 +210,9 @@ def _pool_spec(x, kernel_size, stride, padding, dilation, ceil_mode, fn: str, nd
 
 def _pool_input(x, nd: int, fn: str):
     _check_tensor(x, "input", fn)
-    if x.data.ndim not in (nd + 1, nd + 2) or x.data.size == 0:
+    if x._data.ndim not in (nd + 1, nd + 2) or x._data.size == 0:
         raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
-    added = x.data.ndim == nd + 1
+    added = x._data.ndim == nd + 1
     x4 = x.unsqueeze(0) if added else x
     if nd == 1:
         x4 = x4.unsqueeze(2)
@@ -264,11 +264,11 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
     spec = _pool_spec(x, kernel_size, stride, padding, 1, ceil_mode, fn, nd)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
-    dtype = x.data.dtype if x.data.dtype.kind == "f" else np.dtype(np.float64)
+    dtype = x._data.dtype if x._data.dtype.kind == "f" else np.dtype(np.float64)
     div = C._avg_divisor(spec, count_include_pad, divisor_override, dtype)
-    if x.data.dtype.kind != "f":  # integer pooling truncates, as torch
-        out = C.AvgPool2d.apply(Tensor._make(x.data.astype(np.float64), False, None), spec, div)
-        out = Tensor._make(np.trunc(out.data).astype(x.data.dtype), False, None)
+    if x._data.dtype.kind != "f":  # integer pooling truncates, as torch
+        out = C.AvgPool2d.apply(Tensor._make(x._data.astype(np.float64), False, None), spec, div)
+        out = Tensor._make(np.trunc(out._data).astype(x._data.dtype), False, None)
     else:
         out = C.AvgPool2d.apply(x, spec, div)
     return _pool_output(out, added, nd)
@@ -321,16 +321,16 @@ def adaptive_avg_pool2d(input, output_size) -> Tensor:
     ``floor(i*H/OH)`` to ``ceil((i+1)*H/OH)``.
     """
     _check_tensor(input, "input", "adaptive_avg_pool2d")
-    if input.data.ndim not in (3, 4):
+    if input._data.ndim not in (3, 4):
         raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(input.shape)}")
-    h, w = input.data.shape[-2:]
+    h, w = input._data.shape[-2:]
     oh, ow = _adaptive_sizes(output_size, (h, w), 2, "adaptive_avg_pool2d")
     if (oh, ow) == (1, 1):
         return input.mean((-2, -1), keepdim=True)
     if oh and ow and h % oh == 0 and w % ow == 0:  # equal windows: plain average pooling
         return avg_pool2d(input, (h // oh, w // ow))
     # NOTE: averaging over a rectangle is separable: rows @ x @ cols^T (two small products)
-    dtype = input.data.dtype
+    dtype = input._data.dtype
     rows = Tensor._make(_adaptive_matrix(h, oh, dtype), False, None)
     cols = Tensor._make(_adaptive_matrix(w, ow, dtype).T.copy(), False, None)
     return rows @ (input @ cols)
@@ -339,10 +339,10 @@ def adaptive_avg_pool2d(input, output_size) -> Tensor:
 def adaptive_avg_pool1d(input, output_size) -> Tensor:
     """Average pooling of (N, C, L) or (C, L) to ``output_size``, as torch's."""
     _check_tensor(input, "input", "adaptive_avg_pool1d")
-    if input.data.ndim not in (2, 3):
+    if input._data.ndim not in (2, 3):
         raise RuntimeError(f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got {list(input.shape)}")
-    (o,) = _adaptive_sizes(output_size, input.data.shape[-1:], 1, "adaptive_avg_pool1d")
-    cols = Tensor._make(_adaptive_matrix(input.data.shape[-1], o, input.data.dtype).T.copy(), False, None)
+    (o,) = _adaptive_sizes(output_size, input._data.shape[-1:], 1, "adaptive_avg_pool1d")
+    cols = Tensor._make(_adaptive_matrix(input._data.shape[-1], o, input._data.dtype).T.copy(), False, None)
     return input @ cols
 
 
@@ -363,7 +363,7 @@ def pad(input, pad, mode: str = "constant", value=None) -> Tensor:
     """
     _check_tensor(input, "input", "pad")
     pad = tuple(int(p) for p in pad)
-    nd = input.data.ndim
+    nd = input._data.ndim
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
     if len(pad) // 2 > nd:
@@ -389,7 +389,7 @@ def pad(input, pad, mode: str = "constant", value=None) -> Tensor:
     out = input
     for d in range(nd - k, nd):
         a, b = widths[d]
-        n = input.data.shape[d]
+        n = input._data.shape[d]
         idx = np.arange(-a, n + b)
         if mode == "reflect":
             if a >= n or b >= n:
@@ -414,7 +414,7 @@ def _constant_pad(x, widths, value):
     """Crop the negative widths (a view), then pad the positive ones."""
     if any(a < 0 or b < 0 for a, b in widths):
         crop = []
-        for (a, b), n in zip(widths, x.data.shape):
+        for (a, b), n in zip(widths, x._data.shape):
             start, stop = max(-a, 0), n - max(-b, 0)
             if stop < start:
                 raise RuntimeError(
@@ -449,7 +449,7 @@ def batch_norm(
     torch. ``training=False`` normalises with the running statistics (which must be given).
     """
     _check_tensor(input, "input", "batch_norm")
-    x = input.data
+    x = input._data
     if x.ndim < 2:
         raise ValueError(f"Expected 2D or more input for batch_norm (got {x.ndim}D input)")
     c = x.shape[1]
@@ -459,8 +459,8 @@ def batch_norm(
         (weight, "weight"),
         (bias, "bias"),
     ):
-        if t is not None and t.data.size != c:
-            raise RuntimeError(f"{name} should contain {c} elements not {t.data.size}")
+        if t is not None and t._data.size != c:
+            raise RuntimeError(f"{name} should contain {c} elements not {t._data.size}")
     if training:
         if x.size // c <= 1:
             raise ValueError(
@@ -490,13 +490,13 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
         )
     shape = tuple(int(s) for s in normalized_shape)
     k = len(shape)
-    if k == 0 or input.data.shape[input.data.ndim - k :] != shape or input.data.ndim < k:
+    if k == 0 or input._data.shape[input._data.ndim - k :] != shape or input._data.ndim < k:
         raise RuntimeError(
             f"Given normalized_shape={list(shape)}, expected input with shape [*, "
             f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}"
         )
     for t, name in ((weight, "weight"), (bias, "bias")):
-        if t is not None and t.data.shape != shape:
+        if t is not None and t._data.shape != shape:
             raise RuntimeError(
                 f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
                 f"{list(t.shape)} and normalized_shape = {list(shape)}"

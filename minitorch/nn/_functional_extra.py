@@ -41,7 +41,7 @@ def group_norm(input: Tensor, num_groups: int, weight=None, bias=None, eps: floa
         minitorch.Size([2, 6, 4, 4])
     """
     Fc._check_tensor(input, "input", "group_norm")
-    shape = input.data.shape
+    shape = input._data.shape
     if len(shape) < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {len(shape)}")
     n, c = shape[:2]
@@ -51,15 +51,15 @@ def group_norm(input: Tensor, num_groups: int, weight=None, bias=None, eps: floa
             f"{list(shape)} and num_groups={num_groups}"
         )
     for t, name in ((weight, "weight"), (bias, "bias")):
-        if t is not None and t.data.shape != (c,):
+        if t is not None and t._data.shape != (c,):
             raise RuntimeError(
                 f"Expected {name} to be a vector of size equal to the number of channels in input, but got "
                 f"{name} of shape {list(t.shape)} and input of shape {list(shape)}"
             )
-    if input.data.size == 0:
+    if input._data.size == 0:
         return input.clone()
     x = input.reshape(n, num_groups, -1)
-    y = Fc.layer_norm(x, (x.data.shape[-1],), None, None, eps).reshape(shape)
+    y = Fc.layer_norm(x, (x._data.shape[-1],), None, None, eps).reshape(shape)
     view = (1, c) + (1,) * (len(shape) - 2)
     if weight is not None:
         y = y * weight.reshape(view)
@@ -86,7 +86,7 @@ def instance_norm(
     normalises with them instead.
     """
     Fc._check_tensor(input, "input", "instance_norm")
-    shape = input.data.shape
+    shape = input._data.shape
     if len(shape) < 3:
         raise ValueError(f"Expected 3D or higher input for instance_norm (got {len(shape)}D input)")
     if use_input_stats and math.prod(shape[2:]) == 1:
@@ -96,13 +96,13 @@ def instance_norm(
     x = input.reshape((1, n * c) + shape[2:])
     w = weight.repeat(n) if weight is not None else None
     b = bias.repeat(n) if bias is not None else None
-    rm = Tensor._make(np.tile(running_mean.data, n), False, None) if running_mean is not None else None
-    rv = Tensor._make(np.tile(running_var.data, n), False, None) if running_var is not None else None
+    rm = Tensor._make(np.tile(running_mean._data, n), False, None) if running_mean is not None else None
+    rv = Tensor._make(np.tile(running_var._data, n), False, None) if running_var is not None else None
     out = Fc.batch_norm(x, rm, rv, w, b, use_input_stats, momentum, eps)
     if use_input_stats:
         for src, dst in ((rm, running_mean), (rv, running_var)):
             if dst is not None:
-                dst.data[...] = src.data.reshape(n, c).mean(0)
+                dst._data[...] = src._data.reshape(n, c).mean(0)
                 dst._vc[0] += 1
     return out.reshape(shape)
 
@@ -139,7 +139,7 @@ def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups
             + " "
             + " ".join(f"dilation_{a}: {v}" for a, v in zip(names, dilation))
         )
-    wshape, xshape = weight.data.shape, input.data.shape
+    wshape, xshape = weight._data.shape, input._data.shape
     if len(wshape) != nd + 2:
         raise RuntimeError(
             f"{fn}: expected weight to be {nd + 2}-dimensional (in_channels, out_channels/groups, "
@@ -158,13 +158,15 @@ def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups
     c_out = wshape[1] * groups
     if bias is not None:
         Fc._check_tensor(bias, "bias", fn)
-        if bias.data.shape != (c_out,):
+        if bias._data.shape != (c_out,):
             raise RuntimeError(
                 f"Given transposed=1, weight of size {list(wshape)}, expected bias to be 1-dimensional with "
                 f"{c_out} elements, but got bias of size {list(bias.shape)} instead"
             )
-    if input.data.dtype != weight.data.dtype or (bias is not None and bias.data.dtype != input.data.dtype):
-        other = weight if input.data.dtype != weight.data.dtype else bias
+    if input._data.dtype != weight._data.dtype or (
+        bias is not None and bias._data.dtype != input._data.dtype
+    ):
+        other = weight if input._data.dtype != weight._data.dtype else bias
         raise RuntimeError(
             f"Input type ({input.dtype}) and weight type ({other.dtype}) should be the same; "
             "convert one with .to(dtype)"
@@ -188,7 +190,7 @@ def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups
         x, w = input, weight
     # NOTE: with output_padding >= stride (allowed when dilation is larger) the convolution this is
     # the gradient of has more output positions than ``input``: those get zero grad
-    extra = [o - n for o, n in zip(spec.out_hw, x.data.shape[2:])]
+    extra = [o - n for o, n in zip(spec.out_hw, x._data.shape[2:])]
     if any(extra):
         x = Fc.pad(x, [v for e in reversed(extra) for v in (0, e)])
     y = C.ConvInputGrad.apply(x, w, spec)
@@ -250,7 +252,7 @@ def _attend(q, k, v, mask, dropout_p: float, safe: bool):
         empty = ~mask.any(-1, keepdims=True)
     elif mask is not None:
         scores = scores + mask
-        empty = np.isneginf(mask.data).all(-1, keepdims=True)
+        empty = np.isneginf(mask._data).all(-1, keepdims=True)
     if safe and empty is not None and empty.any():
         # NOTE: zero the scores of empty rows before the softmax (so no NaN reaches its
         # backward) and their weights after it
@@ -298,38 +300,38 @@ def scaled_dot_product_attention(
         raise RuntimeError(
             "_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True"
         )
-    if query.data.ndim < 2 or key.data.ndim < 2 or value.data.ndim < 2:
+    if query._data.ndim < 2 or key._data.ndim < 2 or value._data.ndim < 2:
         raise RuntimeError("scaled_dot_product_attention: query, key and value must be at least 2-D")
-    if query.data.shape[-1] != key.data.shape[-1] or key.data.shape[-2] != value.data.shape[-2]:
+    if query._data.shape[-1] != key._data.shape[-1] or key._data.shape[-2] != value._data.shape[-2]:
         raise RuntimeError(
             f"scaled_dot_product_attention: expected query (..., L, E), key (..., S, E) and value "
             f"(..., S, Ev), but got query {list(query.shape)}, key {list(key.shape)} and value {list(value.shape)}"
         )
-    if query.data.dtype != key.data.dtype or query.data.dtype != value.data.dtype:
+    if query._data.dtype != key._data.dtype or query._data.dtype != value._data.dtype:
         raise RuntimeError(
             "Expected query, key, and value to have the same dtype, but got query.dtype: "
             f"{query.dtype} key.dtype: {key.dtype} and value.dtype: {value.dtype} instead."
         )
-    if enable_gqa and query.data.ndim >= 3:
-        hq, hk = query.data.shape[-3], key.data.shape[-3]
-        if hq % hk or hq % value.data.shape[-3]:
+    if enable_gqa and query._data.ndim >= 3:
+        hq, hk = query._data.shape[-3], key._data.shape[-3]
+        if hq % hk or hq % value._data.shape[-3]:
             raise RuntimeError(
                 f"scaled_dot_product_attention: number of heads in query ({hq}) must be divisible by the "
-                f"number of heads in key ({hk}) and value ({value.data.shape[-3]})"
+                f"number of heads in key ({hk}) and value ({value._data.shape[-3]})"
             )
         key = _repeat_heads(key, hq // hk)
-        value = _repeat_heads(value, hq // value.data.shape[-3])
-    L, S = query.data.shape[-2], key.data.shape[-2]
-    scale = 1.0 / math.sqrt(query.data.shape[-1]) if scale is None else scale
+        value = _repeat_heads(value, hq // value._data.shape[-3])
+    L, S = query._data.shape[-2], key._data.shape[-2]
+    scale = 1.0 / math.sqrt(query._data.shape[-1]) if scale is None else scale
     mask = None
     if is_causal:
         mask = np.tril(np.ones((L, S), np.bool_))
     elif attn_mask is not None:
         Fc._check_tensor(attn_mask, "attn_mask", "scaled_dot_product_attention")
-        if attn_mask.data.dtype == np.bool_:
-            mask = attn_mask.data
-        elif attn_mask.data.dtype.kind == "f":
-            mask = attn_mask if attn_mask.data.dtype == query.data.dtype else attn_mask.to(query.dtype)
+        if attn_mask._data.dtype == np.bool_:
+            mask = attn_mask._data
+        elif attn_mask._data.dtype.kind == "f":
+            mask = attn_mask if attn_mask._data.dtype == query._data.dtype else attn_mask.to(query.dtype)
         else:
             raise RuntimeError(
                 f"Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: "
@@ -343,13 +345,13 @@ def _repeat_heads(x: Tensor, r: int) -> Tensor:
     """Each head (dim -3) repeated ``r`` times in place (as ``repeat_interleave(r, -3)``)."""
     if r == 1:
         return x
-    shape = x.data.shape
+    shape = x._data.shape
     y = x.unsqueeze(-3).expand(shape[:-2] + (r,) + shape[-2:])
     return y.reshape(shape[:-3] + (shape[-3] * r,) + shape[-2:])
 
 
 def _warn_mismatched_masks(mask, other, name: str, other_name: str) -> None:
-    if mask is not None and other is not None and mask.data.dtype != other.data.dtype:
+    if mask is not None and other is not None and mask._data.dtype != other._data.dtype:
         warnings.warn(
             f"Support for mismatched {name} and {other_name} is deprecated. Use same type for both instead.",
             stacklevel=4,
@@ -360,7 +362,7 @@ def _float_mask(mask, name: str, dtype) -> Tensor | None:
     """A bool mask (True: masked out) as a float mask of -inf / 0, as torch's ``_canonical_mask``."""
     if mask is None:
         return None
-    m = mask.data
+    m = mask._data
     if m.dtype == np.bool_:
         return Tensor._make(np.where(m, -np.inf, 0.0).astype(dtype), False, None)
     if m.dtype.kind != "f":
@@ -409,8 +411,8 @@ def multi_head_attention_forward(
         query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
         if key_padding_mask is not None:
             key_padding_mask = key_padding_mask.unsqueeze(0)
-    tgt_len, bsz, embed_dim = query.data.shape
-    dtype = query.data.dtype
+    tgt_len, bsz, embed_dim = query._data.shape
+    dtype = query._data.dtype
     _warn_mismatched_masks(key_padding_mask, attn_mask, "key_padding_mask", "attn_mask")
     key_padding_mask = _float_mask(key_padding_mask, "key_padding_mask", dtype)
     if is_causal and attn_mask is None:
@@ -433,7 +435,7 @@ def multi_head_attention_forward(
         raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
     e = embed_dim
     if use_separate_proj_weight:
-        if key.data.shape[:2] != value.data.shape[:2]:
+        if key._data.shape[:2] != value._data.shape[:2]:
             raise AssertionError(
                 f"key's sequence and batch dims {tuple(key.shape[:2])} do not match value's {tuple(value.shape[:2])}"
             )
@@ -446,7 +448,7 @@ def multi_head_attention_forward(
             linear(value, v_proj_weight, b_v),
         )
     else:
-        if key.data.shape != value.data.shape:
+        if key._data.shape != value._data.shape:
             raise AssertionError(f"key shape {key.shape} does not match value shape {value.shape}")
         b_q = b_k = b_v = b_kv = None
         if query is key and key is value:  # self-attention: one projection for q, k and v
@@ -462,7 +464,7 @@ def multi_head_attention_forward(
             if in_proj_bias is not None:
                 b_q, b_k, b_v = in_proj_bias.split([e, e, e], 0)
             q, k, v = linear(query, w_q, b_q), linear(key, w_k, b_k), linear(value, w_v, b_v)
-    src_len = key.data.shape[0]
+    src_len = key._data.shape[0]
     if attn_mask is not None:
         if attn_mask.dim() == 2:
             if tuple(attn_mask.shape) != (tgt_len, src_len):
@@ -504,7 +506,7 @@ def multi_head_attention_forward(
             attn_mask = Fc.pad(attn_mask, (0, 1))
         if key_padding_mask is not None:
             key_padding_mask = Fc.pad(key_padding_mask, (0, 1))
-    src_len = k.data.shape[1]
+    src_len = k._data.shape[1]
     if key_padding_mask is not None:
         if key_padding_mask.shape[0] != bsz:
             raise AssertionError(
@@ -542,7 +544,7 @@ def multi_head_attention_forward(
 def _heads(x: Tensor, static, bh: int, head_dim: int, name: str) -> Tensor:
     """(S, N, E) -> (N * heads, S, head_dim), or the given ``static`` tensor (checked)."""
     if static is None:
-        return x.reshape(x.data.shape[0], bh, head_dim).transpose(0, 1)
+        return x.reshape(x._data.shape[0], bh, head_dim).transpose(0, 1)
     if static.shape[0] != bh:
         raise AssertionError(f"expecting {name}.size(0) of {bh}, but got {static.shape[0]}")
     if static.shape[2] != head_dim:

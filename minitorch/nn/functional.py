@@ -102,7 +102,7 @@ _TYPE_NAMES = {
 
 
 def _tname(t: Tensor) -> str:
-    return _TYPE_NAMES[t.data.dtype.name]
+    return _TYPE_NAMES[t._data.dtype.name]
 
 
 def _type_str(t: Tensor) -> str:
@@ -117,7 +117,7 @@ def _as_t(x) -> Tensor:
 # --- linear ---
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias`` as one fused op; ``input`` is ``(*, in_features)``."""
-    x, w = input.data, weight.data
+    x, w = input._data, weight._data
     if x.ndim == 0 or w.ndim == 0:
         raise RuntimeError(
             f"both arguments to linear need to be at least 1D, but they are {x.ndim}D and {w.ndim}D"
@@ -129,8 +129,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} and {w.shape[1]}x{w.shape[0]})"
         )
-    if x.dtype != w.dtype or (bias is not None and bias.data.dtype != x.dtype):
-        other = w.dtype if x.dtype != w.dtype else bias.data.dtype
+    if x.dtype != w.dtype or (bias is not None and bias._data.dtype != x.dtype):
+        other = w.dtype if x.dtype != w.dtype else bias._data.dtype
         raise RuntimeError(
             f"mat1 and mat2 must have the same dtype, but got {_TYPE_NAMES[x.dtype.name]} and "
             f"{_TYPE_NAMES[other.name]}"
@@ -244,7 +244,7 @@ def _check_p(p: float) -> None:
 
 
 def _apply_mask(input: Tensor, p: float, mask_shape: tuple, inplace: bool) -> Tensor:
-    x = input.data
+    x = input._data
     dt = x.dtype if x.dtype.kind == "f" else np.float32
     if p == 1.0:
         mask = np.zeros(mask_shape, dt)
@@ -261,7 +261,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     _check_p(p)
     if not training or p == 0.0:
         return input
-    return _apply_mask(input, p, input.data.shape, inplace)
+    return _apply_mask(input, p, input._data.shape, inplace)
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -287,14 +287,14 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
         )
     if not training or p == 0.0:
         return input
-    shape = input.data.shape
+    shape = input._data.shape
     return _apply_mask(input, p, shape[:2] + (1,) * (len(shape) - 2), inplace)
 
 
 # --- one_hot / embedding ---
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """``(*,)`` int64 class indices to ``(*, num_classes)`` int64 rows of zeros with a single 1."""
-    t = tensor.data
+    t = tensor._data
     if t.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if num_classes == -1:
@@ -326,13 +326,13 @@ def embedding(
     ``padding_idx`` rows get no gradient; ``max_norm`` renormalises the looked-up rows of
     ``weight`` in place first, as torch. ``sparse`` is accepted but grads are always dense.
     """
-    idx = input.data
+    idx = input._data
     if idx.dtype not in (np.int64, np.int32):
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; "
             f"but got {_type_str(input)} instead (while checking arguments for embedding)"
         )
-    n = weight.data.shape[0]
+    n = weight._data.shape[0]
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         raise IndexError("index out of range in self")
     if padding_idx is not None:
@@ -348,7 +348,7 @@ def embedding(
 
 def _embedding_renorm_(weight: Tensor, idx: np.ndarray, max_norm: float, norm_type: float) -> None:
     rows = np.unique(idx)
-    w = weight.data
+    w = weight._data
     norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
     big = norms > max_norm
     if big.any():
@@ -395,9 +395,9 @@ def _broadcast_pair(input: Tensor, target: Tensor, warn: bool = True):
             stacklevel=3,
         )
     try:
-        np.broadcast_shapes(input.data.shape, target.data.shape)
+        np.broadcast_shapes(input._data.shape, target._data.shape)
     except ValueError:
-        a, b = input.data.shape, target.data.shape
+        a, b = input._data.shape, target._data.shape
         nd = max(len(a), len(b))
         a1, b1 = (1,) * (nd - len(a)) + a, (1,) * (nd - len(b)) + b
         d = next(i for i in range(nd - 1, -1, -1) if a1[i] != b1[i] and 1 not in (a1[i], b1[i]))
@@ -483,7 +483,7 @@ def huber_loss(
 
 def _check_class_target(input: Tensor, target: Tensor, weight) -> tuple:
     """Validate (input, class-index target, weight) like torch's nll_loss; return (target array, C)."""
-    x, t = input.data, target.data
+    x, t = input._data, target._data
     if x.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
     if x.ndim == 1:
@@ -501,7 +501,7 @@ def _check_class_target(input: Tensor, target: Tensor, weight) -> tuple:
     if t.dtype not in (np.int64, np.uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_tname(target)}")
     n_cls = x.shape[1 if x.ndim >= 2 else 0]
-    if weight is not None and weight.data.size != n_cls:
+    if weight is not None and weight._data.size != n_cls:
         raise RuntimeError(
             f"weight tensor should be defined either for all {n_cls} classes or no classes but got weight "
             f"tensor of shape: {list(weight.shape)}"
@@ -554,7 +554,7 @@ def cross_entropy(
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     target = _as_t(target)
-    if input.data.ndim >= 1 and target.data.shape == input.data.shape:
+    if input._data.ndim >= 1 and target._data.shape == input._data.shape:
         return _cross_entropy_probs(input, target, weight, reduction, label_smoothing)
     t, n_cls = _check_class_target(input, target, weight)
     _check_bounds(t, n_cls, ignore_index)
@@ -564,13 +564,13 @@ def cross_entropy(
 def _cross_entropy_probs(
     input: Tensor, target: Tensor, weight, reduction: str, label_smoothing: float
 ) -> Tensor:
-    if target.data.dtype.kind != "f":
+    if target._data.dtype.kind != "f":
         raise RuntimeError(
             f"Expected floating point type for target with class probabilities, got {_tname(target)}"
         )
     cdim = 1 if input.dim() >= 2 else 0
     n_cls = input.shape[cdim]
-    if weight is not None and weight.data.size != n_cls:
+    if weight is not None and weight._data.size != n_cls:
         raise RuntimeError(
             f"weight tensor should be defined either for all {n_cls} classes or no classes but got weight "
             f"tensor of shape: {list(weight.shape)}"
@@ -605,7 +605,7 @@ def binary_cross_entropy(
             f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) is "
             "deprecated. Please ensure they have the same size."
         )
-    x, y = input.data, target.data
+    x, y = input._data, target._data
     if x.size and (x.min() < 0 or x.max() > 1 or np.isnan(x).any()):
         raise RuntimeError("all elements of input should be between 0 and 1")
     if y.size and (y.min() < 0 or y.max() > 1):

@@ -87,12 +87,12 @@ def _fill(tensor: Tensor, values) -> Tensor:
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
     """Fill with U(a, b)."""
-    return _fill(tensor, _rng(generator).uniform(a, b, tensor.data.shape))
+    return _fill(tensor, _rng(generator).uniform(a, b, tensor._data.shape))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
     """Fill with N(mean, std^2)."""
-    return _fill(tensor, _rng(generator).normal(mean, std, tensor.data.shape))
+    return _fill(tensor, _rng(generator).normal(mean, std, tensor._data.shape))
 
 
 def trunc_normal_(
@@ -105,7 +105,7 @@ def trunc_normal_(
             stacklevel=2,
         )
     rng = _rng(generator)
-    x = rng.normal(mean, std, tensor.data.shape)
+    x = rng.normal(mean, std, tensor._data.shape)
     for _ in range(1000):
         bad = (x < a) | (x > b)
         n = int(bad.sum())
@@ -132,7 +132,7 @@ def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D tensor with the identity matrix."""
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    return _fill(tensor, np.eye(*tensor.data.shape))
+    return _fill(tensor, np.eye(*tensor._data.shape))
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
@@ -196,7 +196,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     q = q * np.sign(np.diag(r))
     if rows < cols:
         q = q.T
-    return _fill(tensor, (gain * q).reshape(tensor.data.shape))
+    return _fill(tensor, (gain * q).reshape(tensor._data.shape))
 
 
 # deprecated non-underscore aliases, as torch keeps them

@@ -23,7 +23,7 @@ class Parameter(Tensor):
             data = Tensor._make(np.empty((0,), _dtype.default_float.np), False, None)
         elif not isinstance(data, Tensor):
             data = Tensor(data)
-        Tensor.__init__(self, data.data)  # shares the ndarray (no copy)
+        Tensor.__init__(self, data._data)  # shares the ndarray (no copy)
         self._vc = data._vc
         if requires_grad:
             self.requires_grad = True
@@ -34,7 +34,7 @@ class Parameter(Tensor):
     __str__ = __repr__
 
     def __reduce__(self):
-        return (_rebuild_parameter, (self.data, self._rg))
+        return (_rebuild_parameter, (self._data, self._rg))
 
 
 def _rebuild_parameter(data, requires_grad):

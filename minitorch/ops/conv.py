@@ -230,7 +230,7 @@ class Convolution(Op):
     @staticmethod
     def forward(ctx, x, w, b, spec):
         need_cols = _state.enabled and w._rg
-        out, cols = _conv_forward(x.data, w.data, None if b is None else b.data, spec)
+        out, cols = _conv_forward(x._data, w._data, None if b is None else b._data, spec)
         # NOTE: the columns are kept (as a saved tensor, freed with the graph) so the weight grad
         # does not redo the im2col copy; trades memory for speed like torch's slow_conv2d.
         ctx.save_for_backward(x, w, _t(cols) if need_cols else None)
@@ -242,9 +242,9 @@ class Convolution(Op):
         x, w, cols = ctx.saved_tensors
         spec, need = ctx.spec, ctx.needs_input_grad
         # the two products share the grad's GEMM operand when their layouts agree
-        g2 = spec.grad_rows(g.data, spec.full) if need[0] and need[1] and spec.full == spec.full_gx else None
+        g2 = spec.grad_rows(g._data, spec.full) if need[0] and need[1] and spec.full == spec.full_gx else None
         gx = ConvInputGrad.apply(g, w, spec, g2) if need[0] else None
-        gw = ConvWeightGrad.apply(x, g, spec, None if cols is None else cols.data, g2) if need[1] else None
+        gw = ConvWeightGrad.apply(x, g, spec, None if cols is None else cols._data, g2) if need[1] else None
         gb = g.sum((0, 2, 3)) if need[2] else None
         return gx, gw, gb, None
 
@@ -256,7 +256,7 @@ class ConvInputGrad(Op):
     def forward(ctx, g, w, spec, g2=None):
         ctx.save_for_backward(g, w)
         ctx.spec = spec
-        return _conv_input_grad(g.data, w.data, spec, g2)
+        return _conv_input_grad(g._data, w._data, spec, g2)
 
     @staticmethod
     def backward(ctx, u):
@@ -273,9 +273,9 @@ class ConvWeightGrad(Op):
     def forward(ctx, x, g, spec, cols, g2=None):
         ctx.save_for_backward(x, g)
         ctx.spec = spec
-        o, c = g.data.shape[1], x.data.shape[1]
+        o, c = g._data.shape[1], x._data.shape[1]
         kshape = (o, c // spec.groups) + spec.kernel
-        return _conv_weight_grad(x.data, g.data, spec, kshape, cols, g2)
+        return _conv_weight_grad(x._data, g._data, spec, kshape, cols, g2)
 
     @staticmethod
     def backward(ctx, v):
@@ -385,7 +385,7 @@ class MaxPool2d(Op):
 
     @staticmethod
     def forward(ctx, x, spec, indices_out):
-        cols = spec.columns(spec.padded(x.data, _lowest(x.data.dtype)))
+        cols = spec.columns(spec.padded(x._data, _lowest(x._data.dtype)))
         out = cols.max(0)
         if indices_out is not None or (_state.enabled and x._rg):
             ctx.idx = _first_max(cols, out)
@@ -405,7 +405,7 @@ class MaxPoolScatter(Op):
     @staticmethod
     def forward(ctx, g, spec, idx):
         ctx.spec, ctx.idx = spec, idx
-        gd = g.data
+        gd = g._data
 
         def at(k, out=None):  # the grads that go to window position k
             return np.multiply(gd, idx == k, out=out)
@@ -423,7 +423,7 @@ class MaxPoolGather(Op):
     @staticmethod
     def forward(ctx, u, spec, idx):
         ctx.spec, ctx.idx = spec, idx
-        cols = spec.columns(spec.padded(u.data, 0))
+        cols = spec.columns(spec.padded(u._data, 0))
         return np.take_along_axis(cols, idx[None].astype(np.intp), 0)[0]
 
     @staticmethod
@@ -465,7 +465,7 @@ class AvgPool2d(Op):
     @staticmethod
     def forward(ctx, x, spec, div):
         ctx.spec, ctx.div = spec, div
-        out = spec.columns(spec.padded(x.data, 0)).sum(0)
+        out = spec.columns(spec.padded(x._data, 0)).sum(0)
         out /= div
         return out
 
@@ -480,7 +480,7 @@ class AvgPoolScatter(Op):
     @staticmethod
     def forward(ctx, g, spec, div):
         ctx.spec, ctx.div = spec, div
-        gd = g.data / div
+        gd = g._data / div
 
         def at(k, out=None):  # every window position gets the window's share
             if out is None:
@@ -504,7 +504,7 @@ class ConstantPad(Op):
 
     @staticmethod
     def forward(ctx, x, widths, value):
-        xd = x.data
+        xd = x._data
         ctx.inner = tuple(slice(a, a + n) for (a, _), n in zip(widths, xd.shape))
         out = np.full(tuple(n + a + b for (a, b), n in zip(widths, xd.shape)), value, xd.dtype)
         out[ctx.inner] = xd
@@ -526,7 +526,7 @@ class BatchNorm(Op):
 
     @staticmethod
     def forward(ctx, x, w, b, running_mean, running_var, training, momentum, eps):
-        xd = x.data
+        xd = x._data
         axes = (0,) + tuple(range(2, xd.ndim))
         cshape = (1, -1) + (1,) * (xd.ndim - 2)
         m = xd.size // xd.shape[1]
@@ -535,7 +535,7 @@ class BatchNorm(Op):
             xc = xd - mean.reshape(cshape)
             var = (xc * xc).mean(axes)
             if running_mean is not None:
-                rm, rv = running_mean.data, running_var.data
+                rm, rv = running_mean._data, running_var._data
                 rm *= 1 - momentum
                 rm += momentum * mean
                 rv *= 1 - momentum
@@ -543,13 +543,13 @@ class BatchNorm(Op):
                 running_mean._vc[0] += 1
                 running_var._vc[0] += 1
         else:
-            mean, var = running_mean.data, running_var.data
+            mean, var = running_mean._data, running_var._data
             xc = xd - mean.reshape(cshape)
         invstd = (1.0 / np.sqrt(var + eps)).astype(xd.dtype, copy=False)
         xhat = xc * invstd.reshape(cshape)
-        y = xhat if w is None else xhat * w.data.reshape(cshape)
+        y = xhat if w is None else xhat * w._data.reshape(cshape)
         if b is not None:
-            y += b.data.reshape(cshape)
+            y += b._data.reshape(cshape)
         ctx.save_for_backward(x, w, b, _t(xhat))
         ctx.invstd, ctx.mean, ctx.training, ctx.eps = invstd, mean, training, eps
         ctx.axes, ctx.cshape, ctx.m = axes, cshape, m
@@ -561,13 +561,13 @@ class BatchNorm(Op):
         need = ctx.needs_input_grad
         if _state.enabled:  # create_graph: the same closed form, in Tensor ops
             return _batch_norm_backward_graph(ctx, g, x, w) + (None,) * 5
-        axes, cshape, xhat, invstd = ctx.axes, ctx.cshape, xhat.data, ctx.invstd
-        gd = g.data
+        axes, cshape, xhat, invstd = ctx.axes, ctx.cshape, xhat._data, ctx.invstd
+        gd = g._data
         gb = gd.sum(axes)
         gw = (gd * xhat).sum(axes)
         gx = None
         if need[0]:
-            scale = invstd if w is None else invstd * w.data
+            scale = invstd if w is None else invstd * w._data
             if ctx.training:
                 gx = (
                     gd - (gb / ctx.m).reshape(cshape) - xhat * (gw / ctx.m).reshape(cshape)
@@ -612,7 +612,7 @@ class LayerNorm(Op):
 
     @staticmethod
     def forward(ctx, x, w, b, ndim, eps):
-        xd = x.data
+        xd = x._data
         n = int(np.prod(xd.shape[xd.ndim - ndim :]))
         # NOTE: as an (M, n) matrix every statistic is a row reduction; einsum forms the sums of
         # products without a temporary
@@ -622,11 +622,11 @@ class LayerNorm(Op):
         invstd = (1.0 / np.sqrt(var + eps)).astype(xd.dtype, copy=False)[:, None]
         xhat = np.multiply(xc, invstd, out=xc)
         if w is None:
-            y = xhat + b.data.reshape(n) if b is not None else xhat.copy()
+            y = xhat + b._data.reshape(n) if b is not None else xhat.copy()
         else:
-            y = xhat * w.data.reshape(n)
+            y = xhat * w._data.reshape(n)
             if b is not None:
-                y += b.data.reshape(n)
+                y += b._data.reshape(n)
         ctx.save_for_backward(x, w, _t(xhat), _t(invstd))
         ctx.ndim, ctx.eps = ndim, eps
         return y.reshape(xd.shape)
@@ -635,7 +635,7 @@ class LayerNorm(Op):
     def backward(ctx, g):
         x, w, xhat, invstd = ctx.saved_tensors
         need = ctx.needs_input_grad
-        nd = x.data.ndim
+        nd = x._data.ndim
         axes, lead = tuple(range(nd - ctx.ndim, nd)), tuple(range(nd - ctx.ndim))
         if _state.enabled:  # create_graph: the same closed form, in Tensor ops
             mean = x.mean(axes, keepdim=True)
@@ -647,19 +647,19 @@ class LayerNorm(Op):
             gw = (g * xhat).sum(lead) if need[1] else None
             gb = g.sum(lead) if need[2] else None
             return (gx if need[0] else None), gw, gb, None, None
-        xhat, invstd = xhat.data, invstd.data
+        xhat, invstd = xhat._data, invstd._data
         m, n = xhat.shape
-        gd = g.data.reshape(m, n)
-        pshape = x.data.shape[nd - ctx.ndim :]
+        gd = g._data.reshape(m, n)
+        pshape = x._data.shape[nd - ctx.ndim :]
         gx = gw = gb = None
         if need[0]:
-            gh = gd * w.data.reshape(n) if w is not None else gd.copy()
+            gh = gd * w._data.reshape(n) if w is not None else gd.copy()
             a = gh @ np.full(n, 1.0 / n, gh.dtype)  # row means as one BLAS product
             c = np.einsum("ij,ij->i", gh, xhat) / n
             gh -= a[:, None]
             gh -= xhat * c[:, None]
             gh *= invstd
-            gx = _t(gh.reshape(x.data.shape))
+            gx = _t(gh.reshape(x._data.shape))
         if need[1]:
             gw = _t(np.einsum("ij,ij->j", gd, xhat).reshape(pshape))
         if need[2]:

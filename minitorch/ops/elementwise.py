@@ -16,7 +16,7 @@ def _const(arr: np.ndarray):
 
 def _d(x):
     """The ndarray of a Tensor, or a Python number as is."""
-    return x.data if hasattr(x, "_vc") else x
+    return x._data if hasattr(x, "_vc") else x
 
 
 class Add(Op):
@@ -107,7 +107,7 @@ class Neg(Op):
     @staticmethod
     def forward(ctx, a):
         try:
-            return -a.data
+            return -a._data
         except TypeError:  # NumPy refuses to negate bools; torch raises RuntimeError
             raise RuntimeError(
                 "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
@@ -141,7 +141,7 @@ class Pow(Op):
         if ctx.needs_input_grad[0]:
             if not hasattr(b, "_vc"):
                 ga = g * 0.0 if b == 0 else g * b * a ** (b - 1)
-            elif (b.data == 0).any():  # NOTE: b a^(b-1) is 0 * inf = nan at a = b = 0; torch gives 0
+            elif (b._data == 0).any():  # NOTE: b a^(b-1) is 0 * inf = nan at a = b = 0; torch gives 0
                 from ..tensor import where
 
                 ga = g * b * a ** (where(b == 0, 1.0, b) - 1)
@@ -151,7 +151,7 @@ class Pow(Op):
             from ..tensor import tensor, where
 
             base = a if hasattr(a, "_vc") else tensor(a, dtype=b.dtype)
-            zero = tensor((base.data == 0) & (_d(b) >= 0))
+            zero = tensor((base._data == 0) & (_d(b) >= 0))
             # NOTE: log(1) in place of log(0) where the grad is 0 anyway (no 0 * -inf = nan warnings)
             gb = where(zero, 0.0, g * base**b * where(zero, 1.0, base).log())
         return ga, gb
@@ -176,7 +176,7 @@ class Exp(Op):
 
     @staticmethod
     def forward(ctx, a):
-        return np.exp(a.data)
+        return np.exp(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -190,7 +190,7 @@ class Log(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(a.data)
+            return np.log(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -206,7 +206,7 @@ class Sqrt(Op):
     @staticmethod
     def forward(ctx, a):
         with np.errstate(invalid="ignore"):
-            return np.sqrt(a.data)
+            return np.sqrt(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -219,7 +219,7 @@ class Abs(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return np.abs(a.data)
+        return np.abs(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -233,7 +233,7 @@ class Sin(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return np.sin(a.data)
+        return np.sin(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -247,7 +247,7 @@ class Cos(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return np.cos(a.data)
+        return np.cos(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -279,7 +279,7 @@ class Sigmoid(Op):
 
     @staticmethod
     def forward(ctx, a):
-        return _sigmoid(a.data)
+        return _sigmoid(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -294,7 +294,7 @@ class Tanh(Op):
 
     @staticmethod
     def forward(ctx, a):
-        return np.tanh(a.data)
+        return np.tanh(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -308,13 +308,13 @@ class Relu(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return np.maximum(a.data, 0)
+        return np.maximum(a._data, 0)
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
         # NOTE: one Where op instead of (a > 0) -> cast to float -> multiply
-        return Where.apply(_const(a.data > 0), g, 0.0)
+        return Where.apply(_const(a._data > 0), g, 0.0)
 
 
 class LeakyRelu(Op):
@@ -324,7 +324,7 @@ class LeakyRelu(Op):
     def forward(ctx, a, slope):
         ctx.save_for_backward(a)
         ctx.slope = slope
-        x = a.data
+        x = a._data
         return np.where(x > 0, x, x * slope).astype(x.dtype, copy=False)
 
     @staticmethod
@@ -342,8 +342,8 @@ class Cast(Op):
 
     @staticmethod
     def forward(ctx, a, np_dtype):
-        ctx.src = a.data.dtype
-        return a.data.astype(np_dtype)
+        ctx.src = a._data.dtype
+        return a._data.astype(np_dtype)
 
     @staticmethod
     def backward(ctx, g):
@@ -355,7 +355,7 @@ class Clone(Op):
 
     @staticmethod
     def forward(ctx, a):
-        return a.data.copy()
+        return a._data.copy()
 
     @staticmethod
     def backward(ctx, g):
@@ -367,7 +367,7 @@ class ZeroGrad(Op):
 
     @staticmethod
     def forward(ctx, a, fn):
-        return fn(a.data)
+        return fn(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -380,7 +380,7 @@ class Where(Op):
     @staticmethod
     def forward(ctx, cond, a, b):
         ctx.cond = cond
-        out = np.where(cond.data, _d(a), _d(b))
+        out = np.where(cond._data, _d(a), _d(b))
         return out
 
     @staticmethod
@@ -399,7 +399,7 @@ class Maximum(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.maximum(a.data, b.data)
+        return np.maximum(a._data, b._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -414,7 +414,7 @@ class Minimum(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.minimum(a.data, b.data)
+        return np.minimum(a._data, b._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -432,17 +432,17 @@ class Clamp(Op):
         ctx.save_for_backward(a, lo if hasattr(lo, "_vc") else None, hi if hasattr(hi, "_vc") else None)
         ctx.lo, ctx.hi = (None if hasattr(lo, "_vc") else lo), (None if hasattr(hi, "_vc") else hi)
         ctx.has_lo, ctx.has_hi = lo is not None, hi is not None
-        return np.clip(a.data, _d(lo), _d(hi)).astype(a.data.dtype, copy=False)
+        return np.clip(a._data, _d(lo), _d(hi)).astype(a._data.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
         from ..tensor import Tensor
 
         a, lo, hi = ctx.saved_tensors
-        x, lo, hi = a.data, (ctx.lo if lo is None else lo.data), (ctx.hi if hi is None else hi.data)
+        x, lo, hi = a._data, (ctx.lo if lo is None else lo._data), (ctx.hi if hi is None else hi._data)
 
         def masked(mask):
-            return g * Tensor._make(np.asarray(mask, dtype=g.data.dtype), False, None)
+            return g * Tensor._make(np.asarray(mask, dtype=g._data.dtype), False, None)
 
         ga = glo = ghi = None
         if ctx.needs_input_grad[0]:

@@ -34,7 +34,7 @@ def _t(arr) -> _function.Tensor:
 
 def _d(x):
     """The ndarray of a tensor, or anything else as is."""
-    return x.data if hasattr(x, "_vc") else x
+    return x._data if hasattr(x, "_vc") else x
 
 
 def _full_index(idx: np.ndarray, dim: int) -> tuple:
@@ -95,8 +95,8 @@ class IndexSelect(Op):
 
     @staticmethod
     def forward(ctx, a, dim, idx):
-        ctx.shape, ctx.dim, ctx.idx = a.data.shape, dim, idx
-        return np.take(a.data, idx, axis=dim)
+        ctx.shape, ctx.dim, ctx.idx = a._data.shape, dim, idx
+        return np.take(a._data, idx, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
@@ -109,8 +109,8 @@ class IndexAddToZeros(Op):
     @staticmethod
     def forward(ctx, g, dim, idx, shape):
         ctx.dim, ctx.idx = dim, idx
-        out = np.zeros(shape, g.data.dtype)
-        add_at(out, dim, idx, g.data)
+        out = np.zeros(shape, g._data.dtype)
+        add_at(out, dim, idx, g._data)
         return out
 
     @staticmethod
@@ -137,16 +137,16 @@ class Scatter(Op):
     @staticmethod
     def forward(ctx, a, dim, idx, src):
         ctx.dim, ctx.idx, ctx.key = dim, idx, _full_index(idx, dim)
-        ctx.src_shape = src.data.shape if hasattr(src, "_vc") else None
-        out = a.data.copy()
-        out[ctx.key] = src.data[_lead(idx.shape)] if hasattr(src, "_vc") else src
+        ctx.src_shape = src._data.shape if hasattr(src, "_vc") else None
+        out = a._data.copy()
+        out[ctx.key] = src._data[_lead(idx.shape)] if hasattr(src, "_vc") else src
         return out
 
     @staticmethod
     def backward(ctx, g):
         ga = gs = None
         if ctx.needs_input_grad[0]:
-            keep = np.ones(g.data.shape, g.data.dtype)
+            keep = np.ones(g._data.shape, g._data.dtype)
             keep[ctx.key] = 0
             ga = g * _t(keep)
         if ctx.needs_input_grad[3]:
@@ -162,9 +162,9 @@ class ScatterValue(Scatter):
 
 def _grad_to_src(gs, src_shape):
     """A grad shaped like the index, padded with zeros to the (bigger) source it was read from."""
-    if gs.data.shape == src_shape:
+    if gs._data.shape == src_shape:
         return gs
-    return M.IndexAddZeros.apply(gs, _lead(gs.data.shape), src_shape)
+    return M.IndexAddZeros.apply(gs, _lead(gs._data.shape), src_shape)
 
 
 class ScatterAdd(Op):
@@ -172,9 +172,9 @@ class ScatterAdd(Op):
 
     @staticmethod
     def forward(ctx, a, dim, idx, src):
-        ctx.dim, ctx.idx, ctx.src_shape = dim, idx, src.data.shape
-        out = a.data.copy()
-        np.add.at(out, _full_index(idx, dim), src.data[_lead(idx.shape)])
+        ctx.dim, ctx.idx, ctx.src_shape = dim, idx, src._data.shape
+        out = a._data.copy()
+        np.add.at(out, _full_index(idx, dim), src._data[_lead(idx.shape)])
         return out
 
     @staticmethod
@@ -194,8 +194,10 @@ class ScatterMultiply(Op):
 
     @staticmethod
     def forward(ctx, a, dim, idx, src):
-        out = a.data.copy()
-        np.multiply.at(out, _full_index(idx, dim), src.data[_lead(idx.shape)] if hasattr(src, "_vc") else src)
+        out = a._data.copy()
+        np.multiply.at(
+            out, _full_index(idx, dim), src._data[_lead(idx.shape)] if hasattr(src, "_vc") else src
+        )
         return out
 
     @staticmethod
@@ -209,8 +211,8 @@ class IndexAdd(Op):
     @staticmethod
     def forward(ctx, a, dim, idx, src, alpha):
         ctx.dim, ctx.idx, ctx.alpha = dim, idx, alpha
-        out = a.data.copy()
-        add_at(out, dim, idx, src.data if alpha == 1 else src.data * alpha)
+        out = a._data.copy()
+        add_at(out, dim, idx, src._data if alpha == 1 else src._data * alpha)
         return out
 
     @staticmethod
@@ -239,8 +241,8 @@ class NanToNum(Op):
 
     @staticmethod
     def forward(ctx, a, nan, posinf, neginf):
-        ctx.finite = np.isfinite(a.data)
-        return np.nan_to_num(a.data, nan=nan, posinf=posinf, neginf=neginf)
+        ctx.finite = np.isfinite(a._data)
+        return np.nan_to_num(a._data, nan=nan, posinf=posinf, neginf=neginf)
 
     @staticmethod
     def backward(ctx, g):
@@ -256,7 +258,7 @@ class Roll(Op):
     @staticmethod
     def forward(ctx, a, shifts, dims):
         ctx.shifts, ctx.dims = shifts, dims
-        return np.roll(a.data, shifts, dims)
+        return np.roll(a._data, shifts, dims)
 
     @staticmethod
     def backward(ctx, g):
@@ -270,7 +272,7 @@ class Tril(Op):
     @staticmethod
     def forward(ctx, a, k):
         ctx.k = k
-        return np.tril(a.data, k)
+        return np.tril(a._data, k)
 
     @staticmethod
     def backward(ctx, g):
@@ -283,7 +285,7 @@ class Triu(Op):
     @staticmethod
     def forward(ctx, a, k):
         ctx.k = k
-        return np.triu(a.data, k)
+        return np.triu(a._data, k)
 
     @staticmethod
     def backward(ctx, g):
@@ -295,8 +297,8 @@ class Diagonal(M.ViewOp):
 
     @staticmethod
     def forward(ctx, a, offset, d1, d2):
-        ctx.shape, ctx.args = a.data.shape, (offset, d1, d2)
-        return _diag_view(a.data, offset, d1, d2)
+        ctx.shape, ctx.args = a._data.shape, (offset, d1, d2)
+        return _diag_view(a._data, offset, d1, d2)
 
     @staticmethod
     def backward(ctx, g):
@@ -310,8 +312,8 @@ class DiagEmbed(Op):
     @staticmethod
     def forward(ctx, g, shape, offset, d1, d2):
         ctx.args = (offset, d1, d2)
-        out = np.zeros(shape, g.data.dtype)
-        _diag_view(out, offset, d1, d2)[...] = g.data
+        out = np.zeros(shape, g._data.dtype)
+        _diag_view(out, offset, d1, d2)[...] = g._data
         return out
 
     @staticmethod
@@ -330,7 +332,7 @@ class Einsum(Op):
     def forward(ctx, eq, *ops):
         ctx.eq = eq
         ctx.save_for_backward(*ops)
-        return np.einsum(eq, *[o.data for o in ops], optimize=len(ops) > 1)
+        return np.einsum(eq, *[o._data for o in ops], optimize=len(ops) > 1)
 
     @staticmethod
     def backward(ctx, g):
@@ -342,8 +344,8 @@ class Einsum(Op):
             if not need:
                 grads.append(None)
                 continue
-            shapes = [g.data.shape] + [o.data.shape for o in ops]
-            eq, consts = _einsum_grad_eq(ins, out, i, shapes, g.data.dtype)
+            shapes = [g._data.shape] + [o._data.shape for o in ops]
+            eq, consts = _einsum_grad_eq(ins, out, i, shapes, g._data.dtype)
             others = [o for j, o in enumerate(ops) if j != i]
             grads.append(Einsum.apply(eq, g, *others, *consts))
         return tuple(grads)
@@ -429,7 +431,7 @@ class Tan(Op):
 
     @staticmethod
     def forward(ctx, a):
-        return np.tan(a.data)
+        return np.tan(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -444,7 +446,7 @@ class Asin(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(invalid="ignore"):
-            return np.arcsin(a.data)
+            return np.arcsin(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -459,7 +461,7 @@ class Acos(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(invalid="ignore"):
-            return np.arccos(a.data)
+            return np.arccos(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -473,7 +475,7 @@ class Atan(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return np.arctan(a.data)
+        return np.arctan(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -487,7 +489,7 @@ class Sinh(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return np.sinh(a.data)
+        return np.sinh(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -501,7 +503,7 @@ class Cosh(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return np.cosh(a.data)
+        return np.cosh(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -515,7 +517,7 @@ class Asinh(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return np.arcsinh(a.data)
+        return np.arcsinh(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -530,7 +532,7 @@ class Acosh(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(invalid="ignore"):
-            return np.arccosh(a.data)
+            return np.arccosh(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -545,7 +547,7 @@ class Atanh(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.arctanh(a.data)
+            return np.arctanh(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -560,7 +562,7 @@ class Log2(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log2(a.data)
+            return np.log2(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -575,7 +577,7 @@ class Log10(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log10(a.data)
+            return np.log10(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -590,7 +592,7 @@ class Exp2(Op):
 
     @staticmethod
     def forward(ctx, a):
-        return np.exp2(a.data)
+        return np.exp2(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -605,14 +607,14 @@ class Logit(Op):
     def forward(ctx, a, eps):
         ctx.save_for_backward(a)
         ctx.eps = eps
-        x = a.data if eps is None else np.clip(a.data, eps, 1 - eps)
+        x = a._data if eps is None else np.clip(a._data, eps, 1 - eps)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.log(x / (1 - x))
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        x, eps = a.data, ctx.eps
+        x, eps = a._data, ctx.eps
         grad = g / (a * (1 - a))
         if eps is None:
             out = (x < 0) | (x > 1)
@@ -627,13 +629,13 @@ class Atan2(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.arctan2(a.data, b.data)
+        return np.arctan2(a._data, b._data)
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         r2 = a * a + b * b
-        zero = r2.data == 0
+        zero = r2._data == 0
         if zero.any():
             r2 = E.Where.apply(_t(zero), float("inf"), r2)
         ga = g * b / r2 if ctx.needs_input_grad[0] else None
@@ -649,7 +651,7 @@ class Hypot(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.hypot(a.data, b.data)
+        return np.hypot(a._data, b._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -669,7 +671,7 @@ class LogAddExp(Op):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         with np.errstate(invalid="ignore"):
-            return np.logaddexp(a.data, b.data)
+            return np.logaddexp(a._data, b._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -691,7 +693,7 @@ class LogAddExp2(Op):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         with np.errstate(invalid="ignore"):
-            return np.logaddexp2(a.data, b.data)
+            return np.logaddexp2(a._data, b._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -716,7 +718,7 @@ class Fmod(Op):
         grad_b = hasattr(b, "_vc") and b._rg  # save only what backward needs (see Mul)
         ctx.save_for_backward(a if grad_b else None, b if grad_b else None)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return _int_mod(np.fmod, a.data, _d(b))
+            return _int_mod(np.fmod, a._data, _d(b))
 
     @staticmethod
     def backward(ctx, g):
@@ -733,7 +735,7 @@ class Remainder(Op):
         grad_b = hasattr(b, "_vc") and b._rg  # save only what backward needs (see Mul)
         ctx.save_for_backward(a if grad_b else None, b if grad_b else None)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return _int_mod(np.remainder, a.data, _d(b))
+            return _int_mod(np.remainder, a._data, _d(b))
 
     @staticmethod
     def backward(ctx, g):
@@ -765,19 +767,19 @@ class CumProd(Op):
     def forward(ctx, a, dim):
         ctx.save_for_backward(a)
         ctx.dim = dim
-        return np.cumprod(a.data, axis=dim)
+        return np.cumprod(a._data, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
         d = ctx.dim
-        if a.data.size == 0:
+        if a._data.size == 0:
             return g, None
-        if not (a.data == 0).any():  # the product up to j divided by a_k
+        if not (a._data == 0).any():  # the product up to j divided by a_k
             return (g * ctx.output).flip(d).cumsum(d).flip(d) / a, None
         # NOTE: with zeros, build every "product without a_k" explicitly: O(n^2) but exact
         x, gm = a.movedim(d, -1), g.movedim(d, -1)
-        n = x.data.shape[-1]
+        n = x._data.shape[-1]
         eye = _t(np.eye(n, dtype=bool))
         without_k = E.Where.apply(eye, 1.0, x.unsqueeze(-2)).cumprod(-1)  # [..., k, j]
         grad = (without_k.triu() * gm.unsqueeze(-2)).sum(-1)
@@ -794,7 +796,7 @@ class MedianAll(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        x = a.data.reshape(-1)
+        x = a._data.reshape(-1)
         if x.size == 0 or np.isnan(x).any():
             return np.asarray(np.nan, x.dtype)
         k = (x.size - 1) // 2
@@ -833,7 +835,7 @@ class ModeDim(R.MaxDim):
 
 
 def _fl(x):
-    return x if x.data.dtype.kind == "f" else x.to(_dtype.default_float)
+    return x if x._data.dtype.kind == "f" else x.to(_dtype.default_float)
 
 
 def _tensor(x):
@@ -848,7 +850,7 @@ def _tensor(x):
 def _index(index, name: str) -> np.ndarray:
     """An index argument as an integer ndarray (torch takes int64 and int32 tensors)."""
     if hasattr(index, "_vc"):
-        arr = index.data
+        arr = index._data
     else:
         arr = np.asarray(index)
         if arr.size == 0:
@@ -869,7 +871,7 @@ def _check_range(idx: np.ndarray, n: int, dim: int, negative: bool, exc=RuntimeE
 
 
 def _dim(x, dim) -> int:
-    return R.norm_dims(dim, x.data.ndim)[0] if x.data.ndim else R.norm_dims(dim, 1)[0]
+    return R.norm_dims(dim, x._data.ndim)[0] if x._data.ndim else R.norm_dims(dim, 1)[0]
 
 
 def _vector_index(x, dim, index, name, negative, exc=RuntimeError):
@@ -878,7 +880,7 @@ def _vector_index(x, dim, index, name, negative, exc=RuntimeError):
     if idx.ndim > 1:
         raise IndexError(f"{name}(): Index is supposed to be a vector")
     d = _dim(x, dim)
-    n = x.data.shape[d] if x.data.ndim else 1
+    n = x._data.shape[d] if x._data.ndim else 1
     _check_range(idx, n, d, negative, exc)
     return d, idx.reshape(-1)
 
@@ -886,7 +888,7 @@ def _vector_index(x, dim, index, name, negative, exc=RuntimeError):
 def index_select(x, dim, index):
     """The slices ``index`` (a 1-D integer tensor) along ``dim``."""
     d, idx = _vector_index(x, dim, index, "index_select", negative=False)
-    if x.data.ndim == 0:
+    if x._data.ndim == 0:
         if idx.size != 1:
             raise RuntimeError(
                 f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)"
@@ -897,19 +899,19 @@ def index_select(x, dim, index):
 
 def masked_select(x, mask):
     """The elements where the bool ``mask`` (broadcast with ``x``) is True, as a 1-D tensor."""
-    m = mask.data if hasattr(mask, "_vc") else np.asarray(mask)
+    m = mask._data if hasattr(mask, "_vc") else np.asarray(mask)
     if m.dtype != np.bool_:
         raise RuntimeError(
             f"masked_select: expected BoolTensor for mask, got {_dtype.from_numpy_dtype(m.dtype)}"
         )
     try:
-        shape = np.broadcast_shapes(x.data.shape, m.shape)
+        shape = np.broadcast_shapes(x._data.shape, m.shape)
     except ValueError:
         raise RuntimeError(
             f"masked_select: the mask of shape {list(m.shape)} cannot be broadcast with the input's shape "
-            f"{list(x.data.shape)}"
+            f"{list(x._data.shape)}"
         ) from None
-    if x.data.shape != shape:
+    if x._data.shape != shape:
         x = x.expand(shape)
     return MaskedSelect.apply(x, np.broadcast_to(m, shape))
 
@@ -917,7 +919,7 @@ def masked_select(x, mask):
 def take(x, index):
     """``x.flatten()[index]``, shaped like ``index``."""
     idx = _index(index, "take")
-    n = x.data.size
+    n = x._data.size
     if idx.size and (idx.min() < -n or idx.max() >= n):
         bad = int(idx.min() if idx.min() < -n else idx.max())
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
@@ -927,26 +929,26 @@ def take(x, index):
 def _scatter_index(x, dim, index, src, name):
     idx = _index(index, name)
     d = _dim(x, dim)
-    if idx.ndim != x.data.ndim:
+    if idx.ndim != x._data.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
-    big = any(i > s for k, (i, s) in enumerate(zip(idx.shape, x.data.shape)) if k != d)
+    big = any(i > s for k, (i, s) in enumerate(zip(idx.shape, x._data.shape)) if k != d)
     if src is not None:
-        if src.data.ndim != idx.ndim:
+        if src._data.ndim != idx.ndim:
             raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
-        if big or any(i > s for i, s in zip(idx.shape, src.data.shape)):
+        if big or any(i > s for i, s in zip(idx.shape, src._data.shape)):
             raise RuntimeError(
-                f"Expected index {list(idx.shape)} to be no larger than self {list(x.data.shape)} apart from "
-                f"dimension {d} and to be no larger size than src {list(src.data.shape)}"
+                f"Expected index {list(idx.shape)} to be no larger than self {list(x._data.shape)} apart from "
+                f"dimension {d} and to be no larger size than src {list(src._data.shape)}"
             )
-        if src.data.dtype != x.data.dtype:
+        if src._data.dtype != x._data.dtype:
             raise RuntimeError(
                 f"{name}(): Expected self.dtype to be equal to src.dtype (got {x.dtype} and {src.dtype})"
             )
     elif big:
         raise RuntimeError(
-            f"Expected index {list(idx.shape)} to be no larger than self {list(x.data.shape)} apart from dimension {d}"
+            f"Expected index {list(idx.shape)} to be no larger than self {list(x._data.shape)} apart from dimension {d}"
         )
-    _check_range(idx, x.data.shape[d] if x.data.ndim else 1, d, negative=False)
+    _check_range(idx, x._data.shape[d] if x._data.ndim else 1, d, negative=False)
     return d, idx
 
 
@@ -962,7 +964,7 @@ def scatter(x, dim, index, src=None, value=None, reduce=None):
         raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce!r}")
     d, idx = _scatter_index(x, dim, index, src, "scatter")
     if reduce == "add":
-        src = src if src is not None else _t(np.full(idx.shape, value, x.data.dtype))
+        src = src if src is not None else _t(np.full(idx.shape, value, x._data.dtype))
         return ScatterAdd.apply(x, d, idx, src)
     if reduce == "multiply":
         return ScatterMultiply.apply(x, d, idx, src if src is not None else _d(value))
@@ -982,48 +984,48 @@ def index_add(x, dim, index, source, alpha=1):
     """``x`` with ``alpha * source[..., i, ...]`` added at ``x[..., index[i], ...]`` along ``dim``."""
     source = _tensor(source)
     d, idx = _vector_index(x, dim, index, "index_add", negative=False)
-    n_src = source.data.shape[d] if source.data.ndim else 1
+    n_src = source._data.shape[d] if source._data.ndim else 1
     if idx.size != n_src:
         raise RuntimeError(
             f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): ({n_src}), "
             f"for dim: {d}"
         )
     if (
-        source.data.ndim
-        and x.data.ndim
+        source._data.ndim
+        and x._data.ndim
         and (
-            source.data.ndim != x.data.ndim
-            or any(s != n for k, (s, n) in enumerate(zip(source.data.shape, x.data.shape)) if k != d)
+            source._data.ndim != x._data.ndim
+            or any(s != n for k, (s, n) in enumerate(zip(source._data.shape, x._data.shape)) if k != d)
         )
     ):
         raise RuntimeError(
-            f"index_add_(): source of shape {list(source.data.shape)} does not match self of shape "
-            f"{list(x.data.shape)} outside dimension {d}"
+            f"index_add_(): source of shape {list(source._data.shape)} does not match self of shape "
+            f"{list(x._data.shape)} outside dimension {d}"
         )
-    if source.data.dtype != x.data.dtype:
+    if source._data.dtype != x._data.dtype:
         raise RuntimeError(
             f"index_add_(): self ({x.dtype.name.capitalize()}) and source ({source.dtype.name.capitalize()}) "
             "must have the same scalar type"
         )
-    if x.data.ndim == 0:
+    if x._data.ndim == 0:
         return x + source.reshape(()) * alpha
     return IndexAdd.apply(
-        x, d, idx, source.reshape(x.data.shape[:d] + (idx.size,) + x.data.shape[d + 1 :]), alpha
+        x, d, idx, source.reshape(x._data.shape[:d] + (idx.size,) + x._data.shape[d + 1 :]), alpha
     )
 
 
 def index_fill(x, dim, index, value):
     """``x`` with every slice ``index[i]`` along ``dim`` set to ``value`` (a number or 0-d tensor)."""
-    if hasattr(value, "_vc") and value.data.ndim:
+    if hasattr(value, "_vc") and value._data.ndim:
         raise RuntimeError(
             "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-            f"{value.data.ndim} dimension(s)."
+            f"{value._data.ndim} dimension(s)."
         )
     idx = _index(index, "index_fill")
     if idx.ndim > 1:
         raise RuntimeError("Index has to be a vector/scalar")
     d, idx = _vector_index(x, dim, idx, "index_fill", negative=True, exc=IndexError)
-    if x.data.ndim == 0:
+    if x._data.ndim == 0:
         return IndexFill.apply(x, (), value)
     op = IndexFillTensor if hasattr(value, "_vc") else IndexFill
     return op.apply(x, (slice(None),) * d + (idx,), value)
@@ -1041,9 +1043,9 @@ def repeat_interleave(x, repeats=None, dim=None, output_size=None):
         x, d = x.reshape(-1), 0
     else:
         d = _dim(x, dim)
-        if x.data.ndim == 0:
+        if x._data.ndim == 0:
             x = x.reshape(1)
-    n = x.data.shape[d]
+    n = x._data.shape[d]
     r = np.asarray(_d(repeats))
     if r.ndim > 1 or r.dtype.kind not in "iu":
         raise RuntimeError("repeat_interleave(): repeats must be an integer or a 1-D integer tensor")
@@ -1064,7 +1066,7 @@ def repeat_interleave(x, repeats=None, dim=None, output_size=None):
 
 def nonzero(x, as_tuple=False):
     """The indices of the non-zero elements: an int64 tensor [n, ndim], or one 1-D tensor per dim."""
-    a = x.data
+    a = x._data
     if as_tuple:
         return tuple(_t(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(a)))
     return _t(np.argwhere(a).astype(np.int64))
@@ -1085,7 +1087,7 @@ def roll(x, shifts, dims=None):
 
 
 def _tri(x, k, op, name):
-    if x.data.ndim < 2:
+    if x._data.ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
     return op.apply(x, int(k))
 
@@ -1100,7 +1102,7 @@ def triu(x, diagonal=0):
 
 def diagonal(x, offset=0, dim1=0, dim2=1):
     """The diagonal of the (dim1, dim2) planes, as a view; its dim goes last."""
-    d1, d2 = R.norm_dims(dim1, x.data.ndim)[0], R.norm_dims(dim2, x.data.ndim)[0]
+    d1, d2 = R.norm_dims(dim1, x._data.ndim)[0], R.norm_dims(dim2, x._data.ndim)[0]
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     return Diagonal.apply(x, int(offset), d1, d2)
@@ -1108,38 +1110,38 @@ def diagonal(x, offset=0, dim1=0, dim2=1):
 
 def diag_embed(x, offset=0, dim1=-2, dim2=-1):
     """Matrices (in dims ``dim1``, ``dim2``) whose ``offset`` diagonal is the last dim of ``x``."""
-    nd = x.data.ndim + 1
+    nd = x._data.ndim + 1
     d1, d2 = R.norm_dims(dim1, nd)[0], R.norm_dims(dim2, nd)[0]
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    n = (x.data.shape[-1] if x.data.ndim else 1) + abs(offset)
-    shape = list(x.data.shape[:-1])
+    n = (x._data.shape[-1] if x._data.ndim else 1) + abs(offset)
+    shape = list(x._data.shape[:-1])
     for d in sorted((d1, d2)):
         shape.insert(d, n)
-    return DiagEmbed.apply(x.reshape(1) if not x.data.ndim else x, tuple(shape), int(offset), d1, d2)
+    return DiagEmbed.apply(x.reshape(1) if not x._data.ndim else x, tuple(shape), int(offset), d1, d2)
 
 
 def diag(x, diagonal=0):
     """1-D ``x``: the square matrix with ``x`` on its ``diagonal``; 2-D: that diagonal (a copy)."""
-    if x.data.ndim == 1:
-        n = x.data.shape[0] + abs(diagonal)
+    if x._data.ndim == 1:
+        n = x._data.shape[0] + abs(diagonal)
         return DiagEmbed.apply(x, (n, n), int(diagonal), 0, 1)
-    if x.data.ndim == 2:
+    if x._data.ndim == 2:
         return Diagonal.apply(x, int(diagonal), 0, 1).clone()
-    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {x.data.ndim}D")
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {x._data.ndim}D")
 
 
 def trace(x):
-    if x.data.ndim != 2:
-        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x.data.ndim}")
+    if x._data.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x._data.ndim}")
     return Diagonal.apply(x, 0, 0, 1).sum()
 
 
 def outer(x, vec2):
     vec2 = _tensor(vec2)
     for name, v in (("self", x), ("vec2", vec2)):
-        if v.data.ndim != 1:
-            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.data.ndim}-D")
+        if v._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v._data.ndim}-D")
     return x.unsqueeze(1) * vec2
 
 
@@ -1150,11 +1152,11 @@ def einsum(equation: str, *operands):
         operands = tuple(operands[0])
     ops = [_tensor(o) for o in operands]
     for o in ops[1:]:
-        if o.data.dtype != ops[0].data.dtype:
+        if o._data.dtype != ops[0]._data.dtype:
             raise RuntimeError(
                 f"einsum(): expected all operands to have the same dtype, got {ops[0].dtype} and {o.dtype}"
             )
-    eq = _einsum_equation(equation, [o.data.shape for o in ops])
+    eq = _einsum_equation(equation, [o._data.shape for o in ops])
     try:
         return Einsum.apply(eq, *ops)
     except ValueError as e:
@@ -1163,9 +1165,9 @@ def einsum(equation: str, *operands):
 
 def cumprod(x, dim, dtype=None):
     x = x if dtype is None else x.to(dtype)
-    if x.data.dtype.kind != "f" and x.data.dtype != np.int64:
+    if x._data.dtype.kind != "f" and x._data.dtype != np.int64:
         x = x.long()  # torch multiplies integers and bools as int64
-    if x.data.ndim == 0:
+    if x._data.ndim == 0:
         return CumProd.apply(x.reshape(1), _dim(x, dim)).reshape(())
     return CumProd.apply(x, _dim(x, dim))
 
@@ -1199,7 +1201,7 @@ def logit(x, eps=None):
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     """NaN, +inf and -inf replaced by ``nan``, ``posinf``, ``neginf`` (defaults: 0, the dtype's max, min)."""
-    if x.data.dtype.kind != "f":
+    if x._data.dtype.kind != "f":
         return x.clone()
     return NanToNum.apply(x, nan, posinf, neginf)
 
@@ -1209,7 +1211,7 @@ def _order_stat(x, dim, keepdim, pick, op, name):
     from .. import return_types
 
     d = _dim(x, dim)
-    a = x.data if x.data.ndim else x.data.reshape(1)
+    a = x._data if x._data.ndim else x._data.reshape(1)
     n = a.shape[d]
     if n == 0:
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
@@ -1218,10 +1220,10 @@ def _order_stat(x, dim, keepdim, pick, op, name):
     has_nan = np.isnan(a).any(axis=d, keepdims=True) if a.dtype.kind == "f" else None
     if has_nan is not None and has_nan.any():  # NaN is the median of a row holding one, as torch
         idx = np.where(has_nan, np.expand_dims(np.argmax(np.isnan(a), axis=d), d), idx)
-    if not x.data.ndim:
+    if not x._data.ndim:
         idx = idx.reshape(())
     values = op.apply(x, d, idx, keepdim)
-    if x.data.ndim and not keepdim:
+    if x._data.ndim and not keepdim:
         idx = np.squeeze(idx, d)
     return getattr(return_types, name)(values, _t(idx.astype(np.int64)))
 
@@ -1236,7 +1238,7 @@ def median(x, dim=None, keepdim=False):
 def kthvalue(x, k, dim=-1, keepdim=False):
     """``(values, indices)`` of the ``k``-th smallest element along ``dim``."""
     d = _dim(x, dim)
-    n = x.data.shape[d] if x.data.ndim else 1
+    n = x._data.shape[d] if x._data.ndim else 1
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     return _order_stat(x, d, keepdim, lambda n: k - 1, KthvalueDim, "kthvalue")
@@ -1248,7 +1250,7 @@ def mode(x, dim=-1, keepdim=False):
     from .. import return_types
 
     d = _dim(x, dim)
-    a = np.moveaxis(x.data if x.data.ndim else x.data.reshape(1), d, -1)
+    a = np.moveaxis(x._data if x._data.ndim else x._data.reshape(1), d, -1)
     n = a.shape[-1]
     if n == 0:
         raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
@@ -1260,31 +1262,31 @@ def mode(x, dim=-1, keepdim=False):
     end = np.flip(np.minimum.accumulate(np.flip(np.where(end_run, pos, n), -1), axis=-1), -1)
     best = np.take_along_axis(s, np.argmax(end - start, axis=-1)[..., None], -1)  # first: the smallest
     idx = n - 1 - np.argmax(np.flip(a == best, -1), axis=-1)[..., None]
-    idx = np.moveaxis(idx, -1, d) if x.data.ndim else idx.reshape(())
+    idx = np.moveaxis(idx, -1, d) if x._data.ndim else idx.reshape(())
     values = ModeDim.apply(x, d, idx, keepdim)
-    if x.data.ndim and not keepdim:
+    if x._data.ndim and not keepdim:
         idx = np.squeeze(idx, d)
     return return_types.mode(values, _t(idx.astype(np.int64)))
 
 
 def count_nonzero(x, dim=None):
-    axes = None if dim is None else R.norm_dims(dim, x.data.ndim)
-    return _t(np.asarray(np.count_nonzero(x.data, axis=axes), dtype=np.int64))
+    axes = None if dim is None else R.norm_dims(dim, x._data.ndim)
+    return _t(np.asarray(np.count_nonzero(x._data, axis=axes), dtype=np.int64))
 
 
 def isclose(x, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``|x - other| <= atol + rtol * |other|`` elementwise (no grad)."""
-    if hasattr(other, "_vc") and other.data.dtype != x.data.dtype:
+    if hasattr(other, "_vc") and other._data.dtype != x._data.dtype:
         raise RuntimeError(
             f"isclose: {other.dtype.name.capitalize()} did not match {x.dtype.name.capitalize()} "
             "(convert one with .to(dtype))"
         )
-    return _t(np.isclose(x.data, _d(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return _t(np.isclose(x._data, _d(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def bincount(x, weights=None, minlength=0):
     """How often each value 0, 1, ... occurs in the 1-D non-negative integer ``x`` (or the sum of ``weights``)."""
-    a = x.data
+    a = x._data
     if a.dtype.kind == "f":
         raise NotImplementedError(f'"bincount_cpu" not implemented for {x.dtype.name.capitalize()!r}')
     if a.ndim != 1 or (a.size and a.min() < 0) or a.dtype.kind not in "iub":
@@ -1302,7 +1304,7 @@ def bincount(x, weights=None, minlength=0):
 def unique(x, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct values (sorted) of ``x``, or distinct slices along ``dim``; optionally the index
     of each element's value in them and how often each occurs (no grad)."""
-    a = x.data
+    a = x._data
     if dim is not None:
         dim = _dim(x, dim)
     vals, inv, counts = np.unique(a, return_inverse=True, return_counts=True, axis=dim)
@@ -1317,14 +1319,16 @@ def unique(x, sorted=True, return_inverse=False, return_counts=False, dim=None):
 
 def unique_consecutive(x, return_inverse=False, return_counts=False, dim=None):
     """Like ``unique`` but only merges runs of equal neighbours, keeping their order (no grad)."""
-    a = x.data.reshape(-1) if dim is None else x.data
+    a = x._data.reshape(-1) if dim is None else x._data
     d = 0 if dim is None else _dim(x, dim)
     n = a.shape[d] if a.ndim else 1
     rows = np.moveaxis(a, d, 0).reshape(n, a.size // n if n else 0) if a.ndim else a.reshape(1, 1)
     keep = np.concatenate([np.ones(min(n, 1), bool), (rows[1:] != rows[:-1]).any(axis=1)])
     out = [_t(np.take(a, np.flatnonzero(keep), axis=d) if a.ndim else a.copy())]
     if return_inverse:
-        out.append(_t((np.cumsum(keep) - 1).reshape(x.data.shape if dim is None else (-1,)).astype(np.int64)))
+        out.append(
+            _t((np.cumsum(keep) - 1).reshape(x._data.shape if dim is None else (-1,)).astype(np.int64))
+        )
     if return_counts:
         out.append(_t(np.diff(np.append(np.flatnonzero(keep), n)).astype(np.int64)))
     return out[0] if len(out) == 1 else tuple(out)
@@ -1339,7 +1343,7 @@ def movedim(x, source, destination):
             f"movedim: Invalid source or destination dims: source ({list(src)} dims) should contain the same "
             f"number of dims as destination ({list(dst)} dims)"
         )
-    nd = x.data.ndim
+    nd = x._data.ndim
     src_n = [R.norm_dims(s, nd)[0] if nd else R.norm_dims(s, 1)[0] for s in src]
     dst_n = [R.norm_dims(s, nd)[0] if nd else R.norm_dims(s, 1)[0] for s in dst]
     for name, dims, given in (("source", src_n, src), ("destination", dst_n, dst)):
@@ -1355,15 +1359,15 @@ def movedim(x, source, destination):
 
 def tile(x, dims):
     dims = tuple(dims)
-    return x.repeat((1,) * (x.data.ndim - len(dims)) + dims)
+    return x.repeat((1,) * (x._data.ndim - len(dims)) + dims)
 
 
 def kron(x, other):
     """The Kronecker product: every element of ``x`` times the whole of ``other``."""
     other = _tensor(other)
-    nd = max(x.data.ndim, other.data.ndim)
-    sa = (1,) * (nd - x.data.ndim) + x.data.shape
-    sb = (1,) * (nd - other.data.ndim) + other.data.shape
+    nd = max(x._data.ndim, other._data.ndim)
+    sa = (1,) * (nd - x._data.ndim) + x._data.shape
+    sb = (1,) * (nd - other._data.ndim) + other._data.shape
     a = x.reshape([n for s in sa for n in (s, 1)])
     b = other.reshape([n for s in sb for n in (1, s)])
     return (a * b).reshape([p * q for p, q in zip(sa, sb)])
@@ -1372,13 +1376,13 @@ def kron(x, other):
 def _add_product(x, prod, beta, alpha, name):
     """``beta * x + alpha * prod`` (``x`` broadcast to prod's shape; ignored when beta is 0), as addmm."""
     try:
-        shape = np.broadcast_shapes(x.data.shape, prod.data.shape)
+        shape = np.broadcast_shapes(x._data.shape, prod._data.shape)
     except ValueError:
         shape = None
-    if shape != prod.data.shape:
+    if shape != prod._data.shape:
         raise RuntimeError(
-            f"{name}: the input of shape {list(x.data.shape)} cannot be broadcast to the product's shape "
-            f"{list(prod.data.shape)}"
+            f"{name}: the input of shape {list(x._data.shape)} cannot be broadcast to the product's shape "
+            f"{list(prod._data.shape)}"
         )
     if alpha != 1:
         prod = prod * alpha
@@ -1409,7 +1413,7 @@ def addr(x, vec1, vec2, beta=1, alpha=1):
 
 def fill_diagonal_mask(x, wrap):
     """The bool mask of the main diagonal that ``fill_diagonal_`` writes (tall matrices may wrap)."""
-    shp = x.data.shape
+    shp = x._data.shape
     if len(shp) < 2:
         raise RuntimeError("dimensions must larger than 1")
     if len(shp) > 2 and len(set(shp)) != 1:
@@ -1438,7 +1442,7 @@ def new(x, shape, fill, dtype, requires_grad):
     """``x.new_full(shape, fill)``: a new tensor of ``x``'s dtype unless ``dtype`` is given."""
     from ..tensor import _shape_arg
 
-    t = _t(np.full(_shape_arg(shape), fill, x.data.dtype if dtype is None else _dtype.to_np(dtype)))
+    t = _t(np.full(_shape_arg(shape), fill, x._data.dtype if dtype is None else _dtype.to_np(dtype)))
     if requires_grad:
         t.requires_grad = True
     return t
@@ -1469,13 +1473,13 @@ def meshgrid(*tensors, indexing: str | None = None):
         raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
     ts = [_tensor(t) for t in tensors]
     for t in ts:
-        if t.data.ndim > 1:
+        if t._data.ndim > 1:
             raise RuntimeError(
-                f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got a {t.data.ndim}D tensor"
+                f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got a {t._data.ndim}D tensor"
             )
-        if t.data.dtype != ts[0].data.dtype:
+        if t._data.dtype != ts[0]._data.dtype:
             raise RuntimeError("meshgrid expects all tensors to have the same dtype")
-    sizes = [t.data.size for t in ts]
+    sizes = [t._data.size for t in ts]
     axes = list(range(len(ts)))
     if indexing == "xy" and len(ts) >= 2:
         axes[0], axes[1] = 1, 0
@@ -1503,13 +1507,13 @@ def cdist(x1, x2, p: float = 2.0, compute_mode=None):
     """The p-norm distance between each row of ``x1`` [.., P, M] and each row of ``x2`` [.., R, M]."""
     x1, x2 = _tensor(x1), _tensor(x2)
     for name, x in (("X1", x1), ("X2", x2)):
-        if x.data.ndim < 2:
-            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {x.data.ndim}D")
-        if x.data.dtype.kind != "f":
+        if x._data.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {x._data.ndim}D")
+        if x._data.dtype.kind != "f":
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {x.dtype}")
-    if x1.data.shape[-1] != x2.data.shape[-1]:
+    if x1._data.shape[-1] != x2._data.shape[-1]:
         raise RuntimeError(
-            f"X1 and X2 must have the same number of columns. X1: {x1.data.shape[-1]} X2: {x2.data.shape[-1]}"
+            f"X1 and X2 must have the same number of columns. X1: {x1._data.shape[-1]} X2: {x2._data.shape[-1]}"
         )
     if p < 0:
         raise RuntimeError(f"cdist only supports non-negative p values, got {p}")

@@ -13,12 +13,12 @@ class MatMul(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.matmul(a.data, b.data)
+        return np.matmul(a._data, b._data)
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        a1, b1 = a.data.ndim == 1, b.data.ndim == 1
+        a1, b1 = a._data.ndim == 1, b._data.ndim == 1
         # NOTE: b first, so 1-D @ 1-D (a 0-d g) becomes (1, 1); promoted dims are squeezed back
         if b1:
             b = b.reshape(b.shape + (1,))
@@ -53,19 +53,19 @@ class Bmm(MatMul):
 
 def matmul(a, b):
     """Pick the node name torch would show; the math is the same op."""
-    na, nb = a.data.ndim, b.data.ndim
+    na, nb = a._data.ndim, b._data.ndim
     if na == 0 or nb == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D")
-    if a.data.dtype != b.data.dtype:  # torch does not promote inside matmul
+    if a._data.dtype != b._data.dtype:  # torch does not promote inside matmul
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype} "
             "(convert one of them with .to(dtype))"
         )
-    ka = a.data.shape[-1]
-    kb = b.data.shape[-2] if nb > 1 else b.data.shape[0]
+    ka = a._data.shape[-1]
+    kb = b._data.shape[-2] if nb > 1 else b._data.shape[0]
     if ka != kb:
-        sa = "x".join(map(str, a.data.shape if na > 1 else (1,) + a.data.shape))
-        sb = "x".join(map(str, b.data.shape if nb > 1 else b.data.shape + (1,)))
+        sa = "x".join(map(str, a._data.shape if na > 1 else (1,) + a._data.shape))
+        sb = "x".join(map(str, b._data.shape if nb > 1 else b._data.shape + (1,)))
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
     op = (
         Mm

@@ -22,8 +22,8 @@ class Reshape(ViewOp):
 
     @staticmethod
     def forward(ctx, a, shape):
-        ctx.shape = a.data.shape
-        return a.data.reshape(shape)
+        ctx.shape = a._data.shape
+        return a._data.reshape(shape)
 
     @staticmethod
     def backward(ctx, g):
@@ -35,7 +35,7 @@ class Expand(ViewOp):
 
     @staticmethod
     def forward(ctx, a, shape):
-        return np.broadcast_to(a.data, shape)
+        return np.broadcast_to(a._data, shape)
 
     @staticmethod
     def backward(ctx, g):
@@ -48,7 +48,7 @@ class Permute(ViewOp):
     @staticmethod
     def forward(ctx, a, dims):
         ctx.inv = tuple(np.argsort(dims))
-        return np.transpose(a.data, dims)
+        return np.transpose(a._data, dims)
 
     @staticmethod
     def backward(ctx, g):
@@ -61,7 +61,7 @@ class Transpose(ViewOp):
     @staticmethod
     def forward(ctx, a, d0, d1):
         ctx.d = (d0, d1)
-        return np.swapaxes(a.data, d0, d1)
+        return np.swapaxes(a._data, d0, d1)
 
     @staticmethod
     def backward(ctx, g):
@@ -74,7 +74,7 @@ class Flip(Op):
     @staticmethod
     def forward(ctx, a, dims):
         ctx.dims = dims
-        return np.flip(a.data, dims).copy()
+        return np.flip(a._data, dims).copy()
 
     @staticmethod
     def backward(ctx, g):
@@ -94,10 +94,10 @@ class Index(Op):
 
     @staticmethod
     def forward(ctx, a, idx):
-        ctx.shape, ctx.dtype, ctx.idx = a.data.shape, a.data.dtype, idx
-        out = a.data[idx]
+        ctx.shape, ctx.dtype, ctx.idx = a._data.shape, a._data.dtype, idx
+        out = a._data[idx]
         if out.__class__ is not np.ndarray:  # every dim taken by an int: a 0-d view, not a NumPy scalar
-            out = a.data[(idx if isinstance(idx, tuple) else (idx,)) + (Ellipsis,)]
+            out = a._data[(idx if isinstance(idx, tuple) else (idx,)) + (Ellipsis,)]
         return out
 
     @staticmethod
@@ -111,11 +111,11 @@ class IndexAddZeros(Op):
     @staticmethod
     def forward(ctx, g, idx, shape):
         ctx.idx = idx
-        out = np.zeros(shape, g.data.dtype)
+        out = np.zeros(shape, g._data.dtype)
         if _is_basic(idx):
-            out[idx] = g.data
+            out[idx] = g._data
         else:
-            np.add.at(out, idx, g.data)
+            np.add.at(out, idx, g._data)
         return out
 
     @staticmethod
@@ -130,9 +130,9 @@ class IndexPut(Op):
 
     @staticmethod
     def forward(ctx, a, idx, v):
-        ctx.idx, ctx.vndim = idx, np.ndim(v.data if hasattr(v, "_vc") else v)
-        out = a.data.copy()
-        out[idx] = v.data if hasattr(v, "_vc") else v
+        ctx.idx, ctx.vndim = idx, np.ndim(v._data if hasattr(v, "_vc") else v)
+        out = a._data.copy()
+        out[idx] = v._data if hasattr(v, "_vc") else v
         return out
 
     @staticmethod
@@ -141,13 +141,13 @@ class IndexPut(Op):
         if ctx.needs_input_grad[0]:
             from ..tensor import Tensor
 
-            mask = np.ones(g.data.shape, dtype=g.data.dtype)
+            mask = np.ones(g._data.shape, dtype=g._data.dtype)
             mask[ctx.idx] = 0
             ga = g * Tensor._make(mask, False, None)
         if ctx.needs_input_grad[2]:
             gv = g[ctx.idx]
-            if ctx.vndim > gv.data.ndim:  # v had extra leading 1s (allowed when assigning)
-                gv = gv.reshape((1,) * (ctx.vndim - gv.data.ndim) + gv.shape)
+            if ctx.vndim > gv._data.ndim:  # v had extra leading 1s (allowed when assigning)
+                gv = gv.reshape((1,) * (ctx.vndim - gv._data.ndim) + gv.shape)
         return ga, None, gv
 
 
@@ -156,12 +156,12 @@ class Gather(Op):
 
     @staticmethod
     def forward(ctx, a, dim, index):
-        x = a.data
-        idx = index.data if hasattr(index, "_vc") else index
+        x = a._data
+        idx = index._data if hasattr(index, "_vc") else index
         if idx.shape != x.shape:  # torch allows a smaller index in the other dims
             sl = tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(idx.shape))
             x = x[sl]
-        ctx.shape, ctx.dim, ctx.idx = a.data.shape, dim, idx
+        ctx.shape, ctx.dim, ctx.idx = a._data.shape, dim, idx
         return np.take_along_axis(x, idx, axis=dim)
 
     @staticmethod
@@ -175,10 +175,10 @@ class ScatterAdd(Op):
     @staticmethod
     def forward(ctx, g, dim, idx, shape):
         ctx.dim, ctx.idx = dim, idx
-        out = np.zeros(shape, g.data.dtype)
+        out = np.zeros(shape, g._data.dtype)
         full = list(np.indices(idx.shape, sparse=True))
         full[dim] = idx
-        np.add.at(out, tuple(full), g.data)
+        np.add.at(out, tuple(full), g._data)
         return out
 
     @staticmethod
@@ -192,8 +192,8 @@ class Cat(Op):
     @staticmethod
     def forward(ctx, dim, *ts):
         ctx.dim = dim
-        ctx.sizes = [t.data.shape[dim] for t in ts]
-        return np.concatenate([t.data for t in ts], axis=dim)
+        ctx.sizes = [t._data.shape[dim] for t in ts]
+        return np.concatenate([t._data for t in ts], axis=dim)
 
     @staticmethod
     def backward(ctx, g):
@@ -210,7 +210,7 @@ class Repeat(Op):
 
     @staticmethod
     def forward(ctx, a, reps):
-        x = a.data
+        x = a._data
         pad = len(reps) - x.ndim
         ctx.in_shape = (1,) * pad + x.shape
         ctx.orig, ctx.reps = x.shape, reps
@@ -241,17 +241,19 @@ class CopySlices(Op):
         from ..tensor import Tensor
 
         ctx.steps = steps
-        region = np.zeros_like(base.data, dtype=bool)
-        replay(Tensor._make(region, False, None), steps).data[...] = True
+        region = np.zeros_like(base._data, dtype=bool)
+        replay(Tensor._make(region, False, None), steps)._data[...] = True
         ctx.keep = ~region
-        replay(Tensor._make(base.data, False, None), steps).data[...] = v.data
-        return base.data
+        replay(Tensor._make(base._data, False, None), steps)._data[...] = v._data
+        return base._data
 
     @staticmethod
     def backward(ctx, g):
         from ..tensor import Tensor
 
-        gb = g * Tensor._make(ctx.keep.astype(g.data.dtype), False, None) if ctx.needs_input_grad[0] else None
+        gb = (
+            g * Tensor._make(ctx.keep.astype(g._data.dtype), False, None) if ctx.needs_input_grad[0] else None
+        )
         gv = replay(g, ctx.steps) if ctx.needs_input_grad[1] else None
         return gb, gv, None
 
@@ -263,14 +265,16 @@ class Copy(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shape = a.data.shape
-        return np.broadcast_to(b.data if hasattr(b, "_vc") else b, a.data.shape).astype(a.data.dtype)
+        ctx.shape = a._data.shape
+        return np.broadcast_to(b._data if hasattr(b, "_vc") else b, a._data.shape).astype(a._data.dtype)
 
     @staticmethod
     def backward(ctx, g):
         from ..tensor import Tensor
 
-        ga = Tensor._make(np.zeros(ctx.shape, g.data.dtype), False, None) if ctx.needs_input_grad[0] else None
+        ga = (
+            Tensor._make(np.zeros(ctx.shape, g._data.dtype), False, None) if ctx.needs_input_grad[0] else None
+        )
         return ga, (g if ctx.needs_input_grad[1] else None)
 
 
@@ -287,7 +291,7 @@ class Split(Function):
     @classmethod
     def forward(cls, ctx, x, dim, sizes):
         ctx.dim = dim
-        xd, lead = x.data, (slice(None),) * dim
+        xd, lead = x._data, (slice(None),) * dim
         if cls._stack:
             views = [xd[lead + (i,)] for i in range(xd.shape[dim])]
         else:

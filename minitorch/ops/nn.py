@@ -125,7 +125,7 @@ class Erf(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return erf_np(a.data)
+        return erf_np(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -143,7 +143,7 @@ class Gelu(Op):
     def forward(ctx, a, approximate):
         ctx.save_for_backward(a)
         ctx.approximate = approximate
-        x = a.data
+        x = a._data
         if approximate == "tanh":
             return (0.5 * x * (1.0 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x**3)))).astype(
                 x.dtype, copy=False
@@ -170,7 +170,7 @@ class Elu(Op):
     def forward(ctx, a, alpha):
         ctx.save_for_backward(a)
         ctx.alpha = alpha
-        x = a.data
+        x = a._data
         with np.errstate(over="ignore"):
             neg = alpha * np.expm1(np.minimum(x, 0))
         return np.where(x > 0, x, neg).astype(x.dtype, copy=False)
@@ -189,7 +189,7 @@ class LogSigmoid(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        x = a.data
+        x = a._data
         return (np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))).astype(x.dtype, copy=False)
 
     @staticmethod
@@ -205,7 +205,7 @@ class Softplus(Op):
     def forward(ctx, a, beta, threshold):
         ctx.save_for_backward(a)
         ctx.beta, ctx.threshold = beta, threshold
-        x = a.data
+        x = a._data
         bx = beta * x
         soft = (np.maximum(bx, 0) + np.log1p(np.exp(-np.abs(bx)))) / beta
         return np.where(bx > threshold, x, soft).astype(x.dtype, copy=False)
@@ -228,13 +228,13 @@ class Linear(Op):
     @staticmethod
     def forward(ctx, x, w, b):
         ctx.save_for_backward(x, w)
-        xd, wd = x.data, w.data
+        xd, wd = x._data, w._data
         if xd.ndim == 2:
             out = xd @ wd.T
         else:
             out = (xd.reshape(-1, xd.shape[-1]) @ wd.T).reshape(xd.shape[:-1] + (wd.shape[0],))
         if b is not None:
-            out += b.data
+            out += b._data
         return out
 
     @staticmethod
@@ -244,7 +244,7 @@ class Linear(Op):
         if ctx.needs_input_grad[0]:
             gx = g @ w
         if ctx.needs_input_grad[1]:
-            if g.data.ndim == 2:
+            if g._data.ndim == 2:
                 gw = g.t() @ x
             else:
                 gw = g.reshape(-1, w.shape[0]).t() @ x.reshape(-1, w.shape[1])
@@ -277,14 +277,14 @@ def _target_weights(t: np.ndarray, valid: np.ndarray, weight, dtype) -> np.ndarr
     """w[target] where the target is not ignored, else 0 (shape of the target)."""
     if weight is None:
         return valid.astype(dtype)
-    return np.where(valid, weight.data.astype(dtype, copy=False)[t], 0).astype(dtype, copy=False)
+    return np.where(valid, weight._data.astype(dtype, copy=False)[t], 0).astype(dtype, copy=False)
 
 
 def _weight_along(weight, shape, cdim, dtype) -> np.ndarray:
     """The class weights shaped to broadcast along the class dim of an input of ``shape``."""
     view = [1] * len(shape)
     view[cdim] = shape[cdim]
-    return weight.data.astype(dtype, copy=False).reshape(view)
+    return weight._data.astype(dtype, copy=False).reshape(view)
 
 
 class NllLoss(Op):
@@ -294,7 +294,7 @@ class NllLoss(Op):
 
     @staticmethod
     def forward(ctx, x, t, weight, ignore_index, reduction):
-        xd = x.data
+        xd = x._data
         cdim = 1 if xd.ndim >= 2 else 0
         valid = t != ignore_index
         ts = np.where(valid, t, 0)
@@ -308,7 +308,7 @@ class NllLoss(Op):
 
     @staticmethod
     def backward(ctx, g):
-        coef = np.zeros(ctx.shape, g.data.dtype)
+        coef = np.zeros(ctx.shape, g._data.dtype)
         np.put_along_axis(coef, np.expand_dims(ctx.ts, ctx.cdim), -np.expand_dims(ctx.wt, ctx.cdim), ctx.cdim)
         return _t(coef) * _scale_grad(g, ctx.reduction, ctx.cdim, ctx.denom), None, None, None, None
 
@@ -324,7 +324,7 @@ class CrossEntropy(Op):
 
     @staticmethod
     def forward(ctx, x, t, weight, ignore_index, reduction, label_smoothing):
-        xd = x.data
+        xd = x._data
         cdim = 1 if xd.ndim >= 2 else 0
         n_cls = xd.shape[cdim]
         z = xd - xd.max(axis=cdim, keepdims=True)
@@ -356,12 +356,12 @@ class CrossEntropy(Op):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        cdim, eps, dt = ctx.cdim, ctx.eps, x.data.dtype
+        cdim, eps, dt = ctx.cdim, ctx.eps, x._data.dtype
         # with create_graph the softmax must be a function of x; otherwise reuse forward's
         p = x.softmax(cdim) if _state.enabled else _t(ctx.p)
         idx = np.expand_dims(ctx.ts, cdim)
         wt = np.expand_dims(ctx.wt, cdim)
-        b = np.zeros(x.data.shape, dt)
+        b = np.zeros(x._data.shape, dt)
         np.put_along_axis(b, idx, (1 - eps) * wt, cdim)
         if eps > 0:
             valid = np.expand_dims(ctx.valid, cdim).astype(dt)
@@ -369,7 +369,7 @@ class CrossEntropy(Op):
                 b += valid * (eps / ctx.n_cls)
                 a = valid
             else:
-                w = _weight_along(ctx.weight, x.data.shape, cdim, dt)
+                w = _weight_along(ctx.weight, x._data.shape, cdim, dt)
                 b += valid * (eps / ctx.n_cls) * w
                 a = valid * ((1 - eps) * wt + (eps / ctx.n_cls) * w.sum())
         elif ctx.weight is None and ctx.valid.all():
@@ -388,20 +388,20 @@ class BinaryCrossEntropy(Op):
     def forward(ctx, x, y, weight, reduction):
         ctx.save_for_backward(x, y, weight)
         ctx.reduction = reduction
-        xd, yd = x.data, y.data
+        xd, yd = x._data, y._data
         with np.errstate(divide="ignore"):
             lx = np.maximum(np.log(xd), -100)
             l1x = np.maximum(np.log1p(-xd), -100)
         loss = -(yd * lx + (1 - yd) * l1x)
         if weight is not None:
-            loss = loss * weight.data
+            loss = loss * weight._data
         return _reduce_np(loss.astype(xd.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, g):
         x, y, w = ctx.saved_tensors
         if ctx.reduction == "mean":
-            g = g / x.data.size
+            g = g / x._data.size
         if w is not None:
             g = g * w
         gx = gy = None
@@ -419,9 +419,9 @@ class Embedding(Op):
 
     @staticmethod
     def forward(ctx, w, idx, padding_idx, scale_grad_by_freq):
-        ctx.idx, ctx.padding_idx, ctx.shape = idx, padding_idx, w.data.shape
+        ctx.idx, ctx.padding_idx, ctx.shape = idx, padding_idx, w._data.shape
         ctx.scale = scale_grad_by_freq
-        return w.data[idx]
+        return w._data[idx]
 
     @staticmethod
     def backward(ctx, g):
@@ -430,10 +430,10 @@ class Embedding(Op):
         idx = ctx.idx
         keep = None
         if ctx.padding_idx is not None:
-            keep = (idx != ctx.padding_idx).astype(g.data.dtype)
+            keep = (idx != ctx.padding_idx).astype(g._data.dtype)
         if ctx.scale:
             _, inv, counts = np.unique(idx, return_inverse=True, return_counts=True)
-            f = (1.0 / counts[inv.reshape(idx.shape)]).astype(g.data.dtype)
+            f = (1.0 / counts[inv.reshape(idx.shape)]).astype(g._data.dtype)
             keep = f if keep is None else keep * f
         if keep is not None:
             g = g * _t(keep[..., None])

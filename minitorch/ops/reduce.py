@@ -49,8 +49,8 @@ class Sum(Op):
 
     @staticmethod
     def forward(ctx, a, axes, keepdim):
-        ctx.shape, ctx.axes, ctx.keepdim = a.data.shape, axes, keepdim
-        return np.add.reduce(a.data, axis=axes if a.data.ndim else None, keepdims=keepdim)
+        ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
+        return np.add.reduce(a._data, axis=axes if a._data.ndim else None, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, g):
@@ -68,8 +68,8 @@ class Mean(Op):
 
     @staticmethod
     def forward(ctx, a, axes, keepdim):
-        ctx.shape, ctx.axes, ctx.keepdim = a.data.shape, axes, keepdim
-        x = a.data
+        ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
+        x = a._data
         ctx.n = math.prod([x.shape[i] for i in axes]) if x.ndim else 1
         # NOTE: add.reduce / n is np.mean without its Python-level overhead (same float32 accumulation)
         out = np.add.reduce(x, axis=axes if x.ndim else None, keepdims=keepdim)
@@ -96,17 +96,17 @@ class Amax(Op):
     @classmethod
     def forward(cls, ctx, a, axes, keepdim):
         ctx.save_for_backward(a)
-        ctx.shape, ctx.axes, ctx.keepdim = a.data.shape, axes, keepdim
-        if a.data.size == 0:
-            if len(axes) == a.data.ndim:
+        ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
+        if a._data.size == 0:
+            if len(axes) == a._data.ndim:
                 raise RuntimeError(
                     f"{cls._label}(): Expected reduction dim to be specified for input.numel() "
                     "== 0. Specify the reduction dim with the 'dim' argument."
                 )
             for d in axes:
-                if a.data.shape[d] == 0:
+                if a._data.shape[d] == 0:
                     raise IndexError(f"{cls._label}(): Expected reduction dim {d} to have non-zero size.")
-        return np.asarray(cls._fn(a.data, axis=axes if a.data.ndim else None, keepdims=keepdim))
+        return np.asarray(cls._fn(a._data, axis=axes if a._data.ndim else None, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, g):
@@ -148,7 +148,7 @@ class MaxDim(Op):
 
     @staticmethod
     def forward(ctx, a, dim, idx, keepdim):
-        x = a.data
+        x = a._data
         ctx.shape, ctx.dim, ctx.idx, ctx.keepdim = x.shape, dim, idx, keepdim
         if x.ndim == 0:
             return x.copy()
@@ -181,24 +181,24 @@ class Prod(Op):
     @staticmethod
     def forward(ctx, a, axes, keepdim):
         ctx.save_for_backward(a)
-        ctx.shape, ctx.axes, ctx.keepdim = a.data.shape, axes, keepdim
-        return np.asarray(np.prod(a.data, axis=axes if a.data.ndim else None, keepdims=keepdim))
+        ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
+        return np.asarray(np.prod(a._data, axis=axes if a._data.ndim else None, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
         ge = _expand_grad(g, ctx.shape, ctx.axes, ctx.keepdim)
-        if not (a.data == 0).any():
+        if not (a._data == 0).any():
             out = ctx.output
             if not ctx.keepdim:
                 out = out.reshape(_kept_shape(ctx.shape, ctx.axes))
             return ge * out / a, None, None
         from ..tensor import Tensor
 
-        if _function._state.enabled and a.data.ndim:  # create_graph: the grad must be differentiable
+        if _function._state.enabled and a._data.ndim:  # create_graph: the grad must be differentiable
             return ge * _prod_of_others(a, ctx.axes), None, None
         # NOTE: with zeros, divide-by-a fails; multiply exclusive prefix and suffix products.
-        x = a.data
+        x = a._data
         axes = ctx.axes
         moved = np.moveaxis(x, axes, range(len(axes))) if x.ndim else x.reshape(1)
         lead = moved.shape[: len(axes)]
@@ -216,7 +216,7 @@ def _prod_of_others(a, axes):
     differentiable ops (n x n per slice: only used for double backward through zeros)."""
     from ..tensor import Tensor, where
 
-    nd, shape = a.data.ndim, a.data.shape
+    nd, shape = a._data.ndim, a._data.shape
     perm = tuple(axes) + tuple(i for i in range(nd) if i not in axes)
     rest = tuple(shape[i] for i in perm[len(axes) :])
     n = math.prod(shape[i] for i in axes)
@@ -242,8 +242,8 @@ class LogSumExp(Op):
     @staticmethod
     def forward(ctx, a, axes, keepdim):
         ctx.save_for_backward(a)
-        ctx.shape, ctx.axes, ctx.keepdim = a.data.shape, axes, keepdim
-        x = a.data
+        ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
+        x = a._data
         ax = axes if x.ndim else None
         m = np.amax(x, axis=ax, keepdims=True, initial=-np.inf)  # initial: empty dims give -inf
         m = np.where(np.isfinite(m), m, 0)
@@ -270,7 +270,7 @@ class Softmax(Op):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        x = a.data
+        x = a._data
         e = np.exp(x - np.maximum.reduce(x, axis=dim, keepdims=True))
         e /= np.add.reduce(e, axis=dim, keepdims=True)
         return e
@@ -289,7 +289,7 @@ class LogSoftmax(Op):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        x = a.data
+        x = a._data
         z = x - np.maximum.reduce(x, axis=dim, keepdims=True)
         z -= np.log(np.add.reduce(np.exp(z), axis=dim, keepdims=True))
         return z
@@ -305,7 +305,7 @@ class CumSum(Op):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        return np.cumsum(a.data, axis=dim)
+        return np.cumsum(a._data, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
@@ -330,10 +330,10 @@ class Var(Op):
     @staticmethod
     def forward(ctx, a, axes, correction, keepdim):
         ctx.save_for_backward(a)
-        ctx.shape, ctx.axes, ctx.keepdim = a.data.shape, axes, keepdim
-        ctx.dof = _dof(a.data.shape, axes, correction)
+        ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
+        ctx.dof = _dof(a._data.shape, axes, correction)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.asarray(_centered_sumsq(a.data, axes, keepdim) / ctx.dof, dtype=a.data.dtype)
+            return np.asarray(_centered_sumsq(a._data, axes, keepdim) / ctx.dof, dtype=a._data.dtype)
 
     @staticmethod
     def backward(ctx, g):
@@ -351,10 +351,10 @@ class Std(Op):
     @staticmethod
     def forward(ctx, a, axes, correction, keepdim):
         ctx.save_for_backward(a)
-        ctx.shape, ctx.axes, ctx.keepdim = a.data.shape, axes, keepdim
-        ctx.dof = _dof(a.data.shape, axes, correction)
+        ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
+        ctx.dof = _dof(a._data.shape, axes, correction)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.asarray(np.sqrt(_centered_sumsq(a.data, axes, keepdim) / ctx.dof), dtype=a.data.dtype)
+            return np.asarray(np.sqrt(_centered_sumsq(a._data, axes, keepdim) / ctx.dof), dtype=a._data.dtype)
 
     @staticmethod
     def backward(ctx, g):
@@ -377,8 +377,8 @@ class Norm(Op):
     @staticmethod
     def forward(ctx, a, p, axes, keepdim):
         ctx.save_for_backward(a)
-        ctx.shape, ctx.axes, ctx.keepdim, ctx.p = a.data.shape, axes, keepdim, p
-        x = a.data
+        ctx.shape, ctx.axes, ctx.keepdim, ctx.p = a._data.shape, axes, keepdim, p
+        x = a._data
         ax = axes if x.ndim else None
         if p == 2:
             out = np.sqrt(np.sum(x * x, axis=ax, keepdims=keepdim))

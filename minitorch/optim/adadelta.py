@@ -62,10 +62,10 @@ class Adadelta(Optimizer):
                     state["step"] = _step_tensor()
                     state["square_avg"] = _zeros_like(p)
                     state["acc_delta"] = _zeros_like(p)
-                state["step"].data += 1
+                state["step"]._data += 1
                 if wd != 0:
-                    g = g + wd * p.data
-                sq, acc = state["square_avg"].data, state["acc_delta"].data
+                    g = g + wd * p._data
+                sq, acc = state["square_avg"]._data, state["acc_delta"]._data
                 sq *= rho
                 _addcmul_(sq, g, g, 1 - rho)
                 std = sq + eps
@@ -76,6 +76,6 @@ class Adadelta(Optimizer):
                 delta *= g
                 acc *= rho
                 _addcmul_(acc, delta, delta, 1 - rho)
-                p.data += -lr * delta
+                p._data += -lr * delta
                 _bump(p)
         return loss

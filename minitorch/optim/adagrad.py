@@ -71,7 +71,7 @@ class Adagrad(Optimizer):
         if not state:
             state["step"] = _step_tensor()
             init = _float(group["initial_accumulator_value"])
-            state["sum"] = Tensor._make(np.full_like(p.data, init), False, None)
+            state["sum"] = Tensor._make(np.full_like(p._data, init), False, None)
         return state
 
     def step(self, closure=None):
@@ -83,16 +83,16 @@ class Adagrad(Optimizer):
             for p in _params(group):
                 g = _grad(p, maximize)
                 state = self._init_state(p, group)
-                step_t = state["step"].data
+                step_t = state["step"]._data
                 step_t += 1
                 step = float(step_t)
                 if wd != 0:
-                    g = g + wd * p.data
+                    g = g + wd * p._data
                 clr = lr / (1 + (step - 1) * lr_decay)
-                s = state["sum"].data
+                s = state["sum"]._data
                 _addcmul_(s, g, g, 1)
                 std = np.sqrt(s)
                 std += eps
-                _addcdiv_(p.data, g, std, -clr)
+                _addcdiv_(p._data, g, std, -clr)
                 _bump(p)
         return loss

@@ -86,27 +86,27 @@ class Adam(Optimizer):
                     state["exp_avg_sq"] = _zeros_like(p)
                     if amsgrad:
                         state["max_exp_avg_sq"] = _zeros_like(p)
-                step_t = state["step"].data
+                step_t = state["step"]._data
                 step_t += 1
                 step = float(step_t)
                 if wd != 0:
                     if decoupled:
-                        p.data *= 1 - lr * wd
+                        p._data *= 1 - lr * wd
                     else:
-                        g = g + wd * p.data
-                m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+                        g = g + wd * p._data
+                m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
                 _lerp_(m, g, 1 - beta1)
                 v *= beta2
                 _addcmul_(v, g, g, 1 - beta2)
                 step_size = lr / (1 - beta1**step)
                 bc2_sqrt = (1 - beta2**step) ** 0.5
                 if amsgrad:
-                    vmax = state["max_exp_avg_sq"].data
+                    vmax = state["max_exp_avg_sq"]._data
                     np.maximum(vmax, v, out=vmax)
                     v = vmax
                 denom = np.sqrt(v)
                 denom /= bc2_sqrt
                 denom += eps
-                _addcdiv_(p.data, m, denom, -step_size)
+                _addcdiv_(p._data, m, denom, -step_size)
                 _bump(p)
         return loss

@@ -2,7 +2,7 @@
 
 Hyperparameters live in ``param_groups`` (a list of dicts, one per group of parameters with its
 own options); per-parameter state (momentum buffers, running averages) lives in
-``self.state[p]``, created on the first ``step``. Updates run in place on ``p.data`` with NumPy:
+``self.state[p]``, created on the first ``step``. Updates run in place on ``p._data`` with NumPy:
 no graph is recorded, and the arithmetic follows torch's own order of operations so that
 float32 results agree with torch's to rounding.
 """
@@ -44,7 +44,7 @@ class Optimizer:
             each dict holding ``'params'`` plus options that override ``defaults`` for that group.
         defaults: the default hyperparameters (used by groups that do not set them).
 
-    Subclasses implement ``step(closure=None)``, updating ``p.data`` in place for every ``p`` in
+    Subclasses implement ``step(closure=None)``, updating ``p._data`` in place for every ``p`` in
     ``group['params']`` whose ``p.grad`` is not None.
     """
 
@@ -224,14 +224,14 @@ class Optimizer:
 def _cast_state(param: Tensor, index, value, key=None):
     """Deep copy of one parameter's saved state; float tensors take the parameter's dtype."""
     if isinstance(value, Tensor):
-        arr = value.data
+        arr = value._data
         if key != "step":
-            if param.data.dtype.kind == "f":
-                arr = arr.astype(param.data.dtype, copy=False)
-            if arr.shape != param.data.shape:
+            if param._data.dtype.kind == "f":
+                arr = arr.astype(param._data.dtype, copy=False)
+            if arr.shape != param._data.shape:
                 raise ValueError(
                     f"loaded state dict has state {key!r} of shape {list(arr.shape)} for parameter "
-                    f"{index} of shape {list(param.data.shape)}"
+                    f"{index} of shape {list(param._data.shape)}"
                 )
         return Tensor._make(np.array(arr, copy=True), False, None)
     if isinstance(value, dict):
@@ -256,12 +256,12 @@ def _float(x) -> float:
 
 
 def _grad(p: Tensor, maximize: bool) -> np.ndarray:
-    g = p.grad.data
+    g = p.grad._data
     return -g if maximize else g
 
 
 def _zeros_like(p: Tensor) -> Tensor:
-    return Tensor._make(np.zeros_like(p.data), False, None)
+    return Tensor._make(np.zeros_like(p._data), False, None)
 
 
 def _step_tensor() -> Tensor:
@@ -271,7 +271,7 @@ def _step_tensor() -> Tensor:
 
 
 def _bump(p: Tensor) -> None:
-    """Mark an in-place update of ``p.data`` (so graphs that saved ``p`` see the change)."""
+    """Mark an in-place update of ``p._data`` (so graphs that saved ``p`` see the change)."""
     p._vc[0] += 1
 
 

@@ -79,14 +79,14 @@ class RMSprop(Optimizer):
                         state["momentum_buffer"] = _zeros_like(p)
                     if centered:
                         state["grad_avg"] = _zeros_like(p)
-                state["step"].data += 1
+                state["step"]._data += 1
                 if wd != 0:
-                    g = g + wd * p.data
-                sq = state["square_avg"].data
+                    g = g + wd * p._data
+                sq = state["square_avg"]._data
                 sq *= alpha
                 _addcmul_(sq, g, g, 1 - alpha)
                 if centered:
-                    ga = state["grad_avg"].data
+                    ga = state["grad_avg"]._data
                     _lerp_(ga, g, 1 - alpha)
                     avg = sq.copy()
                     _addcmul_(avg, ga, ga, -1)
@@ -95,11 +95,11 @@ class RMSprop(Optimizer):
                     avg = np.sqrt(sq)
                 avg += eps
                 if momentum > 0:
-                    buf = state["momentum_buffer"].data
+                    buf = state["momentum_buffer"]._data
                     buf *= momentum
                     _addcdiv_(buf, g, avg, 1)
-                    p.data += -lr * buf
+                    p._data += -lr * buf
                 else:
-                    _addcdiv_(p.data, g, avg, -lr)
+                    _addcdiv_(p._data, g, avg, -lr)
                 _bump(p)
         return loss

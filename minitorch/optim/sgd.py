@@ -64,17 +64,17 @@ class SGD(Optimizer):
             for p in _params(group):
                 g = _grad(p, maximize)
                 if wd != 0:
-                    g = g + wd * p.data
+                    g = g + wd * p._data
                 if momentum != 0:
                     state = self.state[p]
                     buf = state.get("momentum_buffer")
                     if buf is None:
                         buf = state["momentum_buffer"] = Tensor._make(np.array(g, copy=True), False, None)
                     else:
-                        b = buf.data
+                        b = buf._data
                         b *= momentum
                         b += (1 - dampening) * g
-                    g = g + momentum * buf.data if nesterov else buf.data
-                p.data += -lr * g
+                    g = g + momentum * buf._data if nesterov else buf._data
+                p._data += -lr * g
                 _bump(p)
         return loss

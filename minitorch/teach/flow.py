@@ -24,7 +24,7 @@ __all__ = ["gradient_flow", "plot_gradient_flow", "watch_activations", "Activati
 
 
 def _sq_norm(t: Tensor) -> float:
-    a = t.data.astype(np.float64, copy=False)
+    a = t._data.astype(np.float64, copy=False)
     return float(np.vdot(a, a))
 
 
@@ -226,11 +226,11 @@ def watch_activations(model, layers: Iterable | type | tuple | None = None):
             out = output
             if isinstance(out, (tuple, list)):
                 out = next((o for o in out if isinstance(o, Tensor)), None)
-            if isinstance(out, Tensor) and out.data.dtype.kind == "f":
+            if isinstance(out, Tensor) and out._data.dtype.kind == "f":
                 stats = watch.get(name)
                 if stats is None:
                     stats = watch[name] = ActivationStats(name, type(module).__name__)
-                stats._update(out.data)
+                stats._update(out._data)
 
         return hook
 

@@ -52,7 +52,7 @@ def _record_ops():
                 return orig.__func__(cls, *args)  # records no node
             # NOTE: copy the arguments before the op runs: a later in-place op may change them
             snap = [
-                ("T", np.array(a.data, copy=True), a.requires_grad) if isinstance(a, Tensor) else ("V", a)
+                ("T", np.array(a._data, copy=True), a.requires_grad) if isinstance(a, Tensor) else ("V", a)
                 for a in args
             ]
             out = orig.__func__(cls, *args)
@@ -163,7 +163,7 @@ def _as_f64(arr: np.ndarray) -> np.ndarray:
 
 def _float_outputs(out) -> list:
     outs = out if isinstance(out, tuple) else (out,)
-    return [o if isinstance(o, Tensor) and o.data.dtype.kind == "f" else None for o in outs]
+    return [o if isinstance(o, Tensor) and o._data.dtype.kind == "f" else None for o in outs]
 
 
 def _check_call(k: int, call: _Call, eps: float, atol: float, rtol: float, max_elements: int) -> OpCheck:
@@ -191,7 +191,7 @@ def _check_call(k: int, call: _Call, eps: float, atol: float, rtol: float, max_e
         if not keep or not diff:
             return check
         probe_rng = np.random.default_rng(1234)  # a fixed local generator: the user's RNG is left alone
-        probes = [probe_rng.standard_normal(outs[j].data.shape) for j in keep]
+        probes = [probe_rng.standard_normal(outs[j]._data.shape) for j in keep]
         grads = _autograd_grad(
             [outs[j] for j in keep],
             [args[i] for i in diff],
@@ -204,13 +204,13 @@ def _check_call(k: int, call: _Call, eps: float, atol: float, rtol: float, max_e
 
         def f() -> float:
             res = _float_outputs(cls.apply(*base))
-            return float(sum(np.vdot(res[j].data, v) for j, v in zip(keep, probes)))
+            return float(sum(np.vdot(res[j]._data, v) for j, v in zip(keep, probes)))
 
         with no_grad():
             f0 = f()
             for i, g in zip(diff, grads):
-                x = base[i].data
-                ana = np.zeros(x.shape) if g is None else np.broadcast_to(g.data, x.shape).astype(np.float64)
+                x = base[i]._data
+                ana = np.zeros(x.shape) if g is None else np.broadcast_to(g._data, x.shape).astype(np.float64)
                 elems = (
                     range(x.size)
                     if x.size <= max_elements

@@ -253,7 +253,7 @@ def graph(tensor: Tensor, params: Mapping | Iterable | None = None) -> Graph:
         if isinstance(node, AccumulateGrad):
             var = node.variable
             if var is not None:
-                gn.shape, gn.dtype = tuple(var.data.shape), var.data.dtype.name
+                gn.shape, gn.dtype = tuple(var._data.shape), var._data.dtype.name
                 gn.label = names.get(id(var))
         meta = getattr(node, "_output_meta", None)
         if meta and meta[0] is not None and gn.shape is None:
@@ -267,5 +267,5 @@ def graph(tensor: Tensor, params: Mapping | Iterable | None = None) -> Graph:
             m = node._input_meta[pos] if pos < len(node._input_meta) else None
             if child.shape is None and m is not None and nr == 0:
                 child.shape, child.dtype = tuple(m[0]), m[1].name
-    nodes[0].shape, nodes[0].dtype = tuple(tensor.data.shape), tensor.data.dtype.name
-    return Graph(nodes, tuple(tensor.data.shape), tensor.data.dtype.name)
+    nodes[0].shape, nodes[0].dtype = tuple(tensor._data.shape), tensor._data.dtype.name
+    return Graph(nodes, tuple(tensor._data.shape), tensor._data.dtype.name)

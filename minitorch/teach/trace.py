@@ -62,7 +62,7 @@ class Step:
 def _copy(g):
     if not isinstance(g, Tensor):
         return g
-    return Tensor._make(np.array(g.data, copy=True), False, None)
+    return Tensor._make(np.array(g._data, copy=True), False, None)
 
 
 def _sum_to(arr: np.ndarray, shape: tuple) -> np.ndarray:
@@ -82,7 +82,7 @@ def _target_name(node, names: dict) -> str:
     if isinstance(node, AccumulateGrad):
         var = node.variable
         label = names.get(id(var)) if var is not None else None
-        return label or f"leaf {_shape_str(var.data.shape) if var is not None else ''}".rstrip()
+        return label or f"leaf {_shape_str(var._data.shape) if var is not None else ''}".rstrip()
     return node.name()
 
 
@@ -119,7 +119,7 @@ def trace_backward(
                 if nxt is None:
                     continue
                 if isinstance(g, Tensor):
-                    arr = g.data
+                    arr = g._data
                     try:
                         arr = _sum_to(arr, meta[0]).astype(meta[1], copy=False)
                     except ValueError:  # a grad of a wrong shape: the engine reports it next
@@ -156,7 +156,7 @@ def format_grad(g, max_values: int = 4) -> str:
     """``[2, 3] norm=1.2e+00 min=-0.5 max=0.9``, or the values themselves for small grads."""
     if g is None:
         return "None"
-    arr = np.asarray(g.data if isinstance(g, Tensor) else g)
+    arr = np.asarray(g._data if isinstance(g, Tensor) else g)
     shape = _shape_str(arr.shape)
     if arr.size == 0:
         return shape + " (empty)"

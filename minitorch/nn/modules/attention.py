@@ -235,8 +235,8 @@ class TransformerEncoderLayer(Module):
         is_causal: bool = False,
     ) -> Tensor:
         Fx._warn_mismatched_masks(src_key_padding_mask, src_mask, "src_key_padding_mask", "src_mask")
-        src_key_padding_mask = Fx._float_mask(src_key_padding_mask, "src_key_padding_mask", src.data.dtype)
-        src_mask = Fx._float_mask(src_mask, "src_mask", src.data.dtype)
+        src_key_padding_mask = Fx._float_mask(src_key_padding_mask, "src_key_padding_mask", src._data.dtype)
+        src_mask = Fx._float_mask(src_mask, "src_mask", src._data.dtype)
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)

@@ -85,7 +85,7 @@ def _is_array_like(v) -> bool:
 
 def _as_array(v) -> np.ndarray:
     if isinstance(v, Tensor):
-        return v.data
+        return v._data
     if isinstance(v, np.ndarray):
         return v
     if hasattr(v, "detach"):  # e.g. a torch tensor that requires grad
@@ -433,13 +433,13 @@ class Module:
                 if p is None:
                     continue
                 new = fn(p)
-                if new.data is not p.data:
-                    p.data = new.data
+                if new._data is not p._data:
+                    p._data = new._data
                     p._vc[0] += 1
                 if p.grad is not None:
                     g = fn(p.grad)
-                    if g.data is not p.grad.data:
-                        p.grad.data = g.data
+                    if g._data is not p.grad._data:
+                        p.grad._data = g._data
             for k, b in self._buffers.items():
                 if b is not None:
                     self._buffers[k] = fn(b)
@@ -625,9 +625,9 @@ class Module:
                 )
                 continue
             arr = _as_array(value)
-            if param.data.ndim == 0 and arr.shape == (1,):
+            if param._data.ndim == 0 and arr.shape == (1,):
                 arr = arr.reshape(())
-            if arr.shape != param.data.shape:
+            if arr.shape != param._data.shape:
                 errors.append(
                     f"size mismatch for {key}: copying a param with shape {Size(arr.shape)} from "
                     f"checkpoint, the shape in current model is {param.shape}."
@@ -700,8 +700,8 @@ class Module:
                         module._parameters[name] = t
                     else:
                         module._buffers[name] = t
-                elif arr is not param.data:
-                    np.copyto(param.data, arr.reshape(param.data.shape), casting="unsafe")
+                elif arr is not param._data:
+                    np.copyto(param._data, arr.reshape(param._data.shape), casting="unsafe")
                     param._vc[0] += 1
         return _IncompatibleKeys(missing, unexpected)
 

@@ -92,10 +92,10 @@ class _BatchNorm(Module):
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
             nbt = self.num_batches_tracked
-            nbt.data += 1
+            nbt._data += 1
             nbt._vc[0] += 1
             # momentum=None: a cumulative average over all batches seen
-            factor = 1.0 / float(nbt.data) if self.momentum is None else self.momentum
+            factor = 1.0 / float(nbt._data) if self.momentum is None else self.momentum
         use_batch_stats = self.training or (self.running_mean is None and self.running_var is None)
         track = not self.training or self.track_running_stats
         return Fc.batch_norm(

@@ -53,7 +53,7 @@ def _rnn_relu_step(xt, h, w_hh):
 
 def _lstm_step(xt, h, c, w_hh, w_hr):
     """LSTM: i, f, g, o = gates; c' = f c + i g; h' = o tanh(c') (then projected by W_hr)."""
-    hs = w_hh.data.shape[0] // 4
+    hs = w_hh._data.shape[0] // 4
     i, f, g, o = _split(_linear(h, w_hh, xt), [hs] * 4)
     c = f.sigmoid() * c + i.sigmoid() * g.tanh()
     h = o.sigmoid() * c.tanh()
@@ -64,7 +64,7 @@ def _lstm_step(xt, h, c, w_hh, w_hr):
 
 def _gru_step(xt, h, w_hh, b_hh):
     """GRU: r, z = sigmoid(x_rz + h_rz); n = tanh(x_n + r h_n); h' = (1 - z) n + z h."""
-    hs = w_hh.data.shape[1]
+    hs = w_hh._data.shape[1]
     x_rz, x_n = _split(xt, [2 * hs, hs])
     h_rz, h_n = _split(_linear(h, w_hh, b_hh), [2 * hs, hs])
     r, z = _split((x_rz + h_rz).sigmoid(), [hs, hs])

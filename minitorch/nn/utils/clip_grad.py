@@ -33,8 +33,8 @@ def get_total_norm(tensors, norm_type: float = 2.0, error_if_nonfinite: bool = F
     norm_type = float(norm_type)
     if not tensors:
         return Tensor._make(np.asarray(0.0, np.float32), False, None)
-    norms = [_norm(t.data, norm_type) for t in tensors]
-    dt = np.result_type(*[t.data.dtype for t in tensors])
+    norms = [_norm(t._data, norm_type) for t in tensors]
+    dt = np.result_type(*[t._data.dtype for t in tensors])
     total = np.asarray(_norm(np.asarray(norms, dtype=dt), norm_type), dtype=dt)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
@@ -50,11 +50,11 @@ def clip_grads_with_norm_(parameters, max_norm: float, total_norm: Tensor, forea
     grads = [p.grad for p in _params(parameters) if p.grad is not None]
     if not grads:
         return
-    tn = total_norm.data if isinstance(total_norm, Tensor) else np.asarray(total_norm)
+    tn = total_norm._data if isinstance(total_norm, Tensor) else np.asarray(total_norm)
     dt = tn.dtype.type
     coef = min(dt(float(max_norm)) / (tn + dt(1e-6)), dt(1.0))
     for g in grads:
-        g.data *= g.data.dtype.type(coef)
+        g._data *= g._data.dtype.type(coef)
         g._vc[0] += 1
 
 
@@ -98,5 +98,5 @@ def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
     clip_value = float(clip_value)
     for p in _params(parameters):
         if p.grad is not None:
-            np.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)
+            np.clip(p.grad._data, -clip_value, clip_value, out=p.grad._data)
             p.grad._vc[0] += 1

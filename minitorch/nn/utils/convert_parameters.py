@@ -31,6 +31,6 @@ def vector_to_parameters(vec: Tensor, parameters) -> None:
     with no_grad():
         for p in params:
             n = p.numel()
-            np.copyto(p.data, vec.data[pointer : pointer + n].reshape(p.data.shape), casting="unsafe")
+            np.copyto(p._data, vec._data[pointer : pointer + n].reshape(p._data.shape), casting="unsafe")
             p._vc[0] += 1
             pointer += n

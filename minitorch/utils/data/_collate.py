@@ -45,7 +45,7 @@ def default_collate(batch):
     if isinstance(elem, Tensor):
         if any(t.requires_grad for t in batch):
             return stack(batch, 0)  # keeps the graph
-        return _stack_arrays([t.data for t in batch])
+        return _stack_arrays([t._data for t in batch])
     if isinstance(elem, np.ndarray):
         if _is_str_or_object(elem):
             raise TypeError(_ERR.format(elem.dtype))

@@ -81,7 +81,7 @@ class TensorDataset(Dataset):
             return None
         if any(t.requires_grad for t in self.tensors):
             return None
-        arrays = [t.data for t in self.tensors]
+        arrays = [t._data for t in self.tensors]
         return lambda idx: [Tensor._make(a[idx], False, None) for a in arrays]
 
 

@@ -112,7 +112,7 @@ class WeightedRandomSampler(Sampler):
             )
         if not isinstance(replacement, bool):
             raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
-        w = np.asarray(weights.data if hasattr(weights, "data") else weights, dtype=np.float64)
+        w = np.asarray(weights._data if hasattr(weights, "_data") else weights, dtype=np.float64)
         if w.ndim != 1:
             raise ValueError(f"weights should be a 1d sequence but given weights have shape {tuple(w.shape)}")
         if not replacement and num_samples > w.size:
