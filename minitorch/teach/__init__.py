@@ -28,14 +28,16 @@ from .flow import (
     watch_activations,
 )
 from .gradcheck_ops import OpCheck, OpCheckReport, check_ops
-from .graph import Graph, GraphNode, graph
-from .trace import Step, format_grad, format_trace, print_trace, trace_backward
+from .graph import Graph, GraphNode, graph, module_scopes
+from .trace import Step, Trace, format_grad, format_trace, print_trace, trace_backward
 
 __all__ = [
     "graph",
     "Graph",
     "GraphNode",
+    "module_scopes",
     "trace_backward",
+    "Trace",
     "print_trace",
     "format_trace",
     "format_grad",

@@ -21,12 +21,25 @@ leaf that requires grad ends in an ``AccumulateGrad`` node. Walking those links 
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+
+import numpy as np
 
 from ..autograd.function import AccumulateGrad
 from ..tensor import Tensor
+from .display import esc, wrap
+from .drawing import Box, layered_svg
 
-__all__ = ["Graph", "GraphNode", "graph"]
+__all__ = ["Graph", "GraphNode", "graph", "module_scopes"]
+
+DOT_HINT = (
+    "Graphviz's `dot` is not installed, so this is minitorch's own drawing; for Graphviz's layout "
+    "install it (apt-get install graphviz, brew install graphviz or conda install graphviz)"
+)
 
 
 def _shape_str(shape) -> str:
@@ -47,6 +60,36 @@ def _leaf_names(params) -> dict:
             raise TypeError(f"params: expected name -> Tensor pairs, got {type(t).__name__} for {name!r}")
         names.setdefault(id(t), name)
     return names
+
+
+def _caller_names(frame) -> dict:
+    """``id(tensor) -> name`` for the tensors and modules bound to names in ``frame``: a tensor
+    that requires grad is named by its variable, a module's parameters as ``var.param``."""
+    names: dict = {}
+    if frame is None:
+        return names
+    scope = {**frame.f_globals, **frame.f_locals}
+    for var, value in scope.items():
+        if var.startswith("_"):
+            continue
+        if isinstance(value, Tensor) and value.requires_grad:
+            names.setdefault(id(value), var)
+        elif hasattr(value, "named_parameters") and hasattr(value, "_modules"):
+            for pname, p in value.named_parameters():
+                names.setdefault(id(p), f"{var}.{pname}")
+    return names
+
+
+def _names(params, frame) -> dict:
+    """Leaf names: ``params`` first, then the caller's variables."""
+    names = _caller_names(frame)
+    names.update(_leaf_names(params))
+    return names
+
+
+def _grad_str(g) -> str:
+    arr = g._data.astype(np.float64, copy=False)
+    return f"grad {_shape_str(arr.shape)} |g|={np.sqrt(np.vdot(arr, arr)):.3g}"
 
 
 def _root_node(tensor: Tensor, who: str):
@@ -113,9 +156,13 @@ class Graph:
     tree, ``dot()`` writes Graphviz source, ``names()`` lists the node type names.
     """
 
-    def __init__(self, nodes: list, out_shape: tuple, out_dtype: str) -> None:
+    def __init__(self, nodes: list, out_shape: tuple, out_dtype: str, scopes=None) -> None:
         self.nodes = nodes
         self.out_shape, self.out_dtype = out_shape, out_dtype
+        self.grads: dict = {}  # node index -> the grad it received (see attach)
+        self.scopes: dict = dict(scopes or {})  # autograd node -> module path
+        self.module_types: dict = dict(getattr(scopes, "types", {}))
+        self.param_scopes: dict = dict(getattr(scopes, "params", {}))  # id(parameter) -> module path
 
     @property
     def root(self) -> GraphNode:
@@ -134,7 +181,10 @@ class Graph:
 
     def _describe(self, n: GraphNode, shape, dtype) -> str:
         label = f" {n.label}" if n.label else ""
-        return f"{n.name}{label}  {_shape_str(shape)} {dtype}"
+        g = self.grad_of(n)
+        return f"{n.name}{label}  {_shape_str(shape)} {dtype}" + (
+            f"  {_grad_str(g)}" if g is not None else ""
+        )
 
     def text(self, max_depth: int | None = None) -> str:
         """An indented tree, the root (the last op of the forward) first, each node's inputs below it.
@@ -186,33 +236,148 @@ class Graph:
             stack.extend(reversed(children))
         return "\n".join(lines)
 
-    def dot(self, title: str | None = None) -> str:
-        """Graphviz DOT source (render with ``dot -Tsvg``): ops as boxes, named leaves as blue
-        ellipses, the output as a green box; edges point the way the forward ran, labelled
-        with the shape of the tensor that flows along them."""
-        out = ["digraph minitorch_graph {"]
-        if title:
-            out.append(f"  label={_quote(title)}; labelloc=t;")
-        out.append('  node [shape=box, style="rounded,filled", fillcolor=lightgray, fontname="Helvetica"];')
-        out.append(
-            "  output [label="
-            + _quote(f"output\n{_shape_str(self.out_shape)} {self.out_dtype}")
-            + ", fillcolor=darkolivegreen1];"
-        )
+    # --- gradients and module scopes ---
+    def attach(self, steps) -> Graph:
+        """Show the grads of a :func:`trace_backward` of the same graph: each op gets the grad
+        it received (dL/d(its output)). Leaves show their ``.grad`` without this. Returns self."""
+        where = {n.node: n.index for n in self.nodes}
+        for s in steps:
+            k = where.get(s.node)
+            if k is not None and s.grad is not None:
+                self.grads[k] = s.grad
+        return self
+
+    def grad_of(self, n: GraphNode):
+        """The grad shown for node ``n``: from :meth:`attach`, else a leaf's ``.grad``, else None."""
+        if n.index in self.grads:
+            return self.grads[n.index]
+        var = n.node.variable if n.is_leaf else None
+        return var.grad if var is not None else None
+
+    def scope_of(self, n: GraphNode) -> str | None:
+        """The module path that made ``n`` (from :func:`module_scopes`, or a leaf's name)."""
+        if n.node in self.scopes:
+            return self.scopes[n.node]
+        var = n.node.variable if n.is_leaf else None
+        if var is not None and id(var) in self.param_scopes:
+            return self.param_scopes[id(var)]
+        if n.is_leaf and n.label and "." in n.label:
+            return n.label.rsplit(".", 1)[0]
+        return None
+
+    # --- drawing ---
+    def _units(self, collapse: int | None, max_nodes: int):
+        """What to draw: ``(boxes, edges, note)``, boxes as ``(key, lines, kind)``.
+
+        ``collapse=d`` merges the nodes made inside one module (its path cut to ``d`` parts)
+        into one box. Past ``max_nodes`` boxes the rest of the graph is cut off with a note.
+        """
+        key_of: dict = {}
+        groups: dict = {}
         for n in self.nodes:
-            if n.is_leaf:
-                text = (n.label or "leaf") + f"\n{_shape_str(n.shape)} {n.dtype}"
-                out.append(f"  n{n.index} [label={_quote(text)}, shape=ellipse, fillcolor=lightblue];")
+            scope = self.scope_of(n) if collapse else None
+            if scope:
+                scope = ".".join(scope.split(".")[:collapse])
+                key_of[n.index] = "g:" + scope
+                groups.setdefault(scope, []).append(n)
             else:
-                out.append(f"  n{n.index} [label={_quote(n.name)}];")
-        out.append(f"  n0 -> output [label={_quote(_shape_str(self.out_shape))}];")
+                key_of[n.index] = f"n{n.index}"
+        order = list(dict.fromkeys(key_of[n.index] for n in self.nodes))
+        shown = set(order[:max_nodes])
+        boxes = [("output", ["output", f"{_shape_str(self.out_shape)} {self.out_dtype}"], "output")]
+        for key in order[:max_nodes]:
+            if key.startswith("g:"):
+                members = groups[key[2:]]
+                kind = self.module_types.get(key[2:], "")
+                ops = sum(not m.is_leaf for m in members)
+                held = [m.label.rsplit(".", 1)[-1] for m in members if m.is_leaf and m.label]
+                what = " + ".join([f"{ops} op" + "s" * (ops != 1)] + held)
+                boxes.append((key, [f"{key[2:]}: {kind}" if kind else key[2:], what], "group"))
+                continue
+            n = self.nodes[int(key[1:])]
+            lines = [(n.label or "leaf") if n.is_leaf else n.name]
+            if n.is_leaf:
+                lines.append(f"{_shape_str(n.shape)} {n.dtype}")
+            g = self.grad_of(n)
+            if g is not None:
+                lines.append(_grad_str(g))
+            boxes.append((key, lines, "leaf" if n.is_leaf else "op"))
+        edges, seen, cut = [(key_of[0], "output", _shape_str(self.out_shape))], set(), False
         for n in self.nodes:
             for child, _, pos in n.inputs:
+                a, b = key_of[child], key_of[n.index]
+                if a == b or (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                if a not in shown or b not in shown:
+                    cut = True
+                    continue
                 meta = n.node._input_meta[pos]
-                shape = meta[0] if meta else self.nodes[child].shape
-                out.append(f"  n{child} -> n{n.index} [label={_quote(_shape_str(shape))}];")
+                edges.append((a, b, _shape_str(meta[0] if meta else self.nodes[child].shape)))
+        note = None
+        if cut:
+            note = f"showing {len(shown)} of {len(order)} boxes (the last ops of the forward); pass max_nodes= or collapse= for more"
+        return boxes, edges, note
+
+    def dot(self, title: str | None = None, collapse: int | None = None, max_nodes: int = 300) -> str:
+        """Graphviz DOT source (render with ``dot -Tsvg``): ops as boxes, leaves as blue
+        ellipses, the output as a green box, modules (``collapse``) as orange boxes; edges point
+        the way the forward ran, labelled with the shape of the tensor that flows along them.
+        After backward each node also shows its grad's shape and norm."""
+        boxes, edges, note = self._units(collapse, max_nodes)
+        out = ["digraph minitorch_graph {"]
+        label = "\n".join(t for t in (title, note) if t)
+        if label:
+            out.append(f"  label={_quote(label)}; labelloc=t;")
+        out.append('  node [shape=box, style="rounded,filled", fillcolor=lightgray, fontname="Helvetica"];')
+        style = {"output": ", fillcolor=darkolivegreen1", "leaf": ", shape=ellipse, fillcolor=lightblue"}
+        style["group"] = ", fillcolor=navajowhite"
+        for key, lines, kind in boxes:
+            name = key.replace("g:", "g_").replace(".", "_").replace("-", "_")
+            out.append(f"  {name} [label={_quote(chr(10).join(lines))}{style.get(kind, '')}];")
+        for a, b, lab in edges:
+            a, b = (k.replace("g:", "g_").replace(".", "_").replace("-", "_") for k in (a, b))
+            out.append(f"  {a} -> {b} [label={_quote(lab)}];")
         out.append("}")
         return "\n".join(out)
+
+    def svg(
+        self,
+        title: str | None = None,
+        collapse: int | None = None,
+        max_nodes: int = 300,
+        engine: str = "auto",
+    ) -> str:
+        """The graph as SVG: Graphviz's layout when ``dot`` is installed (``engine="auto"`` or
+        ``"dot"``), else minitorch's own layered drawing (``engine="builtin"``)."""
+        if engine not in ("auto", "dot", "builtin"):
+            raise ValueError(f"svg(): engine must be 'auto', 'dot' or 'builtin', got {engine!r}")
+        if engine != "builtin" and shutil.which("dot"):
+            src = self.dot(title, collapse, max_nodes)
+            done = subprocess.run(["dot", "-Tsvg"], input=src.encode(), capture_output=True, check=True)
+            text = done.stdout.decode()
+            return text[text.index("<svg") :]
+        if engine == "dot":
+            raise RuntimeError(DOT_HINT)
+        boxes, edges, note = self._units(collapse, max_nodes)
+        return layered_svg([Box(*b) for b in boxes], edges, title, note)
+
+    def _repr_svg_(self) -> str:
+        return self.svg(collapse=1 if len(self.nodes) > 300 else None)
+
+    def _repr_html_(self) -> str:
+        hint = "" if shutil.which("dot") else f"<div class='muted'>{esc(DOT_HINT)}</div>"
+        return wrap(self._repr_svg_() + hint)
+
+    def save_svg(self, path: str, **kwargs) -> str:
+        """Write :meth:`svg` to ``path`` and return the path."""
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.svg(**kwargs))
+        return path
+
+    def show(self, file=None) -> None:
+        """Print the tree (for the terminal; in Jupyter the graph draws itself)."""
+        print(self.text(max_depth=40), file=file or sys.stdout)
 
     def __str__(self) -> str:
         return self.text()
@@ -225,13 +390,22 @@ def _quote(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def graph(tensor: Tensor, params: Mapping | Iterable | None = None) -> Graph:
+def graph(
+    tensor: Tensor, params: Mapping | Iterable | None = None, scopes=None, auto_names: bool = True
+) -> Graph:
     """The backward graph that ``tensor.backward()`` would walk.
+
+    In Jupyter the result draws itself (SVG); ``.svg()``, ``.dot()``, ``.text()`` and ``.show()``
+    give it elsewhere. After ``backward`` each leaf shows its grad's shape and norm;
+    ``.attach(trace_backward(...))`` adds the grad every op received.
 
     Args:
         tensor: the output (usually the loss); it must have a ``grad_fn`` or require grad.
         params: names for the leaves: a Module (its ``named_parameters()``), a ``{name: tensor}``
             dict or ``(name, tensor)`` pairs. Unnamed leaves show as plain ``AccumulateGrad``.
+        scopes: from :func:`module_scopes`: which module made each node, so that
+            ``svg(collapse=1)`` can draw each module as one box.
+        auto_names: also name leaves by the caller's variables (``x``, ``model.0.weight``).
 
     Example::
 
@@ -244,7 +418,7 @@ def graph(tensor: Tensor, params: Mapping | Iterable | None = None) -> Graph:
             └── AccumulateGrad w  [3] float32
     """
     root = _root_node(tensor, "graph")
-    names = _leaf_names(params)
+    names = _names(params, sys._getframe(1) if auto_names else None)
     order = walk(root)
     index = {node: i for i, node in enumerate(order)}
     nodes = [GraphNode(i, node) for i, node in enumerate(order)]
@@ -268,4 +442,59 @@ def graph(tensor: Tensor, params: Mapping | Iterable | None = None) -> Graph:
             if child.shape is None and m is not None and nr == 0:
                 child.shape, child.dtype = tuple(m[0]), m[1].name
     nodes[0].shape, nodes[0].dtype = tuple(tensor._data.shape), tensor._data.dtype.name
-    return Graph(nodes, tuple(tensor._data.shape), tensor._data.dtype.name)
+    return Graph(nodes, tuple(tensor._data.shape), tensor._data.dtype.name, scopes)
+
+
+class Scopes(dict):
+    """``{autograd node: module path}`` filled by :func:`module_scopes`; ``types`` maps each
+    path to its module's class name, ``params`` each parameter (by id) to its module's path."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.types: dict = {}
+        self.params: dict = {}  # id(parameter) -> the path of the module that owns it
+
+
+@contextmanager
+def module_scopes(model):
+    """Record which module of ``model`` made each node of the graphs built in the block.
+
+    Example::
+
+        >>> with teach.module_scopes(model) as scopes:
+        ...     loss = F.cross_entropy(model(x), y)
+        >>> teach.graph(loss, params=model, scopes=scopes).svg(collapse=1)   # one box per layer
+    """
+    if not hasattr(model, "named_modules"):
+        raise TypeError(f"module_scopes() expects an nn.Module, got {type(model).__name__}")
+    scopes = Scopes()
+    handles = []
+
+    def make_hook(path):
+        def hook(module, args, output):
+            stop = {a.grad_fn for a in args if isinstance(a, Tensor) and a.grad_fn is not None}
+            outs = output if isinstance(output, (tuple, list)) else (output,)
+            for o in outs:
+                if not isinstance(o, Tensor) or o.grad_fn is None:
+                    continue
+                seen, stack = set(stop), [o.grad_fn]
+                while stack:  # the nodes between the module's inputs and its output
+                    node = stack.pop()
+                    if node in seen or isinstance(node, AccumulateGrad):
+                        continue
+                    seen.add(node)
+                    scopes.setdefault(node, path)  # inner modules ran first and keep theirs
+                    stack.extend(nxt for nxt, _ in node.next_functions if nxt is not None)
+
+        return hook
+
+    for path, module in model.named_modules():
+        if path:
+            scopes.types[path] = type(module).__name__
+            scopes.params.update({id(p): path for p in module._parameters.values() if p is not None})
+            handles.append(module.register_forward_hook(make_hook(path)))
+    try:
+        yield scopes
+    finally:
+        for h in handles:
+            h.remove()
