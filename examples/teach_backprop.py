@@ -1,6 +1,6 @@
 """Backpropagation, step by step, with ``minitorch.teach``.
 
-Part 1 (``--part step``): a 2-2-1 network (ReLU hidden layer, sigmoid output, squared error)
+Part 1 (``--part step``, the walkthrough of seed 002 in ``seeds/one_step_221.py``): a 2-2-1 network (ReLU hidden layer, sigmoid output, squared error)
 with fixed weights, one input (1, 2) and target 1, does one SGD step with lr 0.1 in float64.
 It prints the graph that ``loss.backward()`` walks, every backward step with the gradient that
 each node received and sent on, a check of every op's backward against central differences,
@@ -23,79 +23,20 @@ plain. Also prints the activation statistics of each hidden layer (dead ReLUs).
 from __future__ import annotations
 
 import argparse
-import math
+import os
+import sys
 from collections import OrderedDict
 
-import minitorch
-import minitorch.nn.functional as F
-from minitorch import nn, teach
-from minitorch.teach import check_ops, gradient_flow, graph, print_trace, trace_backward, watch_activations
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "seeds"))
+from common import make_moons  # noqa: E402
+from one_step_221 import W1, W2, build_221, one_sgd_step  # noqa: E402
 
-W1, W2 = [[0.4, -0.2], [0.1, 0.6]], [[0.7, -0.3]]
+import minitorch  # noqa: E402
+import minitorch.nn.functional as F  # noqa: E402
+from minitorch import nn, teach  # noqa: E402
+from minitorch.teach import gradient_flow, watch_activations  # noqa: E402
 
-
-def build_221() -> nn.Module:
-    """The 2-2-1 network with the fixed float64 weights (biases 0)."""
-    model = nn.Sequential(
-        OrderedDict(hidden=nn.Linear(2, 2), relu=nn.ReLU(), out=nn.Linear(2, 1), sigmoid=nn.Sigmoid())
-    ).double()
-    with minitorch.no_grad():
-        model.hidden.weight.copy_(minitorch.tensor(W1, dtype=minitorch.float64))
-        model.out.weight.copy_(minitorch.tensor(W2, dtype=minitorch.float64))
-        model.hidden.bias.zero_()
-        model.out.bias.zero_()
-    return model
-
-
-def one_sgd_step(lr: float = 0.1, verbose: bool = True) -> dict:
-    """Part 1: one SGD step of the 2-2-1 network, shown node by node. Returns the numbers."""
-    say = print if verbose else (lambda *a, **k: None)
-    model = build_221()
-    x = minitorch.tensor([[1.0, 2.0]], dtype=minitorch.float64)
-    y = minitorch.tensor([[1.0]], dtype=minitorch.float64)
-
-    loss = (model(x) - y).pow(2).sum()  # squared error of the single prediction
-    say(f"forward: prediction {model(x).item():.8f}, loss {loss.item():.8f}\n")
-    say("The graph that loss.backward() walks (the last op of the forward at the top):")
-    say(graph(loss, params=model).text())
-
-    say("\nBackward, one node at a time, in the order the engine runs them:")
-    steps = trace_backward(loss, params=model)
-    if verbose:
-        print_trace(steps)
-
-    say("\nEvery op's backward, checked on its own against central differences:")
-    report = check_ops(lambda inp: (model(inp) - y).pow(2).sum(), x)
-    say(report)
-
-    opt = minitorch.optim.SGD(model.parameters(), lr=lr)
-    opt.step()
-    with minitorch.no_grad():
-        new_loss = (model(x) - y).pow(2).sum()
-    say(f"\nafter one SGD step (lr {lr}):")
-    for name, p in model.named_parameters():
-        say(f"  {name:<13} = {p._data.tolist()}")
-    say(f"loss {loss.item():.8f} -> {new_loss.item():.8f}")
-    return {
-        "loss": loss.item(),
-        "new_loss": new_loss.item(),
-        "steps": steps,
-        "report": report,
-        **{name: p._data.copy() for name, p in model.named_parameters()},
-    }
-
-
-def make_moons(n_samples: int = 400, noise: float = 0.15, generator=None):
-    """Two interleaving half circles (as scikit-learn's ``make_moons``): inputs (n, 2), labels (n, 1)."""
-    n_out = n_samples // 2
-    n_in = n_samples - n_out
-    t_out = minitorch.linspace(0, math.pi, n_out)
-    t_in = minitorch.linspace(0, math.pi, n_in)
-    outer = minitorch.stack([t_out.cos(), t_out.sin()], dim=1)
-    inner = minitorch.stack([1 - t_in.cos(), 1 - t_in.sin() - 0.5], dim=1)
-    X = minitorch.cat([outer, inner]) + noise * minitorch.randn(n_samples, 2, generator=generator)
-    y = minitorch.cat([minitorch.zeros(n_out, 1), minitorch.ones(n_in, 1)])
-    return X, y
+__all__ = ["W1", "W2", "build_221", "one_sgd_step", "make_moons", "show_flow", "main"]
 
 
 def build_mlp(hidden: list, activation: str) -> nn.Module:

@@ -23,8 +23,12 @@ See ``examples/teach_backprop.py`` for a walkthrough.
 from .flow import (
     ActivationStats,
     ActivationWatch,
+    GradientFlow,
+    GradientFlowRecorder,
     gradient_flow,
+    plot_activations,
     plot_gradient_flow,
+    plot_gradient_history,
     watch_activations,
 )
 from .gradcheck_ops import OpCheck, OpCheckReport, check_ops
@@ -47,6 +51,10 @@ __all__ = [
     "OpCheckReport",
     "gradient_flow",
     "plot_gradient_flow",
+    "GradientFlow",
+    "GradientFlowRecorder",
+    "plot_gradient_history",
+    "plot_activations",
     "watch_activations",
     "ActivationStats",
     "ActivationWatch",

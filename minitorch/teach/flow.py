@@ -3,7 +3,10 @@
 * :func:`gradient_flow` after a backward: the gradient norm of each layer, input layer first.
   With sigmoids the early layers get far smaller gradients than the late ones (vanishing
   gradients); with ReLU they stay comparable.
-* :func:`plot_gradient_flow`: the same as a bar chart (needs matplotlib).
+* :func:`plot_gradient_flow`: the same as a bar chart (needs matplotlib), on a linear axis
+  from 0 unless asked for a log one, each bar labelled with its layer's name and type.
+* :class:`GradientFlowRecorder`: a training callback that records every layer's norm at each
+  step, and :func:`plot_gradient_history` to draw their evolution.
 * :func:`watch_activations`: a context manager that records per-layer activation statistics
   during forward passes, including the fraction of dead units (a ReLU whose output is 0 for
   every sample seen: it passes no gradient and stops learning).
@@ -18,9 +21,67 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..tensor import Tensor
+from .display import Rich, esc, html_table
 from .graph import _shape_str
 
-__all__ = ["gradient_flow", "plot_gradient_flow", "watch_activations", "ActivationStats", "ActivationWatch"]
+__all__ = [
+    "GradientFlow",
+    "GradientFlowRecorder",
+    "gradient_flow",
+    "plot_gradient_flow",
+    "plot_gradient_history",
+    "plot_activations",
+    "watch_activations",
+    "ActivationStats",
+    "ActivationWatch",
+]
+
+
+class GradientFlow(Rich, dict):
+    """``{layer name: gradient norm}`` (input layer first) with each layer's type in ``types``.
+
+    ``show()`` prints a bar per layer, Jupyter draws an HTML table with bars, and
+    :func:`plot_gradient_flow` draws it as a chart.
+    """
+
+    _title = "Gradient norm per layer"
+
+    def __init__(self, *args, types: dict | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.types = dict(types or {})
+
+    def label(self, layer: str) -> str:
+        """``'0 Linear'``: the layer's name and type, as the plots label it."""
+        kind = self.types.get(layer)
+        return f"{layer} {kind}" if kind and kind != layer else layer
+
+    def _bars(self) -> list:
+        top = max(self.values(), default=0.0) or 1.0
+        return [(self.label(k), v, v / top) for k, v in self.items()]
+
+    def text(self) -> str:
+        width = max((len(lab) for lab, _, _ in self._bars()), default=5)
+        lines = [
+            f"  {lab:<{width}} {v:10.3e}  {'#' * max(1, round(40 * f)) if v else ''}"
+            for lab, v, f in self._bars()
+        ]
+        return "\n".join(lines)
+
+    def _html_body(self) -> str:
+        rows = [
+            [
+                esc(lab),
+                f"<span class='mono'>{v:.4g}</span>",
+                f"<span class='bar' style='width:{240 * f:.0f}px'></span>",
+            ]
+            for lab, v, f in self._bars()
+        ]
+        return html_table(
+            ["layer", "gradient norm", ""], rows, caption=self._title + " (input layer first)", raw=True
+        )
+
+    def __repr__(self) -> str:
+        return dict.__repr__(self)
 
 
 def _sq_norm(t: Tensor) -> float:
@@ -46,7 +107,7 @@ def gradient_flow(model, per_parameter: bool = False) -> dict:
     """
     if not hasattr(model, "named_modules"):
         raise TypeError(f"gradient_flow() expects an nn.Module, got {type(model).__name__}")
-    flow: dict = {}
+    flow = GradientFlow()
     any_param = False
     for name, module in model.named_modules():
         own = [(pname, p) for pname, p in module._parameters.items() if p is not None]
@@ -57,9 +118,12 @@ def gradient_flow(model, per_parameter: bool = False) -> dict:
         layer = name or type(module).__name__
         if per_parameter:
             for pname, g in grads:
-                flow[f"{name}.{pname}" if name else pname] = float(np.sqrt(_sq_norm(g)))
+                key = f"{name}.{pname}" if name else pname
+                flow[key] = float(np.sqrt(_sq_norm(g)))
+                flow.types[key] = type(module).__name__
         else:
             flow[layer] = float(np.sqrt(sum(_sq_norm(g) for _, g in grads)))
+            flow.types[layer] = type(module).__name__
     if not flow:
         raise RuntimeError(
             "gradient_flow(): no parameter has a .grad yet; call loss.backward() first"
@@ -69,23 +133,42 @@ def gradient_flow(model, per_parameter: bool = False) -> dict:
     return flow
 
 
-def plot_gradient_flow(flows, path: str, title: str = "Gradient norm per layer", log: bool = True) -> str:
-    """Save a bar chart of per-layer gradient norms to ``path`` (PNG, SVG, ... by extension).
-
-    Args:
-        flows: a model (after backward), a ``{layer: norm}`` dict from :func:`gradient_flow`, or
-            ``{series label: {layer: norm}}`` to compare runs side by side (e.g. sigmoid vs ReLU).
-        path: the image file to write.
-        log: log-scale y axis (vanishing gradients span orders of magnitude).
-
-    Returns ``path``. Needs matplotlib (``pip install matplotlib``); uses its Agg backend
-    without touching pyplot's global state.
-    """
+def _figure(width: float, height: float, who: str):
+    """A matplotlib Figure drawn with the Agg backend, without touching pyplot's global state."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:
-        raise ImportError("plot_gradient_flow() needs matplotlib: pip install matplotlib") from None
+        raise ImportError(f"{who}() needs matplotlib: pip install matplotlib") from None
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _finish(fig, ax, path: str, title: str, legend: bool) -> str:
+    ax.set_title(title)
+    if legend:
+        ax.legend(frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return path
+
+
+def plot_gradient_flow(flows, path: str, title: str = "Gradient norm per layer", log: bool = False) -> str:
+    """Save a bar chart of per-layer gradient norms to ``path`` (PNG, SVG, ... by extension).
+
+    Args:
+        flows: a model (after backward), a :class:`GradientFlow` / ``{layer: norm}`` dict, or
+            ``{series label: {layer: norm}}`` to compare runs side by side (e.g. sigmoid vs ReLU).
+        path: the image file to write.
+        log: a log-scale y axis, for norms that span orders of magnitude (vanishing gradients).
+            The default is a linear axis from 0, so that bar heights compare honestly.
+
+    Bars are labelled with the layer's name and type (``'0 Linear'``). Returns ``path``. Needs
+    matplotlib (``pip install matplotlib``).
+    """
     if hasattr(flows, "named_modules"):
         flows = gradient_flow(flows)
     if not isinstance(flows, Mapping) or not flows:
@@ -94,8 +177,10 @@ def plot_gradient_flow(flows, path: str, title: str = "Gradient norm per layer",
         )
     series = flows if all(isinstance(v, Mapping) for v in flows.values()) else {"": flows}
     layers = list(dict.fromkeys(k for s in series.values() for k in s))
-    fig = Figure(figsize=(max(5.0, 0.9 * len(layers) * len(series) + 2), 4))
-    FigureCanvasAgg(fig)
+    labels = {}
+    for s in series.values():
+        labels.update({k: s.label(k) for k in s} if isinstance(s, GradientFlow) else {})
+    fig = _figure(max(5.0, 0.9 * len(layers) * len(series) + 2), 4, "plot_gradient_flow")
     ax = fig.add_subplot(1, 1, 1)
     width = 0.8 / len(series)
     x = np.arange(len(layers))
@@ -103,18 +188,101 @@ def plot_gradient_flow(flows, path: str, title: str = "Gradient norm per layer",
         vals = [s.get(layer, np.nan) for layer in layers]
         ax.bar(x + (k - (len(series) - 1) / 2) * width, vals, width, label=label or None)
     ax.set_xticks(x)
-    ax.set_xticklabels(layers)
+    ax.set_xticklabels([labels.get(k, k) for k in layers], rotation=30 if len(layers) > 6 else 0)
     ax.set_xlabel("layer (input -> output)")
-    ax.set_ylabel("gradient norm")
+    ax.set_ylabel("gradient norm" + (" (log scale)" if log else ""))
     if log:
         ax.set_yscale("log")
-    ax.set_title(title)
-    if len(series) > 1:
-        ax.legend()
-    ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path)
-    return path
+    else:
+        ax.set_ylim(bottom=0)
+    return _finish(fig, ax, path, title, len(series) > 1)
+
+
+class GradientFlowRecorder:
+    """A training callback: call it after each ``loss.backward()`` to record every layer's
+    gradient norm; ``history`` is ``{layer: [norm at each recorded step]}``.
+
+    Example::
+
+        >>> rec = teach.GradientFlowRecorder(model)
+        >>> for step in range(100):
+        ...     opt.zero_grad(); loss_fn(model(x), y).backward(); rec(); opt.step()
+        >>> teach.plot_gradient_history(rec, "history.png")
+    """
+
+    def __init__(self, model, per_parameter: bool = False) -> None:
+        if not hasattr(model, "named_modules"):
+            raise TypeError(f"GradientFlowRecorder() expects an nn.Module, got {type(model).__name__}")
+        self.model, self.per_parameter = model, per_parameter
+        self.steps: list = []
+        self.history: dict = {}
+        self.types: dict = {}
+
+    def __call__(self, step: int | None = None) -> GradientFlow:
+        """Record the current grads (``step`` defaults to the count of calls so far)."""
+        flow = gradient_flow(self.model, self.per_parameter)
+        self.steps.append(len(self.steps) if step is None else step)
+        for layer, norm in flow.items():
+            self.history.setdefault(layer, []).append(norm)
+        self.types.update(flow.types)
+        return flow
+
+    def last(self) -> GradientFlow:
+        """The latest recorded norms as a :class:`GradientFlow`."""
+        return GradientFlow({k: v[-1] for k, v in self.history.items()}, types=self.types)
+
+
+def plot_gradient_history(
+    recorder: GradientFlowRecorder,
+    path: str,
+    title: str = "Gradient norm per layer during training",
+    log: bool = True,
+) -> str:
+    """Save the evolution of each layer's gradient norm over the recorded steps (one line per
+    layer, log axis by default since norms of different layers differ by orders of magnitude)."""
+    if not recorder.history:
+        raise RuntimeError("plot_gradient_history(): nothing recorded; call the recorder after each backward")
+    fig = _figure(6.5, 4, "plot_gradient_history")
+    ax = fig.add_subplot(1, 1, 1)
+    for layer, norms in recorder.history.items():
+        ax.plot(recorder.steps[-len(norms) :], norms, label=recorder.last().label(layer))
+    ax.set_xlabel("step")
+    ax.set_ylabel("gradient norm" + (" (log scale)" if log else ""))
+    if log:
+        ax.set_yscale("log")
+    return _finish(fig, ax, path, title, True)
+
+
+def plot_activations(watches, path: str, title: str = "Dead units per layer") -> str:
+    """Save a bar chart of each watched layer's dead fraction (units that were 0 for every
+    sample) and zero fraction, in the style of :func:`plot_gradient_flow`.
+
+    Args:
+        watches: an :class:`ActivationWatch`, or ``{series label: ActivationWatch}`` to compare
+            (e.g. ReLU vs Leaky ReLU).
+    """
+    series = watches if all(isinstance(v, ActivationWatch) for v in watches.values()) else {"": watches}
+    if not any(series.values()):
+        raise RuntimeError(
+            "plot_activations(): no activations recorded; run a forward pass inside watch_activations()"
+        )
+    fig = _figure(6.5, 4, "plot_activations")
+    ax = fig.add_subplot(1, 1, 1)
+    n = len(series)
+    for k, (label, watch) in enumerate(series.items()):
+        x = np.arange(len(watch))
+        ax.bar(
+            x + (k - (n - 1) / 2) * 0.8 / n,
+            [s.dead_fraction for s in watch.values()],
+            0.8 / n,
+            label=label or None,
+        )
+        ax.set_xticks(x)
+        ax.set_xticklabels([f"{s.name} {s.kind}" for s in watch.values()])
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("layer (input -> output)")
+    ax.set_ylabel("fraction of dead units")
+    return _finish(fig, ax, path, title, n > 1)
 
 
 @dataclass
@@ -164,8 +332,10 @@ class ActivationStats:
         self.dead_fraction = float(1.0 - self._active.mean()) if self._active.size else 0.0
 
 
-class ActivationWatch(dict):
+class ActivationWatch(Rich, dict):
     """``{layer name: ActivationStats}``, filled by the forward passes inside :func:`watch_activations`."""
+
+    _title = "Activations per layer"
 
     def text(self) -> str:
         """A table: layer, type, output shape, mean, std, min, max, zeros, dead units."""
@@ -178,8 +348,29 @@ class ActivationWatch(dict):
             )
         return "\n".join(lines)
 
+    def _html_body(self) -> str:
+        rows = [
+            [
+                s.name,
+                s.kind,
+                _shape_str(s.shape),
+                f"{s.mean:.3g}",
+                f"{s.std:.3g}",
+                f"{s.min:.3g}",
+                f"{s.max:.3g}",
+                f"{s.zero_fraction:.1%}",
+                f"{s.dead_fraction:.1%}",
+            ]
+            for s in self.values()
+        ]
+        header = ["layer", "type", "shape", "mean", "std", "min", "max", "zero", "dead units"]
+        return html_table(header, rows, caption=self._title)
+
     def __str__(self) -> str:
         return self.text()
+
+    def __repr__(self) -> str:
+        return dict.__repr__(self)
 
 
 @contextmanager
