@@ -283,7 +283,7 @@ def restore_location(map_location, storage, location: str):
                 "map_location: a callable must return the storage it was given (or None); "
                 f"minitorch keeps every storage on the CPU, got {type(result).__name__}"
             )
-        target = location
+        target = location if result is None else "cpu"  # the storage it returns is on the CPU
     else:
         raise TypeError(
             f"map_location must be None, a string, a device, a dict or a callable, got {map_location!r}"
