@@ -5,6 +5,8 @@
   order, with the gradient each node received and what it sent to each input.
 * ``check_ops(fn, *inputs)``: which op's gradient is wrong: each op's backward checked on its
   own against central differences of its own forward.
+* ``jacobian_view(fn, x)``: a small function's whole Jacobian beside the vector-Jacobian product
+  that backward computes.
 * ``gradient_flow(model)`` / ``plot_gradient_flow``: the gradient norm of every layer
   (vanishing gradients), and ``watch_activations(model)``: per-layer activation statistics
   (dead ReLUs).
@@ -17,7 +19,8 @@ Example::
     >>> teach.print_trace(teach.trace_backward(loss, params=model))
     >>> teach.gradient_flow(model)
 
-See ``examples/teach_backprop.py`` for a walkthrough.
+Each result shows itself: ``.show()`` prints it, and in Jupyter it draws itself (HTML / SVG).
+See ``examples/teach.ipynb``, ``examples/teach_backprop.py`` and ``examples/seeds/``.
 """
 
 from .flow import (
@@ -32,6 +35,7 @@ from .flow import (
     watch_activations,
 )
 from .gradcheck_ops import OpCheck, OpCheckReport, check_ops
+from .jacobian import JacobianView, jacobian_view
 from .graph import Graph, GraphNode, graph, module_scopes
 from .trace import Step, Trace, format_grad, format_trace, print_trace, trace_backward
 
@@ -47,6 +51,8 @@ __all__ = [
     "format_grad",
     "Step",
     "check_ops",
+    "jacobian_view",
+    "JacobianView",
     "OpCheck",
     "OpCheckReport",
     "gradient_flow",

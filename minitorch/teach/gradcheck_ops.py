@@ -28,6 +28,7 @@ from ..autograd import grad as _autograd_grad
 from ..autograd.function import AccumulateGrad, Function, Op
 from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from ..tensor import Tensor
+from .display import Rich, esc, html_table
 from .graph import walk
 
 __all__ = ["OpCheck", "OpCheckReport", "check_ops"]
@@ -116,9 +117,14 @@ class OpCheck:
         )
 
 
-@dataclass
-class OpCheckReport:
-    """What :func:`check_ops` found: one :class:`OpCheck` per op, in forward order."""
+@dataclass(repr=False)
+class OpCheckReport(Rich):
+    """What :func:`check_ops` found: one :class:`OpCheck` per op, in forward order.
+
+    ``show()`` prints it; in Jupyter it draws itself as a table with the wrong op in red.
+    """
+
+    _title = "check_ops: each op's backward against central differences"
 
     checks: list
     unchecked: list = field(default_factory=list)  # graph nodes built outside ``fn`` (not checked)
@@ -155,6 +161,29 @@ class OpCheckReport:
         return "\n".join(lines)
 
     __repr__ = __str__
+
+    def text(self) -> str:
+        return str(self)
+
+    def _html_body(self) -> str:
+        rows = []
+        for c in self.checks:
+            good = c.passed and c.error is None
+            mark = "<span class='ok'>ok</span>" if good else "<span class='bad'>WRONG</span>"
+            rows.append(
+                [
+                    esc(c.index),
+                    f"<code>{esc(c.name)}</code>",
+                    esc(c.op),
+                    mark,
+                    esc(c.message().split(": ", 1)[1]),
+                ]
+            )
+        head = str(self).splitlines()[0]
+        body = html_table(["#", "node", "op", "", "finding"], rows, caption=head, raw=True)
+        if self.unchecked:
+            body += f"<div class='muted'>not checked (not recorded inside fn): {esc(', '.join(self.unchecked))}</div>"
+        return body
 
 
 def _as_f64(arr: np.ndarray) -> np.ndarray:
