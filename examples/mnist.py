@@ -172,10 +172,12 @@ def load_data(dataset: str | None, data_dir: str | None, say=print):
             )
             return Subset(full, range(T10K_TRAIN)), Subset(full, range(T10K_TRAIN, len(full))), name, 28
     root = data_dir or CACHE_DIR
+    created = _missing_ancestor(root)
     try:
         train_set = cls(root, train=True, transform=tf, download=True, timeout=10 if dataset is None else 30)
         return train_set, cls(root, train=False, transform=tf, download=True), name, 28
     except RuntimeError as e:
+        _remove_empty_folders(created)
         if dataset is not None:
             raise SystemExit(f"error: {e}") from None
     looked = ", ".join(dirs) if dirs else f"$MINITORCH_MNIST_DIR, ../shared/data/mnist, {CACHE_DIR}"
@@ -184,6 +186,25 @@ def load_data(dataset: str | None, data_dir: str | None, say=print):
         "using the embedded 8x8 digits instead."
     )
     return load_data("digits", None, say)
+
+
+def _missing_ancestor(path: str) -> str | None:
+    """The outermost folder of ``path`` that does not exist yet (None if ``path`` exists)."""
+    path, missing = os.path.abspath(path), None
+    while not os.path.exists(path):
+        missing, path = path, os.path.dirname(path)
+    return missing
+
+
+def _remove_empty_folders(top: str | None) -> None:
+    """Remove ``top`` and the folders a failed download created in it, if they hold no file."""
+    if top is None or not os.path.isdir(top):
+        return
+    for folder, _, _ in sorted(os.walk(top), key=lambda w: -len(w[0])):
+        try:
+            os.rmdir(folder)
+        except OSError:  # not empty: something else is in it
+            pass
 
 
 def _try_load(cls, folder: str, train: bool, transform):
@@ -199,40 +220,126 @@ def _transform(name: str):
 
 
 # --- command line ---
+def _positive(kind):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid {kind.__name__} value: {text!r}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+
+    parse.__name__ = f"positive {kind.__name__}"
+    return parse
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
-        description="Train an MLP or a small CNN on MNIST / Fashion-MNIST / the embedded 8x8 digits.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description="Train an MLP or a small CNN on MNIST / Fashion-MNIST / the embedded 8x8 digits."
     )
-    p.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
+    p.add_argument("--model", choices=["mlp", "cnn"], default=None, help="the network (default: mlp)")
     p.add_argument(
         "--dataset", choices=list(DATASETS), default=None, help="default: MNIST if available, else digits"
     )
     p.add_argument("--data-dir", default=None, help="folder with the IDX files (also where downloads go)")
     p.add_argument(
-        "--epochs", type=int, default=None, help="total epochs (default: 10 MNIST, 5 Fashion, 20 digits)"
+        "--epochs",
+        type=_positive(int),
+        default=None,
+        help="total epochs (default: 10 MNIST, 5 Fashion, 20 digits)",
     )
-    p.add_argument("--batch-size", type=int, default=None, help="default: 64, or 32 for digits")
-    p.add_argument("--test-batch-size", type=int, default=1000)
-    p.add_argument("--lr", type=float, default=None, help="default: Adam 1e-3 (3e-3 on digits), SGD 10x that")
-    p.add_argument("--optimizer", choices=["adam", "sgd"], default="adam", help="SGD uses momentum 0.9")
+    p.add_argument("--batch-size", type=_positive(int), default=None, help="default: 64, or 32 for digits")
+    p.add_argument(
+        "--test-batch-size", type=_positive(int), default=1000, help="batch size for testing (default: 1000)"
+    )
+    p.add_argument(
+        "--lr", type=_positive(float), default=None, help="default: Adam 1e-3 (3e-3 on digits), SGD 10x that"
+    )
+    p.add_argument(
+        "--optimizer", choices=["adam", "sgd"], default=None, help="default: adam; SGD uses momentum 0.9"
+    )
     p.add_argument(
         "--gamma",
-        type=float,
+        type=_positive(float),
         default=None,
         help="learning-rate decay per epoch (default: 0.7 Fashion, else 1)",
     )
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--limit", type=int, default=None, metavar="N", help="train on the first N images only")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: 1)")
+    p.add_argument(
+        "--limit", type=_positive(int), default=None, metavar="N", help="train on the first N images only"
+    )
     p.add_argument("--save", metavar="PATH", help="write a checkpoint here after every epoch")
     p.add_argument("--resume", metavar="PATH", help="continue the run saved in this checkpoint")
     p.add_argument("--plot", metavar="PATH", help="save loss/accuracy curves as a PNG")
+    p.add_argument(
+        "--tensorboard", metavar="DIR", help="log loss, accuracy and per-layer gradient norms for TensorBoard"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    for option in ("save", "plot"):
+        _check_destination(p, option, getattr(args, option), is_dir=False)
+    _check_destination(p, "tensorboard", args.tensorboard, is_dir=True)
+    if args.plot:
+        _require(p, "matplotlib", "--plot")
+    if args.tensorboard:
+        _require(p, "tensorboard", "--tensorboard")
+    return args
+
+
+def _check_destination(parser, option: str, path: str | None, is_dir: bool) -> None:
+    """Refuse, before any training, a --save/--plot/--tensorboard destination that cannot be written."""
+    if path is None:
+        return
+    if not is_dir and os.path.isdir(path):
+        parser.error(f"--{option} {path}: is a folder; give a file name")
+    if is_dir and os.path.exists(path) and not os.path.isdir(path):
+        parser.error(f"--{option} {path}: exists and is not a folder")
+    folder = path if is_dir and os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+    while is_dir and not os.path.exists(folder):  # a log folder may be created, inside a writable one
+        folder = os.path.dirname(folder)
+    if not os.path.isdir(folder):
+        parser.error(f"--{option} {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        parser.error(f"--{option} {path}: the folder {folder} is not writable")
+
+
+def _require(parser, module: str, option: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        parser.error(f"{option} needs {module}: pip install {module}")
 
 
 # settings that define a run: taken from the checkpoint on --resume
 RUN_KEYS = ("model", "dataset", "optimizer", "lr", "gamma", "batch_size", "seed", "limit")
+RUN_DEFAULTS = {"model": "mlp", "optimizer": "adam", "seed": 1}
+
+
+def _resume_settings(args: argparse.Namespace, saved: dict) -> None:
+    """Take the run's settings from the checkpoint, saying which command-line values it overrides."""
+    for key in RUN_KEYS:
+        given = getattr(args, key)
+        if given is not None and given != saved[key]:
+            option = "--" + key.replace("_", "-")
+            print(f"--resume: keeping the saved {option} {saved[key]} (the command line said {given})")
+        setattr(args, key, saved[key])
+    args.data_dir = args.data_dir or saved["data_dir"]
+    args.epochs = saved["epochs"] if args.epochs is None else args.epochs
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def _seconds(s: float) -> str:
+    """3 significant digits, so that sub-second epochs still show their time (0.0412s, 12.3s)."""
+    return f"{s:.3g}s" if s < 100 else f"{s:.0f}s"
+
+
+def _grad_norms(model) -> dict[str, float]:
+    """The L2 norm of each parameter's gradient, by parameter name."""
+    return {name: p.grad.norm().item() for name, p in model.named_parameters() if p.grad is not None}
 
 
 def main(argv=None) -> dict:
@@ -240,11 +347,21 @@ def main(argv=None) -> dict:
     args = parse_args(argv)
     checkpoint = None
     if args.resume:
-        checkpoint = minitorch.load(args.resume)
-        for key in RUN_KEYS:
-            setattr(args, key, checkpoint["args"][key])
-        args.data_dir = args.data_dir or checkpoint["args"]["data_dir"]
-        args.epochs = checkpoint["args"]["epochs"] if args.epochs is None else args.epochs
+        try:
+            checkpoint = minitorch.load(args.resume)
+            saved = checkpoint["args"]
+        except (OSError, RuntimeError, KeyError, TypeError) as e:
+            what = e.strerror if isinstance(e, OSError) and e.strerror else e
+            raise SystemExit(f"error: --resume {args.resume}: {what}") from None
+        _resume_settings(args, saved)
+    for key, value in RUN_DEFAULTS.items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    writer = None
+    if args.tensorboard:
+        from minitorch.utils.tensorboard import SummaryWriter
+
+        writer = SummaryWriter(args.tensorboard)
 
     minitorch.manual_seed(args.seed)
     train_set, test_set, dataset, image_size = load_data(args.dataset, args.data_dir)
@@ -283,7 +400,7 @@ def main(argv=None) -> dict:
     print(
         f"{dataset}: {len(train_set):,} training / {len(test_set):,} test images ({image_size}x{image_size}); "
         f"{args.model.upper()} with {n_params:,} parameters; {args.optimizer} lr={args.lr:g} gamma={args.gamma:g}, "
-        f"batch {args.batch_size}, {args.epochs} epochs, seed {args.seed}"
+        f"batch {args.batch_size}, {_plural(args.epochs, 'epoch')}, seed {args.seed}"
     )
     for epoch in range(start_epoch, args.epochs + 1):
         t0 = time.perf_counter()
@@ -291,14 +408,22 @@ def main(argv=None) -> dict:
             model, train_loader, criterion, optimizer, epoch, args.epochs, not args.no_progress
         )
         seconds = time.perf_counter() - t0
+        grad_norms = _grad_norms(model)  # of the epoch's last batch, before testing
         scheduler.step()
         test_loss, test_acc = test(model, test_loader, criterion)
         for key, value in zip(history, (train_loss, train_acc, test_loss, test_acc, seconds)):
             history[key].append(value)
         print(
             f"Epoch {epoch}/{args.epochs}: train loss {train_loss:.4f} acc {100 * train_acc:.2f}% | "
-            f"test loss {test_loss:.4f} acc {100 * test_acc:.2f}% | {seconds:.1f}s"
+            f"test loss {test_loss:.4f} acc {100 * test_acc:.2f}% | {_seconds(seconds)}"
         )
+        if writer is not None:
+            for key, value in zip(history, (train_loss, train_acc, test_loss, test_acc)):
+                kind, split = key.split("_")[::-1]  # "train_loss" -> loss/train
+                writer.add_scalar(f"{'accuracy' if kind == 'acc' else kind}/{split}", value, epoch)
+            for name, norm in grad_norms.items():
+                writer.add_scalar(f"grad_norm/{name}", norm, epoch)
+            writer.flush()
         if args.save:
             minitorch.save(
                 {
@@ -319,15 +444,19 @@ def main(argv=None) -> dict:
     if history["test_acc"]:
         best = max(range(len(history["test_acc"])), key=history["test_acc"].__getitem__)
         print(
-            f"Done: test accuracy {100 * history['test_acc'][-1]:.2f}% after {len(history['test_acc'])} epochs "
-            f"(best {100 * history['test_acc'][best]:.2f}% at epoch {best + 1}); "
-            f"training time {sum(history['time']):.1f}s ({sum(history['time']) / len(history['time']):.2f}s/epoch)"
+            f"Done: test accuracy {100 * history['test_acc'][-1]:.2f}% after "
+            f"{_plural(len(history['test_acc']), 'epoch')} (best {100 * history['test_acc'][best]:.2f}% at "
+            f"epoch {best + 1}); training time {_seconds(sum(history['time']))} "
+            f"({_seconds(sum(history['time']) / len(history['time']))}/epoch)"
         )
     if args.save:
         print(f"Checkpoint: {args.save}")
     if args.plot:
         plot(history, args.plot, f"{args.model.upper()} on {dataset}")
         print(f"Curves: {args.plot}")
+    if writer is not None:
+        writer.close()
+        print(f"TensorBoard logs: {args.tensorboard} (tensorboard --logdir {args.tensorboard})")
     return history
 
 
@@ -358,4 +487,8 @@ def plot(history: dict, path: str, title: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    except BrokenPipeError:  # e.g. piped into head: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -98,6 +98,35 @@ def predict(model, image: np.ndarray, checkpoint) -> np.ndarray:
         return F.softmax(model(x.unsqueeze(0)), dim=1)[0].numpy()
 
 
+def _is_checkpoint(path: str) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == b"PK"
+
+
+def _load_inputs(args):
+    """(model, checkpoint, image), or SystemExit with one line saying what is wrong."""
+    from PIL import UnidentifiedImageError
+
+    for what, path in (("checkpoint", args.checkpoint), ("image", args.image)):
+        if not os.path.isfile(path):
+            raise SystemExit(f"error: {what} {path}: no such file")
+    if not _is_checkpoint(args.checkpoint) and _is_checkpoint(args.image):
+        raise SystemExit(
+            f"error: the arguments look swapped: {args.image} is a checkpoint; usage: predict.py CHECKPOINT IMAGE"
+        )
+    try:
+        model, checkpoint = load_model(args.checkpoint)
+    except (RuntimeError, KeyError, TypeError) as e:
+        raise SystemExit(
+            f"error: {args.checkpoint} is not a checkpoint written by mnist.py --save ({str(e).splitlines()[0]})"
+        ) from None
+    try:
+        image = load_image(args.image, checkpoint["image_size"], args.invert, not args.no_center)
+    except (UnidentifiedImageError, OSError, ValueError) as e:
+        raise SystemExit(f"error: {args.image} is not an image Pillow can read ({e})") from None
+    return model, checkpoint, image
+
+
 def main(argv=None) -> np.ndarray:
     p = argparse.ArgumentParser(
         description="Classify an image with a checkpoint written by examples/mnist.py."
@@ -111,9 +140,8 @@ def main(argv=None) -> np.ndarray:
     )
     args = p.parse_args(argv)
 
-    model, checkpoint = load_model(args.checkpoint)
-    size = checkpoint["image_size"]
-    probs = predict(model, load_image(args.image, size, args.invert, not args.no_center), checkpoint)
+    model, checkpoint, image = _load_inputs(args)
+    probs = predict(model, image, checkpoint)
     classes = checkpoint["classes"]
     best = int(probs.argmax())
     print(f"{args.image}: {classes[best]} ({100 * probs[best]:.1f}%)")
@@ -123,4 +151,8 @@ def main(argv=None) -> np.ndarray:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    except BrokenPipeError:  # e.g. piped into head: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -231,3 +231,152 @@ def test_predict_real_mnist_digit(tmp_path):
     big = np.kron(255 - image, np.ones((4, 4), np.uint8))  # 112x112, black on white
     probs = predict_example.main([ckpt, _save_png(tmp_path / "big.png", big)])
     assert probs.shape == (10,) and abs(probs.sum() - 1) < 1e-5
+
+
+# --- behaving like a polished tool: argument errors, one-line messages, pipes, packaging ---
+def _run(script, *args, cwd=None, stdin=None, timeout=120):
+    env = dict(os.environ, MINITORCH_MNIST_MIRRORS=_dead_url())
+    return subprocess.run(
+        [sys.executable, os.path.join(EXAMPLES, script), *args],
+        capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--limit", "0"], "argument --limit: must be positive, got 0"),
+        (["--epochs", "-1"], "argument --epochs: must be positive, got -1"),
+        (["--lr", "0"], "argument --lr: must be positive, got 0"),
+        (["--batch-size", "x"], "argument --batch-size: invalid int value: 'x'"),
+        (
+            ["--save", "{tmp}/missing/run.ckpt"],
+            "--save {tmp}/missing/run.ckpt: the folder {tmp}/missing does not exist",
+        ),
+        (["--plot", "{tmp}"], "--plot {tmp}: is a folder; give a file name"),
+        (["--tensorboard", "{tmp}/file"], "--tensorboard {tmp}/file: exists and is not a folder"),
+    ],
+    ids=["limit0", "epochs", "lr", "batch", "save-dir", "plot-dir", "tb-file"],
+)
+def test_bad_arguments_fail_before_training(tmp_path, args, message):
+    (tmp_path / "file").write_text("x")
+    out = _run("mnist.py", *TINY, *(a.format(tmp=tmp_path) for a in args))
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.splitlines()[-1] == f"mnist.py: error: {message.format(tmp=tmp_path)}"
+
+
+def test_help_shows_each_default_once_and_every_option_has_help():
+    text = _run("mnist.py", "--help").stdout
+    options = text.split("options:")[1]
+    assert "(default: None)" not in text and options.count("default: 1000") == 1
+    entries = [e for e in options.split("\n  -") if e.strip()]
+    assert len(entries) == 17
+    for entry in entries:  # "name [METAVAR]   help text" on the first or the next line
+        assert len(entry.split()) > 2 or entry.strip().startswith("-no-progress"), entry
+
+
+def test_resume_names_the_settings_it_keeps_without_looking_for_data(tmp_path, capsys):
+    ckpt = str(tmp_path / "run.ckpt")
+    mnist_example.main(TINY + ["--epochs", "1", "--save", ckpt])
+    capsys.readouterr()
+    mnist_example.main(
+        ["--resume", ckpt, "--model", "cnn", "--seed", "7", "--lr", "0.003", "--data-dir", "/nope"]
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [
+        "--resume: keeping the saved --model mlp (the command line said cnn)",
+        "--resume: keeping the saved --seed 1 (the command line said 7)",
+    ]  # --lr 0.003 agrees with the saved value, so it is not mentioned
+
+
+def test_one_epoch_wording_and_sub_second_times(capsys):
+    mnist_example.main(TINY + ["--epochs", "1"])
+    out = capsys.readouterr().out
+    assert "1 epoch," in out and "1 epochs" not in out and "after 1 epoch " in out
+    seconds = out.split("Epoch 1/1")[1].splitlines()[0].split("|")[-1].strip()
+    assert seconds.endswith("s") and seconds != "0.0s" and float(seconds[:-1]) > 0
+
+
+def test_failed_download_leaves_no_empty_folders(offline):
+    root = offline / "new" / "data"
+    with pytest.raises(SystemExit):
+        mnist_example.main(["--dataset", "mnist", "--data-dir", str(root), "--no-progress"])
+    assert not (offline / "new").exists()
+
+
+def test_tensorboard_logs_loss_accuracy_and_gradient_norms(tmp_path):
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    mnist_example.main(TINY + ["--epochs", "2", "--tensorboard", str(tmp_path / "tb")])
+    events = EventAccumulator(str(tmp_path / "tb"))
+    events.Reload()
+    tags = set(events.Tags()["scalars"])
+    assert {"loss/train", "loss/test", "accuracy/train", "accuracy/test"} <= tags
+    assert {"grad_norm/fc1.weight", "grad_norm/fc2.bias"} <= tags
+    assert [e.step for e in events.Scalars("loss/train")] == [1, 2]
+    assert all(0 < e.value for e in events.Scalars("grad_norm/fc1.weight"))
+
+
+@pytest.mark.parametrize("script,args", [("mnist.py", [*TINY, "--epochs", "3"]), ("predict.py", ["--help"])])
+def test_piped_into_head_exits_quietly(script, args):
+    env = dict(os.environ, MINITORCH_MNIST_MIRRORS=_dead_url())
+    cmd = f"{sys.executable} {os.path.join(EXAMPLES, script)} {' '.join(args)} | head -1"
+    out = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=120, env=env)
+    assert out.stderr == "" and len(out.stdout.splitlines()) == 1
+
+
+def test_predict_user_mistakes_are_one_line(tmp_path, digits_checkpoint):
+    png = _save_png(tmp_path / "d.png", Digits(train=False).data.numpy()[0])
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    cases = [
+        ([str(tmp_path / "nope.ckpt"), png], f"error: checkpoint {tmp_path / 'nope.ckpt'}: no such file"),
+        ([png, digits_checkpoint], f"error: the arguments look swapped: {digits_checkpoint} is a checkpoint"),
+        ([digits_checkpoint, str(text)], f"error: {text} is not an image Pillow can read"),
+        ([str(text), png], f"error: {text} is not a checkpoint written by mnist.py --save"),
+    ]
+    for args, message in cases:
+        out = _run("predict.py", *args)
+        assert out.returncode == 1 and out.stdout == "" and len(out.stderr.splitlines()) == 1, out.stderr
+        assert out.stderr.startswith(message), out.stderr
+
+
+@pytest.mark.slow
+def test_quick_start_next_to_the_clone_imports_the_installed_package(tmp_path):
+    """`git clone ... minitorch; pip install -e minitorch; python quick.py` from the clone's parent."""
+    import shutil
+
+    repo = os.path.dirname(EXAMPLES)
+    clone = tmp_path / "minitorch"
+    clone.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(os.path.join(repo, name), clone)
+    shutil.copytree(
+        os.path.join(repo, "minitorch"), clone / "minitorch", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    venv = tmp_path / "venv"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)], check=True
+    )
+    python = str(venv / "bin" / "python")
+    install = [
+        python,
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--no-deps",
+        "--no-build-isolation",
+        "--no-index",
+        "-e",
+        str(clone),
+    ]
+    done = subprocess.run(install, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    (tmp_path / "quick.py").write_text(
+        "import minitorch as torch\ntorch.manual_seed(0)\nprint(torch.__file__)\n"
+    )
+    out = subprocess.run([python, "quick.py"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(clone / "minitorch" / "__init__.py")
