@@ -52,20 +52,22 @@ def histogram(tag: str, values, bins="tensorflow", max_bins: int | None = None):
         raise ValueError("add_histogram: the values are empty")
     counts, limits = np.histogram(v, bins=_tensorflow_bins() if bins == "tensorflow" else bins)
     if max_bins is not None and len(counts) > max_bins:  # merge neighbouring buckets, as torch
-        sub = (len(counts) + max_bins - 1) // max_bins
-        pad = -len(counts) % sub
-        counts = np.pad(counts, (0, pad)).reshape(-1, sub).sum(1)
-        limits = np.concatenate([limits[:-1][::sub], limits[-1:]])
-    nonzero = np.flatnonzero(counts)  # keep the buckets from the first to the last that is used
-    start, end = max(nonzero[0] - 1, 0), min(nonzero[-1] + 2, len(counts))
+        sub = len(counts) // max_bins
+        counts = np.pad(counts, (0, -len(counts) % sub)).reshape(-1, sub).sum(-1)
+        limits = np.concatenate([limits[:-1:sub], limits[-1:]])
+    used = np.cumsum(counts > 0)  # keep the buckets from just before the first used to the last used
+    start, end = (int(i) for i in np.searchsorted(used, [0, used[-1] - 1], side="right"))
+    end += 1
+    counts = counts[start - 1 : end] if start > 0 else np.concatenate([[0], counts[:end]])
+    limits = limits[start : end + 1]
     proto = summary_pb2.HistogramProto(
         min=float(v.min()),
         max=float(v.max()),
         num=int(v.size),
         sum=float(v.sum()),
         sum_squares=float(np.dot(v, v)),
-        bucket_limit=limits[start + 1 : end + 1].tolist(),
-        bucket=counts[start:end].astype(np.float64).tolist(),
+        bucket_limit=limits.tolist(),
+        bucket=counts.astype(np.float64).tolist(),
     )
     return summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag=tag, histo=proto)])
 
