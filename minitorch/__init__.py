@@ -129,7 +129,7 @@ for _name in (
 del _name
 
 from . import autograd, datasets, nn, optim, teach, utils  # noqa: E402
-from .serialization import load, save  # noqa: E402
+from .serialization import load, load_safetensors, save, save_safetensors  # noqa: E402
 
 
 __all__ = [n for n in dir() if not n.startswith("_")]
