@@ -6,7 +6,7 @@ Each sigmoid multiplies the gradient by at most 0.25, so the first layer of the 
 gets a tiny share of the last layer's gradient; with ReLU and He weights the norms stay
 comparable. ``teach.gradient_flow`` measures it and a recorder follows it over training steps.
 
-Dead ReLUs: with hidden biases started at -1 (standing in for a bad update that pushed them
+Dead ReLUs: with hidden biases started at -0.3 (standing in for a bad update that pushed them
 down), many ReLU units output 0 for every sample: their gradient is 0 and they never learn.
 ``teach.watch_activations`` counts them; Leaky ReLU (slope 0.01 below 0) has no dead units.
 
@@ -61,18 +61,18 @@ def vanishing(X, y, seed: int = 0, steps: int = 20, say=print) -> dict:
 
 
 def dead_relus(X, seed: int = 0, say=print) -> dict:
-    """Dead-unit fractions of a ReLU and a Leaky ReLU network whose hidden biases start at -1."""
+    """Dead-unit fractions of a ReLU and a Leaky ReLU network whose hidden biases start at -0.3."""
     watches = {}
     for name, act in (("ReLU", nn.ReLU), ("LeakyReLU", nn.LeakyReLU)):
         minitorch.manual_seed(seed)
         model = nn.Sequential(nn.Linear(X.shape[1], 64), act(), nn.Linear(64, 64), act(), nn.Linear(64, 10))
         with minitorch.no_grad():
             for layer in (model[0], model[2]):
-                layer.bias.fill_(-1.0)
+                layer.bias.fill_(-0.3)
         with teach.watch_activations(model, act) as watch, minitorch.no_grad():
             model(X)
         watches[name] = watch
-        say(f"\n{name} hidden layers, biases started at -1:")
+        say(f"\n{name} hidden layers, biases started at -0.3:")
         say(watch.text())
     return watches
 

@@ -278,7 +278,7 @@ def plot_activations(watches, path: str, title: str = "Dead units per layer") ->
             label=label or None,
         )
         ax.set_xticks(x)
-        ax.set_xticklabels([f"{s.name} {s.kind}" for s in watch.values()])
+        ax.set_xticklabels([f"layer {s.name}" for s in watch.values()])
     ax.set_ylim(0, 1)
     ax.set_xlabel("layer (input -> output)")
     ax.set_ylabel("fraction of dead units")
