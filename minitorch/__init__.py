@@ -31,7 +31,7 @@ from ._creation import (
     zeros,
     zeros_like,
 )
-from ._device import accelerator, backends, cuda, device, mps
+from ._device import accelerator, device, mps
 from ._dtype import (  # noqa: A004
     bool,
     double,
@@ -129,6 +129,9 @@ for _name in (
 del _name
 
 from . import autograd, datasets, nn, optim, teach, utils  # noqa: E402
+from . import amp, backends, cuda, distributed, jit, onnx  # noqa: E402
+from ._compile import compile  # noqa: E402, A004
+from .amp import autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
 from .serialization import load, load_safetensors, save, save_safetensors  # noqa: E402
 
 

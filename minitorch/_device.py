@@ -44,7 +44,8 @@ def check_cpu(dev, what: str) -> None:
 
 
 class _Unavailable:
-    """``cuda``, ``mps``, ``accelerator``: present so scripts can ask, always unavailable."""
+    """``mps``, ``accelerator``: present so scripts can ask, always unavailable (``minitorch.cuda`` is
+    a package, as ``torch.cuda``)."""
 
     def __init__(self, name: str) -> None:
         self.__name__ = name
@@ -64,14 +65,5 @@ class _Unavailable:
     manual_seed_all = manual_seed
 
 
-class _Backends:
-    def __init__(self) -> None:
-        self.mps = _Unavailable("mps")
-        self.cuda = _Unavailable("cuda")
-        self.cudnn = type("cudnn", (), {"deterministic": False, "benchmark": False, "enabled": False})()
-
-
-cuda = _Unavailable("cuda")
 mps = _Unavailable("mps")
 accelerator = _Unavailable("accelerator")
-backends = _Backends()

@@ -2,9 +2,10 @@
 ``functional`` (stateless ops), ``init`` (weight initialisation) and ``utils`` (gradient
 clipping, parameter vectors)."""
 
-from . import functional, init, utils
+from . import functional, init, parallel, utils
 from .modules import *  # noqa: F403
 from .modules import __all__ as _modules_all
+from .parallel import DataParallel
 from .parameter import Parameter
 
-__all__ = ["Parameter", "functional", "init", "utils", *_modules_all]
+__all__ = ["DataParallel", "Parameter", "functional", "init", "parallel", "utils", *_modules_all]

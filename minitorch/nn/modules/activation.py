@@ -21,6 +21,7 @@ __all__ = [
     "Softmax",
     "LogSoftmax",
     "Softmin",
+    "MultiheadAttention",
 ]
 
 
@@ -184,3 +185,8 @@ class Softmin(Softmax):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.softmin(input, self.dim, _stacklevel=5)
+
+
+# NOTE: torch's path for MultiheadAttention is torch.nn.modules.activation; it lives in
+# attention.py, which needs nothing from this file
+from .attention import MultiheadAttention  # noqa: E402

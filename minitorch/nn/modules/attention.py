@@ -1,20 +1,16 @@
-"""``MultiheadAttention`` and the Transformer encoder layer built on it, as ``torch.nn``."""
+"""``MultiheadAttention``, as ``torch.nn`` (the Transformer layers built on it are in transformer.py)."""
 
 from __future__ import annotations
 
 from ... import _creation
 from ...tensor import Tensor
 from .. import _functional_extra as Fx
-from .. import functional as F
 from .. import init
 from ..parameter import Parameter
-from .activation import GELU, ReLU
-from .dropout import Dropout
 from .linear import Linear, _check_device
 from .module import Module
-from .normalization import LayerNorm
 
-__all__ = ["MultiheadAttention", "NonDynamicallyQuantizableLinear", "TransformerEncoderLayer"]
+__all__ = ["MultiheadAttention", "NonDynamicallyQuantizableLinear"]
 
 
 class NonDynamicallyQuantizableLinear(Linear):
@@ -163,100 +159,3 @@ class MultiheadAttention(Module):
         if self.batch_first and batched:
             out = out.transpose(1, 0)
         return out, weights
-
-
-def _get_activation_fn(activation: str):
-    if activation == "relu":
-        return F.relu
-    if activation == "gelu":
-        return F.gelu
-    raise RuntimeError(f"activation should be relu/gelu, not {activation}")
-
-
-class TransformerEncoderLayer(Module):
-    """One Transformer encoder block (self-attention, then a feed-forward net, each with a
-    residual connection, dropout and a LayerNorm), as ``torch.nn.TransformerEncoderLayer``::
-
-        x = norm1(x + dropout1(self_attn(x, x, x)))                        (norm_first=False)
-        x = norm2(x + dropout2(linear2(dropout(activation(linear1(x))))))
-
-    With ``norm_first=True`` each norm is applied to the block's input instead
-    (``x = x + block(norm(x))``). ``activation`` is ``'relu'``, ``'gelu'`` or a callable.
-    ``forward(src, src_mask=None, src_key_padding_mask=None, is_causal=False)``.
-
-    Example::
-
-        layer = nn.TransformerEncoderLayer(d_model=16, nhead=4, dim_feedforward=32, batch_first=True)
-        y = layer(minitorch.randn(2, 10, 16))   # shape (2, 10, 16)
-    """
-
-    def __init__(
-        self,
-        d_model: int,
-        nhead: int,
-        dim_feedforward: int = 2048,
-        dropout: float = 0.1,
-        activation=F.relu,
-        layer_norm_eps: float = 1e-5,
-        batch_first: bool = False,
-        norm_first: bool = False,
-        bias: bool = True,
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__()
-        _check_device(device)
-        self.self_attn = MultiheadAttention(
-            d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, dtype=dtype
-        )
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        if isinstance(activation, str):
-            activation = _get_activation_fn(activation)
-        if activation is F.relu or isinstance(activation, ReLU):
-            self.activation_relu_or_gelu = 1
-        elif activation is F.gelu or isinstance(activation, GELU):
-            self.activation_relu_or_gelu = 2
-        else:
-            self.activation_relu_or_gelu = 0
-        self.activation = activation
-
-    def forward(
-        self,
-        src: Tensor,
-        src_mask: Tensor | None = None,
-        src_key_padding_mask: Tensor | None = None,
-        is_causal: bool = False,
-    ) -> Tensor:
-        Fx._warn_mismatched_masks(src_key_padding_mask, src_mask, "src_key_padding_mask", "src_mask")
-        src_key_padding_mask = Fx._float_mask(src_key_padding_mask, "src_key_padding_mask", src._data.dtype)
-        src_mask = Fx._float_mask(src_mask, "src_mask", src._data.dtype)
-        x = src
-        if self.norm_first:
-            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
-            x = x + self._ff_block(self.norm2(x))
-        else:
-            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
-            x = self.norm2(x + self._ff_block(x))
-        return x
-
-    def _sa_block(self, x: Tensor, attn_mask, key_padding_mask, is_causal: bool) -> Tensor:
-        x = self.self_attn(
-            x,
-            x,
-            x,
-            attn_mask=attn_mask,
-            key_padding_mask=key_padding_mask,
-            need_weights=False,
-            is_causal=is_causal,
-        )[0]
-        return self.dropout1(x)
-
-    def _ff_block(self, x: Tensor) -> Tensor:
-        return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))

@@ -12,7 +12,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d"]
+__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d"]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -172,3 +172,8 @@ class Conv1d(_ConvNd):
 
     def forward(self, input: Tensor) -> Tensor:
         return self._conv(input, Fc.conv1d)
+
+
+# NOTE: torch's path for the transposed convs is torch.nn.modules.conv; they live in
+# conv_transpose.py and build on _ConvBase above, so this import comes last
+from .conv_transpose import ConvTranspose1d, ConvTranspose2d  # noqa: E402

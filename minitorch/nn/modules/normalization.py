@@ -1,4 +1,5 @@
-"""Normalisation layers: ``BatchNorm1d/2d/3d`` (running statistics as buffers) and ``LayerNorm``."""
+"""Normalisation layers: ``BatchNorm1d/2d/3d`` (running statistics as buffers), ``LayerNorm`` and
+``GroupNorm`` (the instance norms, batch norms per sample, are in instancenorm.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import numpy as np
 from ... import _creation
 from ...tensor import Tensor
 from .. import _functional_cnn as Fc
+from .. import _functional_extra as Fx
 from .. import init
 from ..parameter import Parameter
 from .conv import _check_device
 from .module import Module
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "LayerNorm"]
 
 
 def _affine_parameters(module: Module, affine: bool, bias: bool, shape: tuple, dtype) -> None:
@@ -195,5 +197,49 @@ class LayerNorm(Module):
     def extra_repr(self) -> str:
         return (
             f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+            f"bias={self.bias is not None}"
+        )
+
+
+class GroupNorm(Module):
+    """Normalise (N, C, *) inputs over groups of ``C // num_groups`` channels (and all spatial
+    positions) per sample, then scale and shift each channel (``weight`` ones, ``bias``
+    zeros), as ``torch.nn.GroupNorm``. ``num_groups=1`` is a layer norm over (C, *) with
+    per-channel affine; ``num_groups=C`` an instance norm.
+
+    Example::
+
+        gn = nn.GroupNorm(2, 6)
+        y = gn(minitorch.randn(4, 6, 8, 8))
+    """
+
+    def __init__(
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        device=None,
+        dtype=None,
+        *,
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        _check_device(device)
+        if num_channels % num_groups != 0:
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
+        self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
+        _affine_parameters(self, affine, bias, (num_channels,), dtype)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        _reset_affine(self, self.affine)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return Fx.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
             f"bias={self.bias is not None}"
         )

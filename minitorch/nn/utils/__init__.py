@@ -1,6 +1,6 @@
-"""``minitorch.nn.utils``: gradient clipping and parameter/vector conversion."""
+"""``minitorch.nn.utils``: gradient clipping, parameter/vector conversion, sequence padding (``rnn``)."""
 
-from . import clip_grad, convert_parameters
+from . import clip_grad, convert_parameters, rnn
 from .clip_grad import (
     clip_grad_norm,
     clip_grad_norm_,
@@ -20,4 +20,5 @@ __all__ = [
     "vector_to_parameters",
     "clip_grad",
     "convert_parameters",
+    "rnn",
 ]

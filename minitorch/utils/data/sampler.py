@@ -1,7 +1,10 @@
 """Samplers: the order in which a ``DataLoader`` visits dataset indices, as in torch.
 
 Random samplers draw from ``generator`` or, by default, from minitorch's global generator, so
-``minitorch.manual_seed`` makes shuffling reproducible.
+``minitorch.manual_seed`` makes shuffling reproducible. Samplers are lazy, like torch's: indices
+are drawn a chunk at a time (one permutation of the dataset, or ``_CHUNK`` draws with
+replacement), so ``RandomSampler(ds, replacement=True, num_samples=10**10)`` allocates nothing
+up front. Chunks concatenate to the same stream as one big draw.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence, Sized
 import numpy as np
 
 from ..._random import _rng
+
+_CHUNK = 1 << 16  # indices drawn at once with replacement (even: chunks continue one stream)
 
 __all__ = [
     "Sampler",
@@ -45,8 +50,10 @@ class SequentialSampler(Sampler):
     def __len__(self) -> int:
         return len(self.data_source)
 
-    def _indices(self) -> np.ndarray:
-        return np.arange(len(self.data_source))
+    def _index_chunks(self) -> Iterator[np.ndarray]:
+        n = len(self.data_source)
+        for start in range(0, n, _CHUNK):
+            yield np.arange(start, min(start + _CHUNK, n))
 
 
 class RandomSampler(Sampler):
@@ -70,16 +77,22 @@ class RandomSampler(Sampler):
     def num_samples(self) -> int:
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
-    def _indices(self) -> np.ndarray:
-        """This epoch's indices, drawn at once."""
-        n, k, rng = len(self.data_source), self.num_samples, _rng(self.generator)
-        if self.replacement:
-            return rng.integers(0, n, size=k)
-        perms = [rng.permutation(n) for _ in range(k // n + (k % n > 0))]
-        return np.concatenate(perms)[:k] if len(perms) > 1 else perms[0][:k]
+    def _index_chunks(self) -> Iterator[np.ndarray]:
+        """This epoch's indices, a chunk at a time: one permutation of the dataset per chunk
+        (the last one cut short), or ``_CHUNK`` draws with replacement."""
+        n, rng = len(self.data_source), _rng(self.generator)
+        left = self.num_samples
+        while left > 0:
+            if self.replacement:
+                chunk = rng.integers(0, n, size=min(_CHUNK, left))
+            else:
+                chunk = rng.permutation(n)[:left]
+            left -= len(chunk)
+            yield chunk
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._indices().tolist())
+        for chunk in self._index_chunks():
+            yield from chunk.tolist()
 
     def __len__(self) -> int:
         return self.num_samples
@@ -149,11 +162,16 @@ class BatchSampler(Sampler):
     def __iter__(self) -> Iterator[list[int]]:
         bs = self.batch_size
         if type(self.sampler) in (SequentialSampler, RandomSampler):
-            # NOTE: fast path: draw the epoch's indices as one array and slice it
-            idx = self.sampler._indices()
-            stop = len(idx) - len(idx) % bs if self.drop_last else len(idx)
-            for i in range(0, stop, bs):
-                yield idx[i : i + bs].tolist()
+            # NOTE: fast path: slice the sampler's chunks of indices (a batch may span two chunks)
+            rest = np.empty(0, dtype=np.int64)
+            for chunk in self.sampler._index_chunks():
+                idx = np.concatenate([rest, chunk]) if len(rest) else chunk
+                stop = len(idx) - len(idx) % bs
+                for i in range(0, stop, bs):
+                    yield idx[i : i + bs].tolist()
+                rest = idx[stop:]
+            if len(rest) and not self.drop_last:
+                yield rest.tolist()
             return
         it = iter(self.sampler)
         if self.drop_last:

@@ -1,4 +1,4 @@
-"""``GroupNorm`` and ``InstanceNorm1d/2d/3d``, as ``torch.nn``."""
+"""``InstanceNorm1d/2d/3d``, as ``torch.nn`` (``torch.nn.modules.instancenorm``)."""
 
 from __future__ import annotations
 
@@ -6,55 +6,9 @@ import warnings
 
 from ...tensor import Tensor
 from .. import _functional_extra as Fx
-from .linear import _check_device
-from .module import Module
-from .normalization import _affine_parameters, _BatchNorm, _reset_affine
+from .normalization import _BatchNorm
 
-__all__ = ["GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]
-
-
-class GroupNorm(Module):
-    """Normalise (N, C, *) inputs over groups of ``C // num_groups`` channels (and all spatial
-    positions) per sample, then scale and shift each channel (``weight`` ones, ``bias``
-    zeros), as ``torch.nn.GroupNorm``. ``num_groups=1`` is a layer norm over (C, *) with
-    per-channel affine; ``num_groups=C`` an instance norm.
-
-    Example::
-
-        gn = nn.GroupNorm(2, 6)
-        y = gn(minitorch.randn(4, 6, 8, 8))
-    """
-
-    def __init__(
-        self,
-        num_groups: int,
-        num_channels: int,
-        eps: float = 1e-5,
-        affine: bool = True,
-        device=None,
-        dtype=None,
-        *,
-        bias: bool = True,
-    ) -> None:
-        super().__init__()
-        _check_device(device)
-        if num_channels % num_groups != 0:
-            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
-        self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
-        _affine_parameters(self, affine, bias, (num_channels,), dtype)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        _reset_affine(self, self.affine)
-
-    def forward(self, input: Tensor) -> Tensor:
-        return Fx.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
-
-    def extra_repr(self) -> str:
-        return (
-            f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
-            f"bias={self.bias is not None}"
-        )
+__all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]
 
 
 class _InstanceNorm(_BatchNorm):
