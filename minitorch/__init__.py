@@ -60,19 +60,13 @@ from ._random import (
     set_rng_state,
 )
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .tensor import Size, Tensor, cat, stack, tensor, where
-from .ops.extra import (
-    cartesian_prod,
-    cdist,
-    channels_last,
-    contiguous_format,
-    einsum,
-    memory_format,
-    meshgrid,
-    preserve_format,
-    std_mean,
-    var_mean,
-)
+from ._size import Size
+from .tensor import Tensor
+from ._creation import channels_last, contiguous_format, memory_format, preserve_format, tensor
+from .ops.arithmetic import where
+from .ops.linalg import cdist, einsum
+from .ops.reduce import std_mean, var_mean
+from .ops.shape import cartesian_prod, cat, meshgrid, stack
 
 __version__ = "0.1.0"
 

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import builtins
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import _dtype
+from ._arguments import _shape_arg, _to_array
 from ._random import _rng
-from .tensor import Size, Tensor, _to_array, tensor
+from ._size import Size
+from .autograd import function as _function
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
 
 __all__ = [
     "tensor",
@@ -48,7 +54,7 @@ def _size(size) -> tuple:
 
 
 def _new(arr: np.ndarray, requires_grad: bool) -> Tensor:
-    t = Tensor._make(arr, False, None)
+    t = _function.Tensor._make(arr, False, None)
     if requires_grad:
         t.requires_grad = True
     return t
@@ -60,11 +66,11 @@ def _float_dtype(dtype) -> np.dtype:
 
 def as_tensor(data, dtype=None) -> Tensor:
     """Like ``tensor`` but shares memory with a NumPy array (or returns a Tensor as is)."""
-    if isinstance(data, Tensor) and (dtype is None or _dtype.to_np(dtype) == data._data.dtype):
+    if isinstance(data, _function.Tensor) and (dtype is None or _dtype.to_np(dtype) == data._data.dtype):
         return data
-    if isinstance(data, Tensor):
+    if isinstance(data, _function.Tensor):
         return data.to(dtype)
-    return Tensor._make(_to_array(data, dtype), False, None)
+    return _function.Tensor._make(_to_array(data, dtype), False, None)
 
 
 def from_numpy(arr: np.ndarray) -> Tensor:
@@ -72,7 +78,7 @@ def from_numpy(arr: np.ndarray) -> Tensor:
     if not isinstance(arr, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(arr).__name__})")
     _dtype.from_numpy_dtype(arr.dtype)
-    return Tensor._make(arr, False, None)
+    return _function.Tensor._make(arr, False, None)
 
 
 def zeros(*size, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -107,7 +113,7 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
     """Integers give int64 (``arange(5)``); any float argument gives float32."""
     if end is None:
         start, end = 0, start
-    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    vals = [v.item() if isinstance(v, _function.Tensor) else v for v in (start, end, step)]
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if dtype is None:
@@ -154,7 +160,7 @@ def normal(mean: float, std: float, size, generator=None, requires_grad: bool = 
 
 
 def bernoulli(input: Tensor, generator=None) -> Tensor:
-    return Tensor._make(
+    return _function.Tensor._make(
         (_rng(generator).random(input._data.shape) < input._data).astype(input._data.dtype), False, None
     )
 
@@ -191,3 +197,40 @@ def randint_like(input: Tensor, low, high=None, dtype=None, requires_grad: bool 
     return randint(
         low, high, input.shape, dtype=dtype if dtype is not None else input.dtype, requires_grad=requires_grad
     )
+
+
+def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (Python floats become float32, ints int64)."""
+    arr = np.array(_to_array(data, dtype), copy=True)
+    t = _function.Tensor._make(arr, False, None)
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+class memory_format:
+    """The layouts torch's ``clone``/``contiguous`` accept; minitorch's arrays are always C-ordered."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return f"minitorch.{self._name}"
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+
+
+def new(x, shape, fill, dtype, requires_grad):
+    """``x.new_full(shape, fill)``: a new tensor of ``x``'s dtype unless ``dtype`` is given."""
+    arr = np.full(_shape_arg(shape), fill, x._data.dtype if dtype is None else _dtype.to_np(dtype))
+    t = _function.Tensor._make(arr, False, None)
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+def new_tensor(x, data, dtype=None, requires_grad=False):
+    return tensor(data, dtype=x.dtype if dtype is None else dtype, requires_grad=requires_grad)

@@ -579,7 +579,7 @@ def test_einsum_second_derivative_through_both_operands():
 @pytest.mark.parametrize("dim", [0, 1])
 def test_add_at_in_rounds_matches_numpy(dim):
     """The fast path of index_add / index_select's backward (big inputs, many repeats)."""
-    from minitorch.ops.extra import add_at
+    from minitorch.ops.indexing import add_at
 
     rng = np.random.default_rng(0)
     idx = np.concatenate([rng.integers(-40, 40, 600), np.full(30, 7), np.full(20, -3)])

@@ -20,7 +20,8 @@ from helpers import assert_close, needs_torch, torch
 
 import minitorch as mt
 from minitorch.autograd import gradcheck
-from minitorch.ops import elementwise as E
+from minitorch.ops import arithmetic as A
+from minitorch.ops import math as E
 
 pytestmark = needs_torch
 
@@ -498,7 +499,7 @@ def test_planted_wrong_forward_and_broadcast_are_caught(monkeypatch):
 
 def test_planted_wrong_node_name_is_caught(monkeypatch):
     row = _ROW_IDS["mul"]
-    monkeypatch.setattr(E.Mul, "_node_cls", type("WrongBackward0", (E.Mul._node_cls,), {}))
+    monkeypatch.setattr(A.Mul, "_node_cls", type("WrongBackward0", (A.Mul._node_cls,), {}))
     with pytest.raises(AssertionError):
         check_against_torch(row, ((2, 3), (2, 3)), np.float64)
 

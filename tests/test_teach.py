@@ -15,7 +15,8 @@ from helpers import assert_close, needs_torch, torch
 import minitorch as mt
 from minitorch import nn
 from minitorch.autograd.function import Function, Op
-from minitorch.ops import elementwise as E
+from minitorch.ops import arithmetic as A
+from minitorch.ops import math as E
 from minitorch.teach import (
     check_ops,
     format_grad,
@@ -216,7 +217,8 @@ def test_trace_format():
     text = format_trace(steps)
     lines = text.splitlines()
     assert lines[0].split()[:3] == ["step", "node", "dL/d(output)"]
-    assert len(lines) == 2 + sum(max(1, len(s.outgoing)) for s in steps)
+    assert len(lines) == 2 + sum(max(1, len(s.outgoing)) + 1 for s in steps)  # + one rule line each
+    assert "rule: sigmoid: d/dx = s (1 - s)" in text and "(summed over axis 0)" in text  # the scalar times b
     for s in steps:
         assert s.name in text
     assert "-> a.grad" in text and "-> b.grad" in text
@@ -262,7 +264,7 @@ def test_check_ops_names_the_wrong_input(monkeypatch):
         a, b = ctx.saved_tensors
         return g * b, g * a * 1.5  # right for a, wrong for b
 
-    monkeypatch.setattr(E.Mul, "backward", staticmethod(bad_mul_backward))
+    monkeypatch.setattr(A.Mul, "backward", staticmethod(bad_mul_backward))
     x, w = mt.randn(3, requires_grad=True), mt.randn(3, requires_grad=True)
     bad = check_ops(lambda x, w: (x * w).tanh().sum(), x, w).first_failure
     assert (bad.op, bad.input_index) == ("Mul", 1)

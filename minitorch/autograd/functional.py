@@ -101,7 +101,8 @@ def jacobian(
     strategy: str = "reverse-mode",
 ):
     """The Jacobian: shape ``output.shape + input.shape`` per (output, input) pair, nested like torch."""
-    from ..tensor import Tensor, stack
+    from ..ops.shape import stack
+    from ..tensor import Tensor
 
     ins, single_in = _prep(inputs, create_graph)
     out = func(*ins)

@@ -11,6 +11,7 @@ from numbers import Integral
 import numpy as np
 
 from ..ops import conv as C
+from ..ops import nn as N
 from ..tensor import Tensor
 
 __all__ = [
@@ -478,7 +479,7 @@ def batch_norm(
             )
         if eps < 0.0:
             raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
-    return C.BatchNorm.apply(input, weight, bias, running_mean, running_var, bool(training), momentum, eps)
+    return N.BatchNorm.apply(input, weight, bias, running_mean, running_var, bool(training), momentum, eps)
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-05) -> Tensor:
@@ -503,4 +504,4 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
             )
     if math.prod(shape) == 0:
         return input.clone()
-    return C.LayerNorm.apply(input, weight, bias, k, eps)
+    return N.LayerNorm.apply(input, weight, bias, k, eps)

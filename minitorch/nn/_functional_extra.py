@@ -15,7 +15,8 @@ from numbers import Integral
 import numpy as np
 
 from ..ops import conv as C
-from ..tensor import Tensor, cat
+from ..ops.shape import cat
+from ..tensor import Tensor
 from . import _functional_cnn as Fc
 
 __all__ = [

@@ -14,7 +14,7 @@ import numpy as np
 
 from .._random import _rng
 from ..ops import nn as N
-from ..ops.elementwise import LeakyRelu
+from ..ops.math import LeakyRelu
 from ..tensor import Tensor
 from ._functional_cnn import (
     adaptive_avg_pool1d,
@@ -460,7 +460,7 @@ def smooth_l1_loss(
     a = d.abs()
     if beta == 0:
         return _reduce(a, reduction)
-    from ..tensor import where
+    from ..ops.arithmetic import where
 
     return _reduce(where(a < beta, 0.5 * d * d / beta, a - 0.5 * beta), reduction)
 
@@ -473,7 +473,7 @@ def huber_loss(
     reduction = _reduction(reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    from ..tensor import where
+    from ..ops.arithmetic import where
 
     d = input - target
     a = d.abs()
@@ -665,7 +665,7 @@ def kl_div(
     if log_target:
         loss = target.exp() * (target - input)
     else:
-        from ..tensor import where
+        from ..ops.arithmetic import where
 
         safe = where(target > 0, target, 1.0)
         loss = where(target > 0, target * (safe.log() - input), 0.0 * input)

@@ -31,15 +31,9 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..autograd import grad_mode
 from ..autograd.function import Op
+from .arithmetic import _const
 
 _state = grad_mode._state
-
-
-def _t(arr):
-    """Wrap an ndarray as a constant Tensor."""
-    from ..tensor import Tensor
-
-    return Tensor._make(arr, False, None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -233,7 +227,7 @@ class Convolution(Op):
         out, cols = _conv_forward(x._data, w._data, None if b is None else b._data, spec)
         # NOTE: the columns are kept (as a saved tensor, freed with the graph) so the weight grad
         # does not redo the im2col copy; trades memory for speed like torch's slow_conv2d.
-        ctx.save_for_backward(x, w, _t(cols) if need_cols else None)
+        ctx.save_for_backward(x, w, _const(cols) if need_cols else None)
         ctx.spec = spec
         return out
 
@@ -518,150 +512,3 @@ class ConstantPad(Op):
 # --------------------------------------------------------------------------------------------
 # normalisation
 # --------------------------------------------------------------------------------------------
-class BatchNorm(Op):
-    """y = (x - mean) * invstd * w + b over (N, *) per channel; training uses batch stats:
-    dx = w invstd / M (M g - sum g - xhat sum(g xhat)), dw = sum(g xhat), db = sum g"""
-
-    _node_name = "NativeBatchNormBackward0"
-
-    @staticmethod
-    def forward(ctx, x, w, b, running_mean, running_var, training, momentum, eps):
-        xd = x._data
-        axes = (0,) + tuple(range(2, xd.ndim))
-        cshape = (1, -1) + (1,) * (xd.ndim - 2)
-        m = xd.size // xd.shape[1]
-        if training:
-            mean = xd.mean(axes)
-            xc = xd - mean.reshape(cshape)
-            var = (xc * xc).mean(axes)
-            if running_mean is not None:
-                rm, rv = running_mean._data, running_var._data
-                rm *= 1 - momentum
-                rm += momentum * mean
-                rv *= 1 - momentum
-                rv += momentum * m / max(m - 1, 1) * var
-                running_mean._vc[0] += 1
-                running_var._vc[0] += 1
-        else:
-            mean, var = running_mean._data, running_var._data
-            xc = xd - mean.reshape(cshape)
-        invstd = (1.0 / np.sqrt(var + eps)).astype(xd.dtype, copy=False)
-        xhat = xc * invstd.reshape(cshape)
-        y = xhat if w is None else xhat * w._data.reshape(cshape)
-        if b is not None:
-            y += b._data.reshape(cshape)
-        ctx.save_for_backward(x, w, b, _t(xhat))
-        ctx.invstd, ctx.mean, ctx.training, ctx.eps = invstd, mean, training, eps
-        ctx.axes, ctx.cshape, ctx.m = axes, cshape, m
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        x, w, b, xhat = ctx.saved_tensors
-        need = ctx.needs_input_grad
-        if _state.enabled:  # create_graph: the same closed form, in Tensor ops
-            return _batch_norm_backward_graph(ctx, g, x, w) + (None,) * 5
-        axes, cshape, xhat, invstd = ctx.axes, ctx.cshape, xhat._data, ctx.invstd
-        gd = g._data
-        gb = gd.sum(axes)
-        gw = (gd * xhat).sum(axes)
-        gx = None
-        if need[0]:
-            scale = invstd if w is None else invstd * w._data
-            if ctx.training:
-                gx = (
-                    gd - (gb / ctx.m).reshape(cshape) - xhat * (gw / ctx.m).reshape(cshape)
-                ) * scale.reshape(cshape)
-            else:
-                gx = gd * scale.reshape(cshape)
-            gx = _t(gx)
-        return gx, _t(gw) if need[1] else None, _t(gb) if need[2] else None, None, None, None, None, None
-
-
-def _batch_norm_backward_graph(ctx, g, x, w):
-    """BatchNorm's backward in Tensor ops, so that it can itself be differentiated."""
-    axes, cshape = ctx.axes, ctx.cshape
-    if ctx.training:
-        mean = x.mean(axes, keepdim=True)
-        xc = x - mean
-        invstd = ((xc * xc).mean(axes, keepdim=True) + ctx.eps).rsqrt()
-    else:
-        invstd = _t(ctx.invstd.reshape(cshape))
-        xc = x - _t(ctx.mean.reshape(cshape))
-    xhat = xc * invstd
-    gb = g.sum(axes, keepdim=True)
-    gw = (g * xhat).sum(axes, keepdim=True)
-    scale = invstd if w is None else invstd * w.reshape(cshape)
-    if ctx.training:
-        gx = (g - gb / ctx.m - xhat * (gw / ctx.m)) * scale
-    else:
-        gx = g * scale
-    need = ctx.needs_input_grad
-    return (
-        gx if need[0] else None,
-        gw.reshape(-1) if need[1] else None,
-        gb.reshape(-1) if need[2] else None,
-    )
-
-
-class LayerNorm(Op):
-    """y = (x - mean) * invstd * w + b over the last dims:
-    dx = invstd (gh - mean(gh) - xhat mean(gh xhat)) with gh = g w; dw = sum(g xhat); db = sum g"""
-
-    _node_name = "NativeLayerNormBackward0"
-
-    @staticmethod
-    def forward(ctx, x, w, b, ndim, eps):
-        xd = x._data
-        n = int(np.prod(xd.shape[xd.ndim - ndim :]))
-        # NOTE: as an (M, n) matrix every statistic is a row reduction; einsum forms the sums of
-        # products without a temporary
-        x2 = xd.reshape(-1, n)
-        xc = x2 - (x2 @ np.full(n, 1.0 / n, xd.dtype))[:, None]
-        var = np.einsum("ij,ij->i", xc, xc) / n
-        invstd = (1.0 / np.sqrt(var + eps)).astype(xd.dtype, copy=False)[:, None]
-        xhat = np.multiply(xc, invstd, out=xc)
-        if w is None:
-            y = xhat + b._data.reshape(n) if b is not None else xhat.copy()
-        else:
-            y = xhat * w._data.reshape(n)
-            if b is not None:
-                y += b._data.reshape(n)
-        ctx.save_for_backward(x, w, _t(xhat), _t(invstd))
-        ctx.ndim, ctx.eps = ndim, eps
-        return y.reshape(xd.shape)
-
-    @staticmethod
-    def backward(ctx, g):
-        x, w, xhat, invstd = ctx.saved_tensors
-        need = ctx.needs_input_grad
-        nd = x._data.ndim
-        axes, lead = tuple(range(nd - ctx.ndim, nd)), tuple(range(nd - ctx.ndim))
-        if _state.enabled:  # create_graph: the same closed form, in Tensor ops
-            mean = x.mean(axes, keepdim=True)
-            xc = x - mean
-            invstd = ((xc * xc).mean(axes, keepdim=True) + ctx.eps).rsqrt()
-            xhat = xc * invstd
-            gh = g if w is None else g * w
-            gx = invstd * (gh - gh.mean(axes, keepdim=True) - xhat * (gh * xhat).mean(axes, keepdim=True))
-            gw = (g * xhat).sum(lead) if need[1] else None
-            gb = g.sum(lead) if need[2] else None
-            return (gx if need[0] else None), gw, gb, None, None
-        xhat, invstd = xhat._data, invstd._data
-        m, n = xhat.shape
-        gd = g._data.reshape(m, n)
-        pshape = x._data.shape[nd - ctx.ndim :]
-        gx = gw = gb = None
-        if need[0]:
-            gh = gd * w._data.reshape(n) if w is not None else gd.copy()
-            a = gh @ np.full(n, 1.0 / n, gh.dtype)  # row means as one BLAS product
-            c = np.einsum("ij,ij->i", gh, xhat) / n
-            gh -= a[:, None]
-            gh -= xhat * c[:, None]
-            gh *= invstd
-            gx = _t(gh.reshape(x._data.shape))
-        if need[1]:
-            gw = _t(np.einsum("ij,ij->j", gd, xhat).reshape(pshape))
-        if need[2]:
-            gb = _t((np.ones(m, gd.dtype) @ gd).reshape(pshape))
-        return gx, gw, gb, None, None

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import string
+
 import numpy as np
 
+from .._arguments import _as_tensor_arg
 from ..autograd.function import Op
+from .arithmetic import _const
+from .shape import Copy, Diagonal
 
 
 class MatMul(Op):
@@ -79,3 +84,198 @@ def matmul(a, b):
         else MatMul
     )
     return op.apply(a, b)
+
+
+class Einsum(Op):
+    """einsum(eq, *ops): d/d(op i) = einsum of the grad with the other operands (an explicit equation
+    without ellipsis; see ``_einsum_grad_eq``)"""
+
+    @staticmethod
+    def forward(ctx, eq, *ops):
+        ctx.eq = eq
+        ctx.save_for_backward(*ops)
+        return np.einsum(eq, *[o._data for o in ops], optimize=len(ops) > 1)
+
+    @staticmethod
+    def backward(ctx, g):
+        ops = ctx.saved_tensors
+        ins, out = ctx.eq.split("->")
+        ins = ins.split(",")
+        grads = [None]
+        for i, need in enumerate(ctx.needs_input_grad[1:]):
+            if not need:
+                grads.append(None)
+                continue
+            shapes = [g._data.shape] + [o._data.shape for o in ops]
+            eq, consts = _einsum_grad_eq(ins, out, i, shapes, g._data.dtype)
+            others = [o for j, o in enumerate(ops) if j != i]
+            grads.append(Einsum.apply(eq, g, *others, *consts))
+        return tuple(grads)
+
+
+def _einsum_grad_eq(ins, out, i, shapes, dtype):
+    """The equation (and constant operands) giving the grad of operand ``i`` from the output grad
+    (``shapes``: the grad's, then every operand's).
+
+    ``out, others -> ins[i]`` works when each letter of operand ``i`` appears once and somewhere
+    else; a repeated letter (a diagonal, ``ii``) is renamed in the result and tied to the original
+    by an identity matrix, and a letter summed away in operand ``i`` alone (or of size 1 everywhere
+    else) gets ones of its size."""
+    sub = ins[i]
+    size = dict(zip(sub, shapes[i + 1]))
+    size_elsewhere = {}
+    for j, (s, shp) in enumerate(zip([out] + ins, shapes)):
+        if j != i + 1:
+            for c, n in zip(s, shp):
+                size_elsewhere[c] = max(n, size_elsewhere.get(c, 0))
+    free = iter(c for c in string.ascii_letters if c not in "".join(ins) + out)
+    res, seen, consts, subs = [], set(), [], []
+    for c in sub:
+        if c in seen:
+            new = next(free)
+            consts.append(_const(np.eye(size[c], dtype=dtype)))
+            subs.append(c + new)
+            res.append(new)
+        else:
+            seen.add(c)
+            res.append(c)
+    lonely = [
+        c
+        for c in seen
+        if (c not in size_elsewhere or size_elsewhere[c] < size[c]) and not any(c in s for s in subs)
+    ]
+    if lonely:
+        consts.append(_const(np.ones([size[c] for c in lonely], dtype)))
+        subs.append("".join(lonely))
+    return ",".join([out] + ins[:i] + ins[i + 1 :] + subs) + "->" + "".join(res), consts
+
+
+def _einsum_equation(eq: str, shapes) -> str:
+    """torch's einsum equation as an explicit one without spaces or ellipsis (NumPy broadcasts
+    size-1 dims of a letter, so the ellipsis dims become letters of their own)."""
+    eq = eq.replace(" ", "")
+    lhs, arrow, out = eq.partition("->")
+    ins = lhs.split(",")
+    if len(ins) != len(shapes):
+        more = "more" if len(shapes) > len(ins) else "fewer"
+        raise RuntimeError(f"einsum(): {more} operands were provided than specified in the equation")
+    for k, (sub, shp) in enumerate(zip(ins, shapes)):
+        n = len(sub.replace("...", ""))
+        if ("..." not in sub and n != len(shp)) or n > len(shp):
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({n}) does not match the number of "
+                f"dimensions ({len(shp)}) for operand {k}"
+                + ("" if "..." in sub else " and no ellipsis was given")
+            )
+        if not all(c in string.ascii_letters for c in sub.replace("...", "")):
+            raise RuntimeError(f"einsum(): invalid subscript given in the equation for operand {k}: {sub!r}")
+    if not arrow:
+        letters = "".join(ins).replace("...", "")
+        out = ("..." if "..." in lhs else "") + "".join(
+            sorted(c for c in set(letters) if letters.count(c) == 1)
+        )
+    n_ell = max([len(s) - len(sub.replace("...", "")) for sub, s in zip(ins, shapes) if "..." in sub] or [0])
+    free = [c for c in string.ascii_letters if c not in eq][:n_ell]
+    ins = [
+        sub.replace("...", "".join(free[n_ell - (len(s) - len(sub) + 3) :])) if "..." in sub else sub
+        for sub, s in zip(ins, shapes)
+    ]
+    return ",".join(ins) + "->" + out.replace("...", "".join(free))
+
+
+def trace(x):
+    if x._data.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x._data.ndim}")
+    return Diagonal.apply(x, 0, 0, 1).sum()
+
+
+def outer(x, vec2):
+    vec2 = _as_tensor_arg(vec2)
+    for name, v in (("self", x), ("vec2", vec2)):
+        if v._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v._data.ndim}-D")
+    return x.unsqueeze(1) * vec2
+
+
+def einsum(equation: str, *operands):
+    """Sum of products over the subscripts in ``equation`` (torch's syntax, ``...`` included), e.g.
+    ``einsum('bij,bjk->bik', a, b)`` is a batched matmul. Differentiable in every operand."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    ops = [_as_tensor_arg(o) for o in operands]
+    for o in ops[1:]:
+        if o._data.dtype != ops[0]._data.dtype:
+            raise RuntimeError(
+                f"einsum(): expected all operands to have the same dtype, got {ops[0].dtype} and {o.dtype}"
+            )
+    eq = _einsum_equation(equation, [o._data.shape for o in ops])
+    try:
+        return Einsum.apply(eq, *ops)
+    except ValueError as e:
+        raise RuntimeError(f"einsum(): {e} (equation {equation!r})") from None
+
+
+def kron(x, other):
+    """The Kronecker product: every element of ``x`` times the whole of ``other``."""
+    other = _as_tensor_arg(other)
+    nd = max(x._data.ndim, other._data.ndim)
+    sa = (1,) * (nd - x._data.ndim) + x._data.shape
+    sb = (1,) * (nd - other._data.ndim) + other._data.shape
+    a = x.reshape([n for s in sa for n in (s, 1)])
+    b = other.reshape([n for s in sb for n in (1, s)])
+    return (a * b).reshape([p * q for p, q in zip(sa, sb)])
+
+
+def _add_product(x, prod, beta, alpha, name):
+    """``beta * x + alpha * prod`` (``x`` broadcast to prod's shape; ignored when beta is 0), as addmm."""
+    try:
+        shape = np.broadcast_shapes(x._data.shape, prod._data.shape)
+    except ValueError:
+        shape = None
+    if shape != prod._data.shape:
+        raise RuntimeError(
+            f"{name}: the input of shape {list(x._data.shape)} cannot be broadcast to the product's shape "
+            f"{list(prod._data.shape)}"
+        )
+    if alpha != 1:
+        prod = prod * alpha
+    if beta == 0:  # NOTE: x is ignored (its NaNs too), but still gets a zero grad, as torch
+        return prod + Copy.apply(x, 0) if x.requires_grad else prod
+    return (x if beta == 1 else x * beta) + prod
+
+
+def addmm(x, mat1, mat2, beta=1, alpha=1):
+    return _add_product(x, mat1.mm(mat2), beta, alpha, "addmm")
+
+
+def addmv(x, mat, vec, beta=1, alpha=1):
+    return _add_product(x, mat.mv(vec), beta, alpha, "addmv")
+
+
+def addbmm(x, batch1, batch2, beta=1, alpha=1):
+    return _add_product(x, batch1.bmm(batch2).sum(0), beta, alpha, "addbmm")
+
+
+def baddbmm(x, batch1, batch2, beta=1, alpha=1):
+    return _add_product(x, batch1.bmm(batch2), beta, alpha, "baddbmm")
+
+
+def addr(x, vec1, vec2, beta=1, alpha=1):
+    return _add_product(x, outer(vec1, vec2), beta, alpha, "addr")
+
+
+def cdist(x1, x2, p: float = 2.0, compute_mode=None):
+    """The p-norm distance between each row of ``x1`` [.., P, M] and each row of ``x2`` [.., R, M]."""
+    x1, x2 = _as_tensor_arg(x1), _as_tensor_arg(x2)
+    for name, x in (("X1", x1), ("X2", x2)):
+        if x._data.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {x._data.ndim}D")
+        if x._data.dtype.kind != "f":
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {x.dtype}")
+    if x1._data.shape[-1] != x2._data.shape[-1]:
+        raise RuntimeError(
+            f"X1 and X2 must have the same number of columns. X1: {x1._data.shape[-1]} X2: {x2._data.shape[-1]}"
+        )
+    if p < 0:
+        raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
+    return (x1.unsqueeze(-2) - x2.unsqueeze(-3)).norm(p, dim=-1)

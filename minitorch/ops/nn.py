@@ -12,125 +12,14 @@ import numpy as np
 
 from ..autograd import grad_mode
 from ..autograd.function import Op
+from .arithmetic import _const, where
+from .indexing import IndexAddZeros
+from .math import Erf, erf_np
 
 _state = grad_mode._state
 
 
-def _t(arr: np.ndarray):
-    """An ndarray as a constant Tensor (no grad)."""
-    from ..tensor import Tensor
-
-    return Tensor._make(arr, False, None)
-
-
 # --- erf (W. J. Cody's rational Chebyshev approximation, ~1e-16 relative) ---
-_A = (
-    3.16112374387056560e00,
-    1.13864154151050156e02,
-    3.77485237685302021e02,
-    3.20937758913846947e03,
-    1.85777706184603153e-1,
-)
-_B = (2.36012909523441209e01, 2.44024637934444173e02, 1.28261652607737228e03, 2.84423683343917062e03)
-_C = (
-    5.64188496988670089e-1,
-    8.88314979438837594e00,
-    6.61191906371416295e01,
-    2.98635138197400131e02,
-    8.81952221241769090e02,
-    1.71204761263407058e03,
-    2.05107837782607147e03,
-    1.23033935479799725e03,
-    2.15311535474403846e-8,
-)
-_D = (
-    1.57449261107098347e01,
-    1.17693950891312499e02,
-    5.37181101862009858e02,
-    1.62138957456669019e03,
-    3.29079923573345963e03,
-    4.36261909014324716e03,
-    3.43936767414372164e03,
-    1.23033935480374942e03,
-)
-_P = (
-    3.05326634961232344e-1,
-    3.60344899949804439e-1,
-    1.25781726111229246e-1,
-    1.60837851487422766e-2,
-    6.58749161529837803e-4,
-    1.63153871373020978e-2,
-)
-_Q = (
-    2.56852019228982242e00,
-    1.87295284992346047e00,
-    5.27905102951428412e-1,
-    6.05183413124413191e-2,
-    2.33520497626869185e-3,
-)
-_SQRPI = 5.6418958354775628695e-1  # 1 / sqrt(pi)
-
-
-def _erfc_scaled(y: np.ndarray) -> np.ndarray:
-    """erfc(y) for y > 0.46875 (float64): Cody's second and third intervals."""
-    out = np.empty_like(y)
-    mid = y <= 4.0
-    ym = y[mid]
-    num, den = _C[8] * ym, ym.copy()
-    for i in range(7):
-        num = (num + _C[i]) * ym
-        den = (den + _D[i]) * ym
-    out[mid] = (num + _C[7]) / (den + _D[7])
-    yb = y[~mid]
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        z = 1.0 / (yb * yb)
-        num, den = _P[5] * z, z.copy()
-        for i in range(4):
-            num = (num + _P[i]) * z
-            den = (den + _Q[i]) * z
-        out[~mid] = (_SQRPI - z * (num + _P[4]) / (den + _Q[4])) / yb
-    # exp(-y^2) split in two factors for accuracy, as Cody does
-    ysq = np.trunc(y * 16.0) / 16.0
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        out *= np.exp(-ysq * ysq) * np.exp(-(y - ysq) * (y + ysq))
-    out[np.isinf(y)] = 0.0
-    return out
-
-
-def erf_np(x: np.ndarray) -> np.ndarray:
-    """The error function of an array, elementwise (computed in float64, returned in x's dtype)."""
-    xd = np.asarray(x, dtype=np.float64)
-    y = np.abs(xd)
-    out = np.empty_like(xd)
-    small = y <= 0.46875
-    xs = xd[small]
-    z = xs * xs
-    num, den = _A[4] * z, z.copy()
-    for i in range(3):
-        num = (num + _A[i]) * z
-        den = (den + _B[i]) * z
-    out[small] = xs * (num + _A[3]) / (den + _B[3])
-    big = ~small
-    yb = y[big]
-    out[big] = np.copysign(1.0 - _erfc_scaled(yb), xd[big])
-    nan = np.isnan(xd)
-    if nan.any():
-        out[nan] = np.nan
-    return out.astype(np.asarray(x).dtype, copy=False) if np.asarray(x).dtype.kind == "f" else out
-
-
-class Erf(Op):
-    """erf(a): d/da = 2/sqrt(pi) * exp(-a^2)"""
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return erf_np(a._data)
-
-    @staticmethod
-    def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        return g * (2.0 / math.sqrt(math.pi)) * (-(a * a)).exp()
 
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -177,8 +66,6 @@ class Elu(Op):
 
     @staticmethod
     def backward(ctx, g):
-        from ..tensor import where
-
         (a,) = ctx.saved_tensors
         return where(a > 0, g, g * ctx.alpha * a.clamp(max=0).exp()), None
 
@@ -212,8 +99,6 @@ class Softplus(Op):
 
     @staticmethod
     def backward(ctx, g):
-        from ..tensor import where
-
         (a,) = ctx.saved_tensors
         bx = a * ctx.beta
         return where(bx > ctx.threshold, g, g * bx.sigmoid()), None, None
@@ -310,7 +195,7 @@ class NllLoss(Op):
     def backward(ctx, g):
         coef = np.zeros(ctx.shape, g._data.dtype)
         np.put_along_axis(coef, np.expand_dims(ctx.ts, ctx.cdim), -np.expand_dims(ctx.wt, ctx.cdim), ctx.cdim)
-        return _t(coef) * _scale_grad(g, ctx.reduction, ctx.cdim, ctx.denom), None, None, None, None
+        return _const(coef) * _scale_grad(g, ctx.reduction, ctx.cdim, ctx.denom), None, None, None, None
 
 
 class CrossEntropy(Op):
@@ -358,7 +243,7 @@ class CrossEntropy(Op):
         (x,) = ctx.saved_tensors
         cdim, eps, dt = ctx.cdim, ctx.eps, x._data.dtype
         # with create_graph the softmax must be a function of x; otherwise reuse forward's
-        p = x.softmax(cdim) if _state.enabled else _t(ctx.p)
+        p = x.softmax(cdim) if _state.enabled else _const(ctx.p)
         idx = np.expand_dims(ctx.ts, cdim)
         wt = np.expand_dims(ctx.wt, cdim)
         b = np.zeros(x._data.shape, dt)
@@ -376,7 +261,7 @@ class CrossEntropy(Op):
             a = None  # plain case: d/dx = softmax - onehot
         else:
             a = wt
-        core = (p if a is None else p * _t(np.ascontiguousarray(a))) - _t(b)
+        core = (p if a is None else p * _const(np.ascontiguousarray(a))) - _const(b)
         return core * _scale_grad(g, ctx.reduction, cdim, ctx.denom), None, None, None, None, None
 
 
@@ -425,8 +310,6 @@ class Embedding(Op):
 
     @staticmethod
     def backward(ctx, g):
-        from .movement import IndexAddZeros
-
         idx = ctx.idx
         keep = None
         if ctx.padding_idx is not None:
@@ -436,5 +319,163 @@ class Embedding(Op):
             f = (1.0 / counts[inv.reshape(idx.shape)]).astype(g._data.dtype)
             keep = f if keep is None else keep * f
         if keep is not None:
-            g = g * _t(keep[..., None])
+            g = g * _const(keep[..., None])
         return IndexAddZeros.apply(g, idx, ctx.shape), None, None, None
+
+
+class BatchNorm(Op):
+    """y = (x - mean) * invstd * w + b over (N, *) per channel; training uses batch stats:
+    dx = w invstd / M (M g - sum g - xhat sum(g xhat)), dw = sum(g xhat), db = sum g"""
+
+    _node_name = "NativeBatchNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, w, b, running_mean, running_var, training, momentum, eps):
+        xd = x._data
+        axes = (0,) + tuple(range(2, xd.ndim))
+        cshape = (1, -1) + (1,) * (xd.ndim - 2)
+        m = xd.size // xd.shape[1]
+        if training:
+            mean = xd.mean(axes)
+            xc = xd - mean.reshape(cshape)
+            var = (xc * xc).mean(axes)
+            if running_mean is not None:
+                rm, rv = running_mean._data, running_var._data
+                rm *= 1 - momentum
+                rm += momentum * mean
+                rv *= 1 - momentum
+                rv += momentum * m / max(m - 1, 1) * var
+                running_mean._vc[0] += 1
+                running_var._vc[0] += 1
+        else:
+            mean, var = running_mean._data, running_var._data
+            xc = xd - mean.reshape(cshape)
+        invstd = (1.0 / np.sqrt(var + eps)).astype(xd.dtype, copy=False)
+        xhat = xc * invstd.reshape(cshape)
+        y = xhat if w is None else xhat * w._data.reshape(cshape)
+        if b is not None:
+            y += b._data.reshape(cshape)
+        ctx.save_for_backward(x, w, b, _const(xhat))
+        ctx.invstd, ctx.mean, ctx.training, ctx.eps = invstd, mean, training, eps
+        ctx.axes, ctx.cshape, ctx.m = axes, cshape, m
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w, b, xhat = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        if _state.enabled:  # create_graph: the same closed form, in Tensor ops
+            return _batch_norm_backward_graph(ctx, g, x, w) + (None,) * 5
+        axes, cshape, xhat, invstd = ctx.axes, ctx.cshape, xhat._data, ctx.invstd
+        gd = g._data
+        gb = gd.sum(axes)
+        gw = (gd * xhat).sum(axes)
+        gx = None
+        if need[0]:
+            scale = invstd if w is None else invstd * w._data
+            if ctx.training:
+                gx = (
+                    gd - (gb / ctx.m).reshape(cshape) - xhat * (gw / ctx.m).reshape(cshape)
+                ) * scale.reshape(cshape)
+            else:
+                gx = gd * scale.reshape(cshape)
+            gx = _const(gx)
+        return (
+            gx,
+            _const(gw) if need[1] else None,
+            _const(gb) if need[2] else None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
+
+
+def _batch_norm_backward_graph(ctx, g, x, w):
+    """BatchNorm's backward in Tensor ops, so that it can itself be differentiated."""
+    axes, cshape = ctx.axes, ctx.cshape
+    if ctx.training:
+        mean = x.mean(axes, keepdim=True)
+        xc = x - mean
+        invstd = ((xc * xc).mean(axes, keepdim=True) + ctx.eps).rsqrt()
+    else:
+        invstd = _const(ctx.invstd.reshape(cshape))
+        xc = x - _const(ctx.mean.reshape(cshape))
+    xhat = xc * invstd
+    gb = g.sum(axes, keepdim=True)
+    gw = (g * xhat).sum(axes, keepdim=True)
+    scale = invstd if w is None else invstd * w.reshape(cshape)
+    if ctx.training:
+        gx = (g - gb / ctx.m - xhat * (gw / ctx.m)) * scale
+    else:
+        gx = g * scale
+    need = ctx.needs_input_grad
+    return (
+        gx if need[0] else None,
+        gw.reshape(-1) if need[1] else None,
+        gb.reshape(-1) if need[2] else None,
+    )
+
+
+class LayerNorm(Op):
+    """y = (x - mean) * invstd * w + b over the last dims:
+    dx = invstd (gh - mean(gh) - xhat mean(gh xhat)) with gh = g w; dw = sum(g xhat); db = sum g"""
+
+    _node_name = "NativeLayerNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, w, b, ndim, eps):
+        xd = x._data
+        n = int(np.prod(xd.shape[xd.ndim - ndim :]))
+        # NOTE: as an (M, n) matrix every statistic is a row reduction; einsum forms the sums of
+        # products without a temporary
+        x2 = xd.reshape(-1, n)
+        xc = x2 - (x2 @ np.full(n, 1.0 / n, xd.dtype))[:, None]
+        var = np.einsum("ij,ij->i", xc, xc) / n
+        invstd = (1.0 / np.sqrt(var + eps)).astype(xd.dtype, copy=False)[:, None]
+        xhat = np.multiply(xc, invstd, out=xc)
+        if w is None:
+            y = xhat + b._data.reshape(n) if b is not None else xhat.copy()
+        else:
+            y = xhat * w._data.reshape(n)
+            if b is not None:
+                y += b._data.reshape(n)
+        ctx.save_for_backward(x, w, _const(xhat), _const(invstd))
+        ctx.ndim, ctx.eps = ndim, eps
+        return y.reshape(xd.shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w, xhat, invstd = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        nd = x._data.ndim
+        axes, lead = tuple(range(nd - ctx.ndim, nd)), tuple(range(nd - ctx.ndim))
+        if _state.enabled:  # create_graph: the same closed form, in Tensor ops
+            mean = x.mean(axes, keepdim=True)
+            xc = x - mean
+            invstd = ((xc * xc).mean(axes, keepdim=True) + ctx.eps).rsqrt()
+            xhat = xc * invstd
+            gh = g if w is None else g * w
+            gx = invstd * (gh - gh.mean(axes, keepdim=True) - xhat * (gh * xhat).mean(axes, keepdim=True))
+            gw = (g * xhat).sum(lead) if need[1] else None
+            gb = g.sum(lead) if need[2] else None
+            return (gx if need[0] else None), gw, gb, None, None
+        xhat, invstd = xhat._data, invstd._data
+        m, n = xhat.shape
+        gd = g._data.reshape(m, n)
+        pshape = x._data.shape[nd - ctx.ndim :]
+        gx = gw = gb = None
+        if need[0]:
+            gh = gd * w._data.reshape(n) if w is not None else gd.copy()
+            a = gh @ np.full(n, 1.0 / n, gh.dtype)  # row means as one BLAS product
+            c = np.einsum("ij,ij->i", gh, xhat) / n
+            gh -= a[:, None]
+            gh -= xhat * c[:, None]
+            gh *= invstd
+            gx = _const(gh.reshape(x._data.shape))
+        if need[1]:
+            gw = _const(np.einsum("ij,ij->j", gd, xhat).reshape(pshape))
+        if need[2]:
+            gb = _const((np.ones(m, gd.dtype) @ gd).reshape(pshape))
+        return gx, gw, gb, None, None

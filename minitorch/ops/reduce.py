@@ -6,31 +6,12 @@ import math
 
 import numpy as np
 
+from .. import return_types
+from .._arguments import _as_tensor_arg, _dim, norm_dims
 from ..autograd import function as _function
 from ..autograd.function import Op
-
-_ALL = [tuple(range(n)) for n in range(33)]
-
-
-def norm_dims(dim, ndim: int):
-    """``dim`` as a sorted tuple of non-negative axes (None means all)."""
-    if dim is None:
-        return _ALL[ndim]
-    if isinstance(dim, int):
-        if 0 <= dim < ndim:
-            return (dim,)
-        if -ndim <= dim < 0:
-            return (dim + ndim,)
-        dim = (dim,)
-    n = max(ndim, 1)
-    out = []
-    for d in dim:
-        if not -n <= d < n:
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})"
-            )
-        out.append(d % n)
-    return tuple(sorted(set(out)))
+from .arithmetic import Where, _const, _d, where
+from .indexing import GatherGrad
 
 
 def _kept_shape(shape, axes):
@@ -157,13 +138,11 @@ class MaxDim(Op):
 
     @staticmethod
     def backward(ctx, g):
-        from .movement import ScatterAdd
-
         if not ctx.shape:
             return g, None, None, None
         if not ctx.keepdim:
             g = g.unsqueeze(ctx.dim)
-        return ScatterAdd.apply(g, ctx.dim, ctx.idx, ctx.shape), None, None, None
+        return GatherGrad.apply(g, ctx.dim, ctx.idx, ctx.shape), None, None, None
 
 
 class MinDim(MaxDim):
@@ -193,8 +172,6 @@ class Prod(Op):
             if not ctx.keepdim:
                 out = out.reshape(_kept_shape(ctx.shape, ctx.axes))
             return ge * out / a, None, None
-        from ..tensor import Tensor
-
         if _function._state.enabled and a._data.ndim:  # create_graph: the grad must be differentiable
             return ge * _prod_of_others(a, ctx.axes), None, None
         # NOTE: with zeros, divide-by-a fails; multiply exclusive prefix and suffix products.
@@ -208,20 +185,18 @@ class Prod(Op):
         right = np.cumprod(np.concatenate([ones, flat[::-1][:-1]]), axis=0)[::-1]
         others = (left * right).reshape(lead + flat.shape[1:])
         others = np.moveaxis(others, range(len(axes)), axes) if x.ndim else others.reshape(())
-        return ge * Tensor._make(np.ascontiguousarray(others), False, None), None, None
+        return ge * _function.Tensor._make(np.ascontiguousarray(others), False, None), None, None
 
 
 def _prod_of_others(a, axes):
     """For each element, the product of the other elements of its reduction slice, built from
     differentiable ops (n x n per slice: only used for double backward through zeros)."""
-    from ..tensor import Tensor, where
-
     nd, shape = a._data.ndim, a._data.shape
     perm = tuple(axes) + tuple(i for i in range(nd) if i not in axes)
     rest = tuple(shape[i] for i in perm[len(axes) :])
     n = math.prod(shape[i] for i in axes)
     xf = a.permute(*perm).reshape((n,) + rest)
-    eye = Tensor._make(np.eye(n, dtype=bool).reshape((n, n) + (1,) * len(rest)), False, None)
+    eye = _function.Tensor._make(np.eye(n, dtype=bool).reshape((n, n) + (1,) * len(rest)), False, None)
     m = where(eye, 1.0, xf.unsqueeze(0).expand((n, n) + rest))  # m[i, j] = x_j, or 1 where j == i
     others = m.prod(1).reshape(tuple(shape[i] for i in axes) + rest)
     return others.permute(*np.argsort(perm))
@@ -358,8 +333,6 @@ class Std(Op):
 
     @staticmethod
     def backward(ctx, g):
-        from ..tensor import where
-
         (a,) = ctx.saved_tensors
         s = ctx.output if ctx.keepdim else ctx.output.reshape(_kept_shape(ctx.shape, ctx.axes))
         gk = g if ctx.keepdim else g.reshape(_kept_shape(ctx.shape, ctx.axes))
@@ -388,8 +361,6 @@ class Norm(Op):
 
     @staticmethod
     def backward(ctx, g):
-        from ..tensor import where
-
         (a,) = ctx.saved_tensors
         p = ctx.p
         out = ctx.output if ctx.keepdim else ctx.output.reshape(_kept_shape(ctx.shape, ctx.axes))
@@ -401,3 +372,245 @@ class Norm(Op):
             if p < 1:
                 scaled = where(a == 0, 0.0, scaled)
         return scaled * (gk / where(out == 0, float("inf"), denom)), None, None, None
+
+
+def _argsort(x: np.ndarray, d: int, descending: bool) -> np.ndarray:
+    """Stable argsort along ``d``; descending keeps equal elements in their original order."""
+    if not descending:
+        return np.argsort(x, axis=d, kind="stable")
+    n = x.shape[d]
+    return np.flip(n - 1 - np.argsort(np.flip(x, d), axis=d, kind="stable"), d)
+
+
+def _arg(x: np.ndarray, dim, keepdim, fn):
+    if x.size == 0 and (dim is None or x.ndim == 0 or x.shape[norm_dims(dim, x.ndim)[0]] == 0):
+        name = fn.__name__
+        raise IndexError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+            if dim is None
+            else f"{name}(): Expected reduction dim {dim} to have non-zero size."
+        )
+    if dim is None:
+        out = np.asarray(fn(x))
+        if keepdim:
+            out = out.reshape((1,) * x.ndim)
+    else:
+        (d,) = norm_dims(dim, x.ndim)
+        out = fn(x, axis=d) if x.ndim else np.asarray(0)
+        if keepdim and x.ndim:
+            out = np.expand_dims(out, d)
+    return _function.Tensor._make(np.asarray(out, dtype=np.int64), False, None)
+
+
+class CumProd(Op):
+    """cumprod(a, dim): d/da_k = sum over j >= k of g_j * prod over i <= j, i != k of a_i"""
+
+    _node_name = "CumprodBackward0"
+
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.save_for_backward(a)
+        ctx.dim = dim
+        return np.cumprod(a._data, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        d = ctx.dim
+        if a._data.size == 0:
+            return g, None
+        if not (a._data == 0).any():  # the product up to j divided by a_k
+            return (g * ctx.output).flip(d).cumsum(d).flip(d) / a, None
+        # NOTE: with zeros, build every "product without a_k" explicitly: O(n^2) but exact
+        x, gm = a.movedim(d, -1), g.movedim(d, -1)
+        n = x._data.shape[-1]
+        eye = _const(np.eye(n, dtype=bool))
+        without_k = Where.apply(eye, 1.0, x.unsqueeze(-2)).cumprod(-1)  # [..., k, j]
+        grad = (without_k.triu() * gm.unsqueeze(-2)).sum(-1)
+        return grad.movedim(-1, d), None
+
+
+class MedianAll(Op):
+    """median of all elements (the lower middle one): grad split evenly between the elements equal
+    to it, as torch"""
+
+    _node_name = "MedianBackward0"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        x = a._data.reshape(-1)
+        if x.size == 0 or np.isnan(x).any():
+            return np.asarray(np.nan, x.dtype)
+        k = (x.size - 1) // 2
+        return np.asarray(np.partition(x, k)[k])
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        mask = (a == ctx.output).to(g.dtype)
+        return g * mask / mask.sum()
+
+
+class MedianDim(MaxDim):
+    """median(a, dim).values: the grad goes to the position of each median"""
+
+    _node_name = "MedianBackward1"
+    _label = "median"
+
+
+class KthvalueDim(MaxDim):
+    """kthvalue(a, k, dim).values: the grad goes to the position of each k-th smallest value"""
+
+    _node_name = "KthvalueBackward0"
+    _label = "kthvalue"
+
+
+class ModeDim(MaxDim):
+    """mode(a, dim).values: the grad goes to the position given in indices"""
+
+    _node_name = "ModeBackward0"
+    _label = "mode"
+
+
+def cumprod(x, dim, dtype=None):
+    x = x if dtype is None else x.to(dtype)
+    if x._data.dtype.kind != "f" and x._data.dtype != np.int64:
+        x = x.long()  # torch multiplies integers and bools as int64
+    if x._data.ndim == 0:
+        return CumProd.apply(x.reshape(1), _dim(x, dim)).reshape(())
+    return CumProd.apply(x, _dim(x, dim))
+
+
+def _order_stat(x, dim, keepdim, pick, op, name):
+    """values and indices of the element at sorted position ``pick(n)`` along ``dim``."""
+    d = _dim(x, dim)
+    a = x._data if x._data.ndim else x._data.reshape(1)
+    n = a.shape[d]
+    if n == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    order = np.argsort(a, axis=d, kind="stable")
+    idx = np.take(order, [pick(n)], axis=d)
+    has_nan = np.isnan(a).any(axis=d, keepdims=True) if a.dtype.kind == "f" else None
+    if has_nan is not None and has_nan.any():  # NaN is the median of a row holding one, as torch
+        idx = np.where(has_nan, np.expand_dims(np.argmax(np.isnan(a), axis=d), d), idx)
+    if not x._data.ndim:
+        idx = idx.reshape(())
+    values = op.apply(x, d, idx, keepdim)
+    if x._data.ndim and not keepdim:
+        idx = np.squeeze(idx, d)
+    return getattr(return_types, name)(values, _const(idx.astype(np.int64)))
+
+
+def median(x, dim=None, keepdim=False):
+    """The lower median of all elements, or ``(values, indices)`` along ``dim``."""
+    if dim is None:
+        return MedianAll.apply(x)
+    return _order_stat(x, dim, keepdim, lambda n: (n - 1) // 2, MedianDim, "median")
+
+
+def kthvalue(x, k, dim=-1, keepdim=False):
+    """``(values, indices)`` of the ``k``-th smallest element along ``dim``."""
+    d = _dim(x, dim)
+    n = x._data.shape[d] if x._data.ndim else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    return _order_stat(x, d, keepdim, lambda n: k - 1, KthvalueDim, "kthvalue")
+
+
+def mode(x, dim=-1, keepdim=False):
+    """``(values, indices)`` of the most frequent value along ``dim`` (the smallest among equally
+    frequent ones; its index is that of its last occurrence, as torch)."""
+    d = _dim(x, dim)
+    a = np.moveaxis(x._data if x._data.ndim else x._data.reshape(1), d, -1)
+    n = a.shape[-1]
+    if n == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+    s = np.sort(a, axis=-1)
+    pos = np.arange(n)
+    new_run = np.concatenate([np.ones(s.shape[:-1] + (1,), bool), s[..., 1:] != s[..., :-1]], -1)
+    end_run = np.concatenate([s[..., 1:] != s[..., :-1], np.ones(s.shape[:-1] + (1,), bool)], -1)
+    start = np.maximum.accumulate(np.where(new_run, pos, 0), axis=-1)
+    end = np.flip(np.minimum.accumulate(np.flip(np.where(end_run, pos, n), -1), axis=-1), -1)
+    best = np.take_along_axis(s, np.argmax(end - start, axis=-1)[..., None], -1)  # first: the smallest
+    idx = n - 1 - np.argmax(np.flip(a == best, -1), axis=-1)[..., None]
+    idx = np.moveaxis(idx, -1, d) if x._data.ndim else idx.reshape(())
+    values = ModeDim.apply(x, d, idx, keepdim)
+    if x._data.ndim and not keepdim:
+        idx = np.squeeze(idx, d)
+    return return_types.mode(values, _const(idx.astype(np.int64)))
+
+
+def count_nonzero(x, dim=None):
+    axes = None if dim is None else norm_dims(dim, x._data.ndim)
+    return _const(np.asarray(np.count_nonzero(x._data, axis=axes), dtype=np.int64))
+
+
+def bincount(x, weights=None, minlength=0):
+    """How often each value 0, 1, ... occurs in the 1-D non-negative integer ``x`` (or the sum of ``weights``)."""
+    a = x._data
+    if a.dtype.kind == "f":
+        raise NotImplementedError(f'"bincount_cpu" not implemented for {x.dtype.name.capitalize()!r}')
+    if a.ndim != 1 or (a.size and a.min() < 0) or a.dtype.kind not in "iub":
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is None:
+        return _const(np.bincount(a, minlength=minlength).astype(np.int64))
+    w = _d(weights)
+    w = np.asarray(w)
+    if w.shape != a.shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    out = np.bincount(a, weights=w, minlength=minlength)
+    return _const(out.astype(w.dtype if w.dtype.kind == "f" else np.float64))
+
+
+def unique(x, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct values (sorted) of ``x``, or distinct slices along ``dim``; optionally the index
+    of each element's value in them and how often each occurs (no grad)."""
+    a = x._data
+    if dim is not None:
+        dim = _dim(x, dim)
+    vals, inv, counts = np.unique(a, return_inverse=True, return_counts=True, axis=dim)
+    inv = inv.reshape(a.shape if dim is None else (-1,)).astype(np.int64)
+    out = [_const(vals)]
+    if return_inverse:
+        out.append(_const(inv))
+    if return_counts:
+        out.append(_const(counts.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique_consecutive(x, return_inverse=False, return_counts=False, dim=None):
+    """Like ``unique`` but only merges runs of equal neighbours, keeping their order (no grad)."""
+    a = x._data.reshape(-1) if dim is None else x._data
+    d = 0 if dim is None else _dim(x, dim)
+    n = a.shape[d] if a.ndim else 1
+    rows = np.moveaxis(a, d, 0).reshape(n, a.size // n if n else 0) if a.ndim else a.reshape(1, 1)
+    keep = np.concatenate([np.ones(min(n, 1), bool), (rows[1:] != rows[:-1]).any(axis=1)])
+    out = [_const(np.take(a, np.flatnonzero(keep), axis=d) if a.ndim else a.copy())]
+    if return_inverse:
+        out.append(
+            _const((np.cumsum(keep) - 1).reshape(x._data.shape if dim is None else (-1,)).astype(np.int64))
+        )
+    if return_counts:
+        out.append(_const(np.diff(np.append(np.flatnonzero(keep), n)).astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def _var_mean(x, kind, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    x = _as_tensor_arg(x)
+    spread = getattr(x, kind)(dim, unbiased, keepdim, correction=correction)
+    mean_dim = None if dim is None or isinstance(dim, bool) else dim
+    return spread, x.mean(mean_dim, keepdim)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(input.std(...), input.mean(...))`` over the same dims."""
+    return _var_mean(input, "std", dim, unbiased, keepdim, correction=correction)
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(input.var(...), input.mean(...))`` over the same dims."""
+    return _var_mean(input, "var", dim, unbiased, keepdim, correction=correction)

@@ -15,9 +15,10 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ... import _device, _dtype
+from ..._size import Size
 from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
-from ...tensor import Size, Tensor
+from ...tensor import Tensor
 from ..parameter import Parameter
 
 __all__ = ["Module", "RemovableHandle"]

@@ -19,7 +19,8 @@ import warnings
 
 from ... import _creation
 from ...ops import nn as N
-from ...tensor import Tensor, cat, stack
+from ...ops.shape import cat, stack
+from ...tensor import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -32,7 +33,7 @@ _linear = N.Linear.apply
 
 
 def _unbind(x: Tensor, dim: int) -> tuple:
-    return x.unbind(dim)  # one backward node for all time steps (see ops.movement.Split)
+    return x.unbind(dim)  # one backward node for all time steps (see ops.shape.Split)
 
 
 def _split(x: Tensor, sizes: list) -> tuple:

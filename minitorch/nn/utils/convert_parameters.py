@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.grad_mode import no_grad
-from ...tensor import Tensor, cat
+from ...ops.shape import cat
+from ...tensor import Tensor
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
 

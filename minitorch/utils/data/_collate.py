@@ -12,7 +12,9 @@ import copy
 
 import numpy as np
 
-from ...tensor import Tensor, stack, tensor
+from ..._creation import tensor
+from ...ops.shape import stack
+from ...tensor import Tensor
 
 __all__ = ["default_collate", "default_convert"]
 

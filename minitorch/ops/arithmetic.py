@@ -1,17 +1,24 @@
-"""Elementwise ops. Binary ops broadcast like NumPy; the engine sums grads back to each
-input's shape, so no backward here reduces anything."""
+"""Arithmetic and comparison-free elementwise ops: ``+ - * / **``, ``fmod``/``remainder``,
+``maximum``/``minimum``/``clamp``, ``where``, casts and copies. Binary ops broadcast like NumPy; the
+engine sums grads back to each input's shape, so no backward here reduces anything.
+
+The ``Op`` classes come first; after them, the functions that check arguments the way torch does
+and call the ops (``Tensor``'s methods are one-liners calling them).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from .._arguments import _as_tensor_arg
+from .._promotion import _promote, _wrap_like
 from ..autograd import function as _function
 from ..autograd.function import Op
 
 
-def _const(arr: np.ndarray):
+def _const(arr):
     """An ndarray as a tensor that needs no grad (masks and other constants in backward)."""
-    return _function.Tensor._make(arr, False, None)
+    return _function.Tensor._make(np.asarray(arr), False, None)
 
 
 def _d(x):
@@ -142,16 +149,12 @@ class Pow(Op):
             if not hasattr(b, "_vc"):
                 ga = g * 0.0 if b == 0 else g * b * a ** (b - 1)
             elif (b._data == 0).any():  # NOTE: b a^(b-1) is 0 * inf = nan at a = b = 0; torch gives 0
-                from ..tensor import where
-
                 ga = g * b * a ** (where(b == 0, 1.0, b) - 1)
             else:
                 ga = g * b * a ** (b - 1)
         if ctx.needs_input_grad[1]:
-            from ..tensor import tensor, where
-
-            base = a if hasattr(a, "_vc") else tensor(a, dtype=b.dtype)
-            zero = tensor((base._data == 0) & (_d(b) >= 0))
+            base = a if hasattr(a, "_vc") else _const(np.asarray(a, dtype=b._data.dtype))
+            zero = _const((base._data == 0) & (_d(b) >= 0))
             # NOTE: log(1) in place of log(0) where the grad is 0 anyway (no 0 * -inf = nan warnings)
             gb = where(zero, 0.0, g * base**b * where(zero, 1.0, base).log())
         return ga, gb
@@ -167,172 +170,6 @@ class RPow(Pow):
     """scalar ** b, as in ``2 ** x`` (torch's node for this overload is PowBackward2)"""
 
     _node_name = "PowBackward2"
-
-
-class Exp(Op):
-    """exp(a): d/da = exp(a)"""
-
-    save_output = True
-
-    @staticmethod
-    def forward(ctx, a):
-        return np.exp(a._data)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g * ctx.output
-
-
-class Log(Op):
-    """log(a): d/da = 1/a"""
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(a._data)
-
-    @staticmethod
-    def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        return g / a
-
-
-class Sqrt(Op):
-    """sqrt(a): d/da = 1 / (2 sqrt(a))"""
-
-    save_output = True
-
-    @staticmethod
-    def forward(ctx, a):
-        with np.errstate(invalid="ignore"):
-            return np.sqrt(a._data)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g / (2 * ctx.output)
-
-
-class Abs(Op):
-    """|a|: d/da = sign(a)"""
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return np.abs(a._data)
-
-    @staticmethod
-    def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        return g * a.sign()
-
-
-class Sin(Op):
-    """sin(a): d/da = cos(a)"""
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return np.sin(a._data)
-
-    @staticmethod
-    def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        return g * a.cos()
-
-
-class Cos(Op):
-    """cos(a): d/da = -sin(a)"""
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return np.cos(a._data)
-
-    @staticmethod
-    def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        return -g * a.sin()
-
-
-_EXP_MAX = {"f": 88.0, "d": 709.0}
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """Overflow-free logistic."""
-    # 1 / (1 + exp(-x)) as torch computes it; -x is capped below exp's overflow point, which
-    # changes only results smaller than 1e-38 (float32) / 1e-307 (float64).
-    cap = _EXP_MAX.get(x.dtype.char)
-    if cap is None:  # float16: compute in float32
-        return _sigmoid(x.astype(np.float32)).astype(x.dtype)
-    e = np.negative(x, out=np.empty_like(x))
-    np.minimum(e, cap, out=e)
-    np.exp(e, out=e)
-    e += 1
-    return np.reciprocal(e, out=e)
-
-
-class Sigmoid(Op):
-    """s = 1/(1+exp(-a)): d/da = s (1 - s)"""
-
-    save_output = True
-
-    @staticmethod
-    def forward(ctx, a):
-        return _sigmoid(a._data)
-
-    @staticmethod
-    def backward(ctx, g):
-        s = ctx.output
-        return g * s * (1 - s)
-
-
-class Tanh(Op):
-    """t = tanh(a): d/da = 1 - t^2"""
-
-    save_output = True
-
-    @staticmethod
-    def forward(ctx, a):
-        return np.tanh(a._data)
-
-    @staticmethod
-    def backward(ctx, g):
-        t = ctx.output
-        return g * (1 - t * t)
-
-
-class Relu(Op):
-    """max(a, 0): d/da = 1 where a > 0 else 0"""
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return np.maximum(a._data, 0)
-
-    @staticmethod
-    def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        # NOTE: one Where op instead of (a > 0) -> cast to float -> multiply
-        return Where.apply(_const(a._data > 0), g, 0.0)
-
-
-class LeakyRelu(Op):
-    """a if a > 0 else slope * a: d/da = 1 or slope"""
-
-    @staticmethod
-    def forward(ctx, a, slope):
-        ctx.save_for_backward(a)
-        ctx.slope = slope
-        x = a._data
-        return np.where(x > 0, x, x * slope).astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        from ..tensor import where
-
-        return where(a > 0, g, g * ctx.slope), None
 
 
 class Cast(Op):
@@ -385,8 +222,6 @@ class Where(Op):
 
     @staticmethod
     def backward(ctx, g):
-        from ..tensor import where
-
         c = ctx.cond
         ga = where(c, g, 0.0) if ctx.needs_input_grad[1] else None
         gb = where(c, 0.0, g) if ctx.needs_input_grad[2] else None
@@ -436,13 +271,11 @@ class Clamp(Op):
 
     @staticmethod
     def backward(ctx, g):
-        from ..tensor import Tensor
-
         a, lo, hi = ctx.saved_tensors
         x, lo, hi = a._data, (ctx.lo if lo is None else lo._data), (ctx.hi if hi is None else hi._data)
 
         def masked(mask):
-            return g * Tensor._make(np.asarray(mask, dtype=g._data.dtype), False, None)
+            return g * _function.Tensor._make(np.asarray(mask, dtype=g._data.dtype), False, None)
 
         ga = glo = ghi = None
         if ctx.needs_input_grad[0]:
@@ -457,3 +290,124 @@ class Clamp(Op):
         if ctx.needs_input_grad[2]:
             ghi = masked((x > hi) | (hi < lo) if ctx.has_lo else x > hi)
         return ga, glo, ghi
+
+
+def where(condition, input=None, other=None):
+    """``where(c, a, b)``: elements of ``a`` where ``c`` else of ``b`` (differentiable in a, b)."""
+    if input is None and other is None:
+        return tuple(
+            _function.Tensor._make(i.astype(np.int64), False, None) for i in np.nonzero(_d(condition))
+        )
+    cond = (
+        condition
+        if isinstance(condition, _function.Tensor)
+        else _function.Tensor._make(np.asarray(condition), False, None)
+    )
+    if cond._data.dtype != np.bool_:
+        cond = _function.Tensor._make(cond._data.astype(bool), False, None)
+    if isinstance(input, _function.Tensor) and isinstance(other, _function.Tensor):
+        input, other = _promote(input, other)
+    elif isinstance(input, _function.Tensor):
+        input, other = _promote(input, other)
+    elif isinstance(other, _function.Tensor):
+        other, input = _promote(other, input)
+    else:
+        input, other = _promote(_as_tensor_arg(input), _as_tensor_arg(other))
+    return Where.apply(cond, input, other)
+
+
+class NanToNum(Op):
+    """nan_to_num(a): d/da = 1 where a is finite, else 0"""
+
+    @staticmethod
+    def forward(ctx, a, nan, posinf, neginf):
+        ctx.finite = np.isfinite(a._data)
+        return np.nan_to_num(a._data, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, g):
+        return Where.apply(_const(ctx.finite), g, 0.0), None, None, None
+
+
+def _int_mod(fn, a, b):
+    if a.dtype.kind in "iu" and np.any(np.asarray(b) == 0):
+        raise RuntimeError("ZeroDivisionError")
+    return fn(a, b)
+
+
+class Fmod(Op):
+    """a - trunc(a / b) b: d/da = 1, d/db = -trunc(a / b)"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        grad_b = hasattr(b, "_vc") and b._rg  # save only what backward needs (see Mul)
+        ctx.save_for_backward(a if grad_b else None, b if grad_b else None)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return _int_mod(np.fmod, a._data, _d(b))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        gb = -g * (a / b).trunc() if ctx.needs_input_grad[1] else None
+        return g, gb
+
+
+class Remainder(Op):
+    """a - floor(a / b) b (Python's %): d/da = 1, d/db = -floor(a / b)"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        grad_b = hasattr(b, "_vc") and b._rg  # save only what backward needs (see Mul)
+        ctx.save_for_backward(a if grad_b else None, b if grad_b else None)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return _int_mod(np.remainder, a._data, _d(b))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        gb = -g * (a / b).floor() if ctx.needs_input_grad[1] else None
+        return g, gb
+
+
+class FmodTensor(Fmod):
+    """fmod by a tensor (torch's node for this overload is FmodBackward1)"""
+
+    _node_name = "FmodBackward1"
+
+
+class RemainderTensor(Remainder):
+    """remainder by a tensor (torch's node for this overload is RemainderBackward1)"""
+
+    _node_name = "RemainderBackward1"
+
+
+def _binary(op, x, other):
+    """A float binary op with torch's type promotion (integers become the default float)."""
+    a, b = _promote(x, other, true_div=True)
+    return op.apply(a, _wrap_like(b, a))
+
+
+def fmod(x, other, ops=(Fmod, FmodTensor)):
+    a, b = _promote(x, other)
+    return ops[hasattr(b, "_vc")].apply(a, b)
+
+
+def remainder(x, other):
+    return fmod(x, other, (Remainder, RemainderTensor))
+
+
+def isclose(x, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """``|x - other| <= atol + rtol * |other|`` elementwise (no grad)."""
+    if hasattr(other, "_vc") and other._data.dtype != x._data.dtype:
+        raise RuntimeError(
+            f"isclose: {other.dtype.name.capitalize()} did not match {x.dtype.name.capitalize()} "
+            "(convert one with .to(dtype))"
+        )
+    return _const(np.isclose(x._data, _d(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    """NaN, +inf and -inf replaced by ``nan``, ``posinf``, ``neginf`` (defaults: 0, the dtype's max, min)."""
+    if x._data.dtype.kind != "f":
+        return x.clone()
+    return NanToNum.apply(x, nan, posinf, neginf)

@@ -1,0 +1,103 @@
+"""Tensor methods: indexing and scattering: ``x[i]``, ``x[i] = v``, ``gather``, ``scatter``, ``index_select``, ... (ops in ``ops/indexing.py``).
+
+``Tensor`` (in ``minitorch/tensor.py``) inherits them; each is a one-liner that calls an op.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from .._arguments import _index_arg, norm_dims
+from ..autograd import function as _function
+from ..ops import indexing as I
+
+_pyint = builtins.int
+
+
+class IndexingMethods:
+    __slots__ = ()
+
+    def gather(self, dim: int, index):
+        (d,) = norm_dims(dim, self._data.ndim)
+        idx = index._data if isinstance(index, _function.Tensor) else np.asarray(index)
+        if idx.dtype.kind not in "iu":
+            raise RuntimeError(f"gather(): Expected dtype int64 for index, got {idx.dtype}")
+        if idx.ndim != self._data.ndim:
+            raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+        n = self._data.shape[d]
+        if idx.size and (idx.min() < -n or idx.max() >= n):
+            raise RuntimeError(f"index {int(idx.max())} is out of bounds for dimension {d} with size {n}")
+        return I.Gather.apply(self, d, idx)
+
+    def __getitem__(self, idx):
+        if idx.__class__ is not _pyint and (idx.__class__ is not slice or idx.step is not None):
+            idx = _index_arg(idx)
+        try:
+            out = I.Index.apply(self, idx)
+        except IndexError as e:
+            raise IndexError(f"{e} (indexing a tensor of shape {list(self._data.shape)})") from None
+        if I._is_basic(idx):  # basic indexing gives a view: share memory and version counter
+            out._vc = self._vc
+            step = ((I.Index, (idx,)),)
+            if self._base is None:
+                out._base, out._vfn = self, step
+            else:
+                out._base, out._vfn = self._base, self._vfn + step
+            out._hist_version = self._vc[0]
+        return out
+
+    def __setitem__(self, idx, value):
+        idx = _index_arg(idx)
+        if self._recording((value,)):
+            self._inplace(lambda s, v: I.IndexPut.apply(s, idx, v), value)
+            return
+        self._check_writeable()
+        self._data[idx] = value._data if isinstance(value, _function.Tensor) else value
+        self._vc[0] += 1
+
+    def index_select(self, dim: int, index):
+        return I.index_select(self, dim, index)
+
+    def masked_select(self, mask):
+        return I.masked_select(self, mask)
+
+    def take(self, index):
+        return I.take(self, index)
+
+    def scatter(self, dim: int, index, src=None, *, value=None, reduce=None):
+        return I.scatter(self, dim, index, src, value, reduce)
+
+    def scatter_add(self, dim: int, index, src):
+        return I.scatter_add(self, dim, index, src)
+
+    def index_add(self, dim: int, index, source, *, alpha=1):
+        return I.index_add(self, dim, index, source, alpha)
+
+    def index_fill(self, dim: int, index, value):
+        return I.index_fill(self, dim, index, value)
+
+    def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
+        return I.repeat_interleave(self, repeats, dim, output_size)
+
+    def nonzero(self, *, as_tuple: bool = False):
+        return I.nonzero(self, as_tuple)
+
+    def argwhere(self):
+        return I.nonzero(self)
+
+    def scatter_(self, dim: int, index, src=None, *, value=None, reduce=None):
+        return self._inplace(lambda s, v: I.scatter(s, dim, index, v, value, reduce), src)
+
+    def scatter_add_(self, dim: int, index, src):
+        return self._inplace(lambda s, v: I.scatter_add(s, dim, index, v), src)
+
+    def index_add_(self, dim: int, index, source, *, alpha=1):
+        return self._inplace(lambda s, v: I.index_add(s, dim, index, v, alpha), source)
+
+    def index_fill_(self, dim: int, index, value):
+        return self._inplace(lambda s, v: I.index_fill(s, dim, index, v), value)
+
+    def fill_diagonal_(self, fill_value, wrap: bool = False):
+        return self.masked_fill_(I.fill_diagonal_mask(self, wrap), fill_value)
