@@ -8,7 +8,7 @@ import pytest
 from helpers import assert_close, needs_torch, torch
 
 import minitorch as mt
-from minitorch.nn import _functional_cnn as Fc
+import minitorch.nn.functional as F
 from minitorch.ops import conv as C
 
 pytestmark = needs_torch
@@ -50,7 +50,7 @@ def _run_conv(case, dtype, bias=True, grad=True):
     b, tb = (
         (mt.tensor(ba, requires_grad=grad), torch.tensor(ba, requires_grad=grad)) if bias else (None, None)
     )
-    out = Fc.conv2d(x, wt, b, s, p, d, g)
+    out = F.conv2d(x, wt, b, s, p, d, g)
     tout = torch.nn.functional.conv2d(tx, tw, tb, s, p, d, g)
     return (x, wt, b, out), (tx, tw, tb, tout)
 
@@ -77,7 +77,7 @@ def test_conv2d_no_bias_and_partial_grads():
     w.requires_grad_(False)
     (x2, w2, b2, out2), _ = _run_conv(case, np.float64)
     w2.requires_grad_(False)
-    out2 = Fc.conv2d(x2, w2, b2, *case[6:])
+    out2 = F.conv2d(x2, w2, b2, *case[6:])
     out2.sum().backward()
     assert w2.grad is None and x2.grad is not None and b2.grad is not None
 
@@ -86,10 +86,10 @@ def test_conv2d_unbatched_and_empty_batch():
     rng = np.random.default_rng(0)
     xa, wa = rng.standard_normal((3, 6, 6)), rng.standard_normal((2, 3, 3, 3))
     assert_close(
-        Fc.conv2d(mt.tensor(xa), mt.tensor(wa), padding=1),
+        F.conv2d(mt.tensor(xa), mt.tensor(wa), padding=1),
         torch.nn.functional.conv2d(torch.tensor(xa), torch.tensor(wa), padding=1),
     )
-    out = Fc.conv2d(mt.zeros(0, 3, 6, 6), mt.zeros(2, 3, 3, 3))
+    out = F.conv2d(mt.zeros(0, 3, 6, 6), mt.zeros(2, 3, 3, 3))
     assert out.shape == (0, 2, 4, 4)
 
 
@@ -111,7 +111,7 @@ def test_conv1d_matches_torch(case, dtype):
     ba = rng.standard_normal(o).astype(dtype)
     x, w, b = (mt.tensor(a, requires_grad=True) for a in (xa, wa, ba))
     tx, tw, tb = (torch.tensor(a, requires_grad=True) for a in (xa, wa, ba))
-    out = Fc.conv1d(x, w, b, s, p, d, g)
+    out = F.conv1d(x, w, b, s, p, d, g)
     tout = torch.nn.functional.conv1d(tx, tw, tb, s, p, d, g)
     tol = TOL[dtype]
     assert_close(out, tout, **tol)
@@ -122,7 +122,7 @@ def test_conv1d_matches_torch(case, dtype):
         assert_close(a.grad, t.grad, **tol)
     # unbatched
     assert_close(
-        Fc.conv1d(mt.tensor(xa[0]), mt.tensor(wa), None, s, p, d, g),
+        F.conv1d(mt.tensor(xa[0]), mt.tensor(wa), None, s, p, d, g),
         torch.nn.functional.conv1d(torch.tensor(xa[0]), torch.tensor(wa), None, s, p, d, g),
         **tol,
     )
@@ -161,7 +161,7 @@ def test_conv_gradcheck_and_gradgradcheck():
     b = mt.tensor(rng.standard_normal(2), requires_grad=True)
 
     def f(x, w, b):
-        return Fc.conv2d(x, w, b, stride=(2, 1), padding=(1, 1), dilation=(1, 2), groups=2)
+        return F.conv2d(x, w, b, stride=(2, 1), padding=(1, 1), dilation=(1, 2), groups=2)
 
     assert mt.autograd.gradcheck(f, (x, w, b))
     assert mt.autograd.gradgradcheck(f, (x, w, b))
@@ -210,7 +210,7 @@ def test_conv_non_finite_input_grads_match_torch():
     assert C.ConvSpec((3, 3), (1, 1), ((0, 0), (0, 0)), (1, 1), 1, (6, 20)).full  # full-width columns
     wa = np.random.default_rng(8).standard_normal((2, 1, 3, 3))
     w, tw = mt.tensor(wa, requires_grad=True), torch.tensor(wa, requires_grad=True)
-    out = Fc.conv2d(mt.tensor(xa), w)
+    out = F.conv2d(mt.tensor(xa), w)
     tout = torch.nn.functional.conv2d(torch.tensor(xa), tw)
     out.backward(mt.ones(*out.shape, dtype=mt.float64))
     tout.backward(torch.ones_like(tout))
@@ -225,8 +225,8 @@ def test_conv_output_chains_through_layers():
     x, tx = mt.tensor(xa, requires_grad=True), torch.tensor(xa, requires_grad=True)
     ws = [mt.tensor(a, requires_grad=True) for a in was]
     tws = [torch.tensor(a, requires_grad=True) for a in was]
-    y = Fc.max_pool2d(Fc.conv2d(x, ws[0], padding=1).relu(), 2)
-    y = Fc.conv2d(y, ws[1], padding="same").relu().reshape(3, -1).sum(1)
+    y = F.max_pool2d(F.conv2d(x, ws[0], padding=1).relu(), 2)
+    y = F.conv2d(y, ws[1], padding="same").relu().reshape(3, -1).sum(1)
     ty = torch.nn.functional.max_pool2d(torch.nn.functional.conv2d(tx, tws[0], padding=1).relu(), 2)
     ty = torch.nn.functional.conv2d(ty, tws[1], padding="same").relu().reshape(3, -1).sum(1)
     assert_close(y, ty)
@@ -239,7 +239,7 @@ def test_conv_output_chains_through_layers():
 
 def test_conv_node_name():
     x = mt.randn(1, 1, 4, 4, requires_grad=True)
-    assert Fc.conv2d(x, mt.randn(1, 1, 3, 3)).grad_fn.name() == "ConvolutionBackward0"
+    assert F.conv2d(x, mt.randn(1, 1, 3, 3)).grad_fn.name() == "ConvolutionBackward0"
 
 
 @pytest.mark.parametrize(
@@ -260,7 +260,7 @@ def test_conv_node_name():
 )
 def test_conv2d_errors_like_torch(kwargs, xshape, wshape, match):
     with pytest.raises(RuntimeError, match=match):
-        Fc.conv2d(mt.zeros(*xshape), mt.zeros(*wshape), **kwargs)
+        F.conv2d(mt.zeros(*xshape), mt.zeros(*wshape), **kwargs)
     with pytest.raises(RuntimeError):
         torch.nn.functional.conv2d(torch.zeros(*xshape), torch.zeros(*wshape), **kwargs)
 
@@ -268,21 +268,21 @@ def test_conv2d_errors_like_torch(kwargs, xshape, wshape, match):
 def test_conv2d_dtype_and_bias_errors():
     x = mt.zeros(1, 3, 5, 5)
     with pytest.raises(RuntimeError, match="weight type"):
-        Fc.conv2d(x, mt.zeros(2, 3, 3, 3, dtype=mt.float64))
+        F.conv2d(x, mt.zeros(2, 3, 3, 3, dtype=mt.float64))
     with pytest.raises(RuntimeError, match="bias type"):
-        Fc.conv2d(x, mt.zeros(2, 3, 3, 3), mt.zeros(2, dtype=mt.float64))
+        F.conv2d(x, mt.zeros(2, 3, 3, 3), mt.zeros(2, dtype=mt.float64))
     with pytest.raises(RuntimeError, match="expected bias to be 1-dimensional with 2 elements"):
-        Fc.conv2d(x, mt.zeros(2, 3, 3, 3), mt.zeros(3))
+        F.conv2d(x, mt.zeros(2, 3, 3, 3), mt.zeros(3))
     with pytest.raises(TypeError, match="must be Tensor"):
-        Fc.conv2d(np.zeros((1, 3, 5, 5)), mt.zeros(2, 3, 3, 3))
+        F.conv2d(np.zeros((1, 3, 5, 5)), mt.zeros(2, 3, 3, 3))
     with pytest.raises(RuntimeError, match="Expected 2D \\(unbatched\\) or 3D \\(batched\\) input to conv1d"):
-        Fc.conv1d(mt.zeros(1, 3, 5, 5), mt.zeros(2, 3, 3))
+        F.conv1d(mt.zeros(1, 3, 5, 5), mt.zeros(2, 3, 3))
 
 
 def test_conv_saved_input_modified_inplace_raises():
     x = mt.randn(1, 1, 5, 5)
     w = mt.randn(1, 1, 3, 3, requires_grad=True)
-    y = Fc.conv2d(x, w)
+    y = F.conv2d(x, w)
     x.add_(1.0)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
@@ -375,10 +375,10 @@ def test_outputs_and_grads_are_contiguous_like_torchs():
     x = mt.randn(3, 2, 10, 11, requires_grad=True)
     w = mt.randn(4, 2, 3, 3, requires_grad=True)
     for y in (
-        Fc.conv2d(x, w, padding=1),
-        Fc.conv2d(x, w, stride=2),
-        Fc.max_pool2d(x, 3, 2, 1),
-        Fc.avg_pool2d(x, 2, padding=1),
+        F.conv2d(x, w, padding=1),
+        F.conv2d(x, w, stride=2),
+        F.max_pool2d(x, 3, 2, 1),
+        F.avg_pool2d(x, 2, padding=1),
     ):
         assert y.is_contiguous()
         y.view(3, -1).sum().backward()

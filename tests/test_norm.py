@@ -8,7 +8,7 @@ import pytest
 from helpers import assert_close, needs_torch, torch
 
 import minitorch as mt
-from minitorch.nn import _functional_cnn as Fc
+import minitorch.nn.functional as F
 from minitorch.nn.modules import normalization as Nm
 
 pytestmark = needs_torch
@@ -50,7 +50,7 @@ def test_batch_norm_matches_torch(shape, training, dtype):
     (x, w, b), (tx, tw, tb) = _leaves(xa, wa, ba)
     rm, rv = mt.tensor(rma.copy()), mt.tensor(rva.copy())
     trm, trv = torch.tensor(rma.copy()), torch.tensor(rva.copy())
-    out = Fc.batch_norm(x, rm, rv, w, b, training, 0.3, 1e-3)
+    out = F.batch_norm(x, rm, rv, w, b, training, 0.3, 1e-3)
     tout = torch.nn.functional.batch_norm(tx, trm, trv, tw, tb, training, 0.3, 1e-3)
     tol = TOL[dtype]
     assert_close(out, tout, **tol)
@@ -66,16 +66,16 @@ def test_batch_norm_matches_torch(shape, training, dtype):
 def test_batch_norm_without_affine_or_running_stats():
     xa = np.random.default_rng(1).standard_normal((6, 4, 3))
     x, tx = mt.tensor(xa, requires_grad=True), torch.tensor(xa, requires_grad=True)
-    out = Fc.batch_norm(x, None, None, training=True)  # no running stats to update
+    out = F.batch_norm(x, None, None, training=True)  # no running stats to update
     tout = torch.nn.functional.batch_norm(tx, None, None, training=True)
     assert_close(out, tout)
     (out * mt.tensor(xa)).sum().backward()
     (tout * torch.tensor(xa)).sum().backward()
     assert_close(x.grad, tx.grad)
     with pytest.raises(RuntimeError, match="running_mean must be defined in evaluation mode"):
-        Fc.batch_norm(x, None, None, training=False)
+        F.batch_norm(x, None, None, training=False)
     with pytest.raises(ValueError, match="eps must be positive during training"):
-        Fc.batch_norm(x, None, None, training=True, eps=0.0)
+        F.batch_norm(x, None, None, training=True, eps=0.0)
 
 
 @pytest.mark.parametrize("shape", [(7, 3), (4, 3, 2, 5)])
@@ -85,7 +85,7 @@ def test_fused_batch_norm_equals_composed(shape):
     ga = rng.standard_normal(shape)
     (x, w, b), _ = _leaves(xa, wa, ba)
     (x2, w2, b2), _ = _leaves(xa, wa, ba)
-    out = Fc.batch_norm(x, None, None, w, b, True, 0.1, 1e-5)
+    out = F.batch_norm(x, None, None, w, b, True, 0.1, 1e-5)
     ref = _composed_batch_norm(x2, w2, b2, 1e-5)
     assert_close(out, ref._data)
     out.backward(mt.tensor(ga))
@@ -103,7 +103,7 @@ def test_batch_norm_double_backward_matches_torch(training):
     (x, w, b), (tx, tw, tb) = _leaves(xa, wa, ba)
     ga = rng.standard_normal(xa.shape)
     g, tg = mt.tensor(ga, requires_grad=True), torch.tensor(ga, requires_grad=True)
-    out = Fc.batch_norm(x, mt.tensor(rma), mt.tensor(rva), w, b, training, 0.1, 1e-3)
+    out = F.batch_norm(x, mt.tensor(rma), mt.tensor(rva), w, b, training, 0.1, 1e-3)
     tout = torch.nn.functional.batch_norm(
         tx, torch.tensor(rma), torch.tensor(rva), tw, tb, training, 0.1, 1e-3
     )
@@ -212,7 +212,7 @@ def test_layer_norm_matches_torch(shape, nshape, affine, dtype):
         w = b = tw = tb = None
     elif affine == "weight":
         b = tb = None
-    out = Fc.layer_norm(x, nshape, w, b, 1e-4)
+    out = F.layer_norm(x, nshape, w, b, 1e-4)
     tout = torch.nn.functional.layer_norm(tx, nshape, tw, tb, 1e-4)
     tol = TOL[dtype]
     assert_close(out, tout, **tol)
@@ -230,7 +230,7 @@ def test_fused_layer_norm_equals_composed_and_double_backward():
     ga = rng.standard_normal(xa.shape)
     (x, w, b), (tx, tw, tb) = _leaves(xa, wa, ba)
     (x2, w2, b2), _ = _leaves(xa, wa, ba)
-    out = Fc.layer_norm(x, (5,), w, b)
+    out = F.layer_norm(x, (5,), w, b)
     ref = _composed_layer_norm(x2, w2, b2, 1, 1e-5)
     assert_close(out, ref._data)
     out.backward(mt.tensor(ga), retain_graph=True)
@@ -238,7 +238,7 @@ def test_fused_layer_norm_equals_composed_and_double_backward():
     for a, r in ((x, x2), (w, w2), (b, b2)):
         assert_close(a.grad, r.grad._data)
     g, tg = mt.tensor(ga, requires_grad=True), torch.tensor(ga, requires_grad=True)
-    grads = mt.autograd.grad(Fc.layer_norm(x, (5,), w, b), (x, w), g, create_graph=True)
+    grads = mt.autograd.grad(F.layer_norm(x, (5,), w, b), (x, w), g, create_graph=True)
     tgrads = torch.autograd.grad(
         torch.nn.functional.layer_norm(tx, (5,), tw, tb), (tx, tw), tg, create_graph=True
     )
@@ -260,8 +260,8 @@ def test_layer_norm_module_matches_torch():
 def test_layer_norm_errors_like_torch():
     x = mt.randn(2, 3, 8)
     with pytest.raises(RuntimeError, match="expected input with shape \\[\\*, 7\\]"):
-        Fc.layer_norm(x, (7,))
+        F.layer_norm(x, (7,))
     with pytest.raises(RuntimeError, match="Expected weight to be of same shape as normalized_shape"):
-        Fc.layer_norm(x, (3, 8), weight=mt.ones(8))
+        F.layer_norm(x, (3, 8), weight=mt.ones(8))
     with pytest.raises(TypeError, match="must be tuple of ints, not int"):
-        Fc.layer_norm(x, 8)
+        F.layer_norm(x, 8)

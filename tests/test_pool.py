@@ -8,7 +8,7 @@ import pytest
 from helpers import assert_close, needs_torch, torch
 
 import minitorch as mt
-from minitorch.nn import _functional_cnn as Fc
+import minitorch.nn.functional as F
 from minitorch.nn.modules import pooling as P
 
 pytestmark = needs_torch
@@ -49,9 +49,9 @@ def test_max_pool2d_matches_torch(case, dtype):
     shape, k, s, p, d, ceil = case
     xa = np.random.default_rng(0).standard_normal(shape).astype(dtype)
     _check(
-        lambda x: Fc.max_pool2d(x, k, s, p, d, ceil), lambda x: TF.max_pool2d(x, k, s, p, d, ceil), xa, dtype
+        lambda x: F.max_pool2d(x, k, s, p, d, ceil), lambda x: TF.max_pool2d(x, k, s, p, d, ceil), xa, dtype
     )
-    _, idx = Fc.max_pool2d(mt.tensor(xa), k, s, p, d, ceil, return_indices=True)
+    _, idx = F.max_pool2d(mt.tensor(xa), k, s, p, d, ceil, return_indices=True)
     _, tidx = TF.max_pool2d(torch.tensor(xa), k, s, p, d, ceil, return_indices=True)
     assert_close(idx, tidx)
 
@@ -61,11 +61,11 @@ def test_max_pool2d_ties_go_to_the_first_maximum(kernel, stride):
     """Integer-valued inputs have many ties; torch's grad goes to the first max of each window."""
     xa = np.random.default_rng(2).integers(0, 3, (2, 3, 7, 7)).astype(np.float64)
     _check(
-        lambda x: Fc.max_pool2d(x, kernel, stride), lambda x: TF.max_pool2d(x, kernel, stride), xa, np.float64
+        lambda x: F.max_pool2d(x, kernel, stride), lambda x: TF.max_pool2d(x, kernel, stride), xa, np.float64
     )
     xa = np.zeros((1, 2, 6, 6))  # all equal
     _check(
-        lambda x: Fc.max_pool2d(x, kernel, stride, 1),
+        lambda x: F.max_pool2d(x, kernel, stride, 1),
         lambda x: TF.max_pool2d(x, kernel, stride, 1),
         xa,
         np.float64,
@@ -77,7 +77,7 @@ def test_max_pool2d_nan_propagates_like_torch():
     xa[0, 0, 1, 1] = np.nan
     xa[0, 1, 4, 4] = xa[0, 1, 4, 5] = np.nan
     x, tx = mt.tensor(xa, requires_grad=True), torch.tensor(xa, requires_grad=True)
-    out, idx = Fc.max_pool2d(x, 2, return_indices=True)
+    out, idx = F.max_pool2d(x, 2, return_indices=True)
     tout, tidx = TF.max_pool2d(tx, 2, return_indices=True)
     np.testing.assert_array_equal(np.isnan(out._data), np.isnan(tout.detach().numpy()))
     assert_close(idx, tidx)
@@ -88,13 +88,13 @@ def test_max_pool2d_nan_propagates_like_torch():
 
 def test_max_pool1d_and_integer_input():
     xa = np.random.default_rng(4).standard_normal((2, 3, 11))
-    _check(lambda x: Fc.max_pool1d(x, 3, 2, 1), lambda x: TF.max_pool1d(x, 3, 2, 1), xa, np.float64)
-    out, idx = Fc.max_pool1d(mt.tensor(xa), 2, return_indices=True)
+    _check(lambda x: F.max_pool1d(x, 3, 2, 1), lambda x: TF.max_pool1d(x, 3, 2, 1), xa, np.float64)
+    out, idx = F.max_pool1d(mt.tensor(xa), 2, return_indices=True)
     tout, tidx = TF.max_pool1d(torch.tensor(xa), 2, return_indices=True)
     assert_close(out, tout)
     assert_close(idx, tidx)
     ia = np.random.default_rng(5).integers(-9, 9, (2, 2, 6, 6))
-    assert_close(Fc.max_pool2d(mt.tensor(ia), 2, padding=1), TF.max_pool2d(torch.tensor(ia), 2, padding=1))
+    assert_close(F.max_pool2d(mt.tensor(ia), 2, padding=1), TF.max_pool2d(torch.tensor(ia), 2, padding=1))
 
 
 def test_max_pool2d_double_backward_matches_torch():
@@ -102,7 +102,7 @@ def test_max_pool2d_double_backward_matches_torch():
     x, tx = mt.tensor(xa, requires_grad=True), torch.tensor(xa, requires_grad=True)
     ga = np.random.default_rng(7).standard_normal((2, 2, 4, 4))
     g, tg = mt.tensor(ga, requires_grad=True), torch.tensor(ga, requires_grad=True)
-    (gx,) = mt.autograd.grad(Fc.max_pool2d(x, 3, 2, 1), x, g, create_graph=True)
+    (gx,) = mt.autograd.grad(F.max_pool2d(x, 3, 2, 1), x, g, create_graph=True)
     (tgx,) = torch.autograd.grad(TF.max_pool2d(tx, 3, 2, 1), tx, tg, create_graph=True)
     assert_close(gx, tgx)
     va = np.random.default_rng(8).standard_normal(xa.shape)
@@ -130,7 +130,7 @@ def test_avg_pool2d_matches_torch(case, dtype):
     shape, k, s, p, ceil, cip, div = case
     xa = np.random.default_rng(0).standard_normal(shape).astype(dtype)
     _check(
-        lambda x: Fc.avg_pool2d(x, k, s, p, ceil, cip, div),
+        lambda x: F.avg_pool2d(x, k, s, p, ceil, cip, div),
         lambda x: TF.avg_pool2d(x, k, s, p, ceil, cip, div),
         xa,
         dtype,
@@ -140,13 +140,13 @@ def test_avg_pool2d_matches_torch(case, dtype):
 def test_avg_pool1d_and_double_backward():
     xa = np.random.default_rng(1).standard_normal((2, 3, 10))
     _check(
-        lambda x: Fc.avg_pool1d(x, 3, 2, 1, True, False),
+        lambda x: F.avg_pool1d(x, 3, 2, 1, True, False),
         lambda x: TF.avg_pool1d(x, 3, 2, 1, True, False),
         xa,
         np.float64,
     )
     x = mt.tensor(np.random.default_rng(2).standard_normal((1, 2, 5, 5)), requires_grad=True)
-    assert mt.autograd.gradgradcheck(lambda t: Fc.avg_pool2d(t, 3, 2, 1, count_include_pad=False), (x,))
+    assert mt.autograd.gradgradcheck(lambda t: F.avg_pool2d(t, 3, 2, 1, count_include_pad=False), (x,))
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -163,12 +163,12 @@ def test_avg_pool1d_and_double_backward():
 )
 def test_adaptive_avg_pool2d_matches_torch(shape, size, dtype):
     xa = np.random.default_rng(0).standard_normal(shape).astype(dtype)
-    _check(lambda x: Fc.adaptive_avg_pool2d(x, size), lambda x: TF.adaptive_avg_pool2d(x, size), xa, dtype)
+    _check(lambda x: F.adaptive_avg_pool2d(x, size), lambda x: TF.adaptive_avg_pool2d(x, size), xa, dtype)
 
 
 def test_adaptive_avg_pool1d_matches_torch():
     xa = np.random.default_rng(0).standard_normal((2, 3, 10))
-    _check(lambda x: Fc.adaptive_avg_pool1d(x, 4), lambda x: TF.adaptive_avg_pool1d(x, 4), xa, np.float64)
+    _check(lambda x: F.adaptive_avg_pool1d(x, 4), lambda x: TF.adaptive_avg_pool1d(x, 4), xa, np.float64)
 
 
 @pytest.mark.parametrize(
@@ -185,34 +185,34 @@ def test_adaptive_avg_pool1d_matches_torch():
 )
 def test_pad_matches_torch(pad, mode, value):
     xa = np.random.default_rng(0).standard_normal((2, 3, 4, 5))
-    _check(lambda x: Fc.pad(x, pad, mode, value), lambda x: TF.pad(x, pad, mode, value), xa, np.float64)
+    _check(lambda x: F.pad(x, pad, mode, value), lambda x: TF.pad(x, pad, mode, value), xa, np.float64)
 
 
 def test_pad_node_and_errors():
     x = mt.randn(2, 3, 4, requires_grad=True)
-    assert Fc.pad(x, (1, 1)).grad_fn.name() == "ConstantPadNdBackward0"
+    assert F.pad(x, (1, 1)).grad_fn.name() == "ConstantPadNdBackward0"
     with pytest.raises(RuntimeError, match="Padding length must be divisible by 2"):
-        Fc.pad(x, (1, 2, 3))
+        F.pad(x, (1, 2, 3))
     with pytest.raises(RuntimeError, match="less than or equal to two times the input dimension"):
-        Fc.pad(x, (1,) * 8)
+        F.pad(x, (1,) * 8)
     with pytest.raises(NotImplementedError, match="Unrecognised padding mode foo"):
-        Fc.pad(x, (1, 1), mode="foo")
+        F.pad(x, (1, 1), mode="foo")
     with pytest.raises(RuntimeError, match="Padding size should be less than the corresponding input"):
-        Fc.pad(x, (4, 1), mode="reflect")
+        F.pad(x, (4, 1), mode="reflect")
     with pytest.raises(NotImplementedError, match="Padding size 2 is not supported for 4D input"):
-        Fc.pad(mt.randn(1, 2, 3, 4), (1, 1), mode="reflect")
+        F.pad(mt.randn(1, 2, 3, 4), (1, 1), mode="reflect")
 
 
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda x: Fc.max_pool2d(x, 3, padding=2), "pad should be at most half of effective kernel size"),
-        (lambda x: Fc.max_pool2d(x[:, :, :2, :2], 3), "Output size is too small"),
-        (lambda x: Fc.max_pool2d(x[0, 0], 2), "non-empty 3D or 4D"),
-        (lambda x: Fc.max_pool2d(x, 2, stride=0), "stride should not be zero"),
-        (lambda x: Fc.avg_pool2d(x, 3, padding=2), "pad should be at most half"),
-        (lambda x: Fc.avg_pool2d(x, 2, divisor_override=0), "divisor must be not zero"),
-        (lambda x: Fc.adaptive_avg_pool2d(x, (3, 4, 5)), "output_size must be 2"),
+        (lambda x: F.max_pool2d(x, 3, padding=2), "pad should be at most half of effective kernel size"),
+        (lambda x: F.max_pool2d(x[:, :, :2, :2], 3), "Output size is too small"),
+        (lambda x: F.max_pool2d(x[0, 0], 2), "non-empty 3D or 4D"),
+        (lambda x: F.max_pool2d(x, 2, stride=0), "stride should not be zero"),
+        (lambda x: F.avg_pool2d(x, 3, padding=2), "pad should be at most half"),
+        (lambda x: F.avg_pool2d(x, 2, divisor_override=0), "divisor must be not zero"),
+        (lambda x: F.adaptive_avg_pool2d(x, (3, 4, 5)), "output_size must be 2"),
     ],
 )
 def test_pool_errors_like_torch(call, match):

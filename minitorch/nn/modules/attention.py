@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ... import _creation
 from ...tensor import Tensor
-from .. import _functional_extra as Fx
+from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .linear import Linear, _check_device
@@ -131,7 +131,7 @@ class MultiheadAttention(Module):
             else:
                 query, key, value = (x.transpose(1, 0) for x in (query, key, value))
         separate = not self._qkv_same_embed_dim
-        out, weights = Fx.multi_head_attention_forward(
+        out, weights = F.multi_head_attention_forward(
             query,
             key,
             value,

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from itertools import islice
 
 from ...tensor import Tensor
-from ..functional import _type_str
+from ..functional._arguments import _type_str
 from ..parameter import Parameter
 from .module import Module, _addindent
 

@@ -7,7 +7,7 @@ from numbers import Integral
 
 from ... import _creation
 from ...tensor import Tensor
-from .. import _functional_cnn as Fc
+from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .module import Module
@@ -135,7 +135,7 @@ class _ConvNd(_ConvBase):
 
     def _conv(self, input: Tensor, fn) -> Tensor:
         if self.padding_mode != "zeros":
-            padded = Fc.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            padded = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
             return fn(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
         return fn(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
@@ -156,7 +156,7 @@ class Conv2d(_ConvNd):
     _nd = 2
 
     def forward(self, input: Tensor) -> Tensor:
-        return self._conv(input, Fc.conv2d)
+        return self._conv(input, F.conv2d)
 
 
 class Conv1d(_ConvNd):
@@ -171,7 +171,7 @@ class Conv1d(_ConvNd):
     _nd = 1
 
     def forward(self, input: Tensor) -> Tensor:
-        return self._conv(input, Fc.conv1d)
+        return self._conv(input, F.conv1d)
 
 
 # NOTE: torch's path for the transposed convs is torch.nn.modules.conv; they live in

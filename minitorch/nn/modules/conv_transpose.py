@@ -4,7 +4,7 @@ arguments, initialisation and repr."""
 from __future__ import annotations
 
 from ...tensor import Tensor
-from .. import _functional_extra as Fx
+from .. import functional as F
 from .conv import _check_device, _ConvBase, _ntuple
 
 __all__ = ["ConvTranspose1d", "ConvTranspose2d"]
@@ -97,7 +97,7 @@ class ConvTranspose2d(_ConvTransposeNd):
 
     def forward(self, input: Tensor, output_size=None) -> Tensor:
         output_padding = self._output_padding(input, output_size)
-        return Fx.conv_transpose2d(
+        return F.conv_transpose2d(
             input,
             self.weight,
             self.bias,
@@ -122,7 +122,7 @@ class ConvTranspose1d(_ConvTransposeNd):
 
     def forward(self, input: Tensor, output_size=None) -> Tensor:
         output_padding = self._output_padding(input, output_size)
-        return Fx.conv_transpose1d(
+        return F.conv_transpose1d(
             input,
             self.weight,
             self.bias,

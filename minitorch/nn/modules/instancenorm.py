@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 
 from ...tensor import Tensor
-from .. import _functional_extra as Fx
+from .. import functional as F
 from .normalization import _BatchNorm
 
 __all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]
@@ -52,7 +52,7 @@ class _InstanceNorm(_BatchNorm):
             )
         unbatched = input.dim() == self._no_batch_dim
         x = input.unsqueeze(0) if unbatched else input
-        out = Fx.instance_norm(
+        out = F.instance_norm(
             x,
             self.running_mean,
             self.running_var,

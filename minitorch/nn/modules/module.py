@@ -19,6 +19,7 @@ from ..._size import Size
 from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
+from ..functional._arguments import _type_str
 from ..parameter import Parameter
 
 __all__ = ["Module", "RemovableHandle"]
@@ -26,8 +27,6 @@ __all__ = ["Module", "RemovableHandle"]
 
 def _typename(value) -> str:
     if isinstance(value, Tensor):
-        from ..functional import _type_str
-
         return _type_str(value)
     return type(value).__name__
 

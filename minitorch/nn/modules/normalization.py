@@ -9,8 +9,7 @@ import numpy as np
 
 from ... import _creation
 from ...tensor import Tensor
-from .. import _functional_cnn as Fc
-from .. import _functional_extra as Fx
+from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .conv import _check_device
@@ -100,7 +99,7 @@ class _BatchNorm(Module):
             factor = 1.0 / float(nbt._data) if self.momentum is None else self.momentum
         use_batch_stats = self.training or (self.running_mean is None and self.running_var is None)
         track = not self.training or self.track_running_stats
-        return Fc.batch_norm(
+        return F.batch_norm(
             input,
             self.running_mean if track else None,
             self.running_var if track else None,
@@ -192,7 +191,7 @@ class LayerNorm(Module):
         _reset_affine(self, self.elementwise_affine)
 
     def forward(self, input: Tensor) -> Tensor:
-        return Fc.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (
@@ -236,7 +235,7 @@ class GroupNorm(Module):
         _reset_affine(self, self.affine)
 
     def forward(self, input: Tensor) -> Tensor:
-        return Fx.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (

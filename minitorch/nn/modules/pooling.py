@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...tensor import Tensor
-from .. import _functional_cnn as Fc
+from .. import functional as F
 from .module import Module
 
 __all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "MaxPool1d", "MaxPool2d"]
@@ -51,7 +51,7 @@ class MaxPool2d(_MaxPoolNd):
     """
 
     def forward(self, input: Tensor):
-        return Fc.max_pool2d(
+        return F.max_pool2d(
             input,
             self.kernel_size,
             self.stride,
@@ -66,7 +66,7 @@ class MaxPool1d(_MaxPoolNd):
     """Max over windows of (N, C, L) or (C, L) inputs, as ``torch.nn.MaxPool1d``."""
 
     def forward(self, input: Tensor):
-        return Fc.max_pool1d(
+        return F.max_pool1d(
             input,
             self.kernel_size,
             self.stride,
@@ -106,7 +106,7 @@ class AvgPool2d(Module):
         self.divisor_override = divisor_override
 
     def forward(self, input: Tensor) -> Tensor:
-        return Fc.avg_pool2d(
+        return F.avg_pool2d(
             input,
             self.kernel_size,
             self.stride,
@@ -134,7 +134,7 @@ class AvgPool1d(Module):
         self.count_include_pad = count_include_pad
 
     def forward(self, input: Tensor) -> Tensor:
-        return Fc.avg_pool1d(
+        return F.avg_pool1d(
             input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad
         )
 
@@ -157,7 +157,7 @@ class AdaptiveAvgPool2d(Module):
         self.output_size = output_size
 
     def forward(self, input: Tensor) -> Tensor:
-        return Fc.adaptive_avg_pool2d(input, self.output_size)
+        return F.adaptive_avg_pool2d(input, self.output_size)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
@@ -167,4 +167,4 @@ class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
     """Average pooling of (N, C, L) or (C, L) inputs to ``output_size``, as ``torch.nn.AdaptiveAvgPool1d``."""
 
     def forward(self, input: Tensor) -> Tensor:
-        return Fc.adaptive_avg_pool1d(input, self.output_size)
+        return F.adaptive_avg_pool1d(input, self.output_size)

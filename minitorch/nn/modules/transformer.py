@@ -10,8 +10,8 @@ import warnings
 
 from ... import _creation
 from ...tensor import Tensor
-from .. import _functional_extra as Fx
 from .. import functional as F
+from ..functional import attention as Fa
 from ..init import xavier_uniform_
 from .activation import GELU, ReLU
 from .attention import MultiheadAttention
@@ -147,9 +147,9 @@ class TransformerEncoderLayer(_TransformerLayer):
         src_key_padding_mask: Tensor | None = None,
         is_causal: bool = False,
     ) -> Tensor:
-        Fx._warn_mismatched_masks(src_key_padding_mask, src_mask, "src_key_padding_mask", "src_mask")
-        src_key_padding_mask = Fx._float_mask(src_key_padding_mask, "src_key_padding_mask", src._data.dtype)
-        src_mask = Fx._float_mask(src_mask, "src_mask", src._data.dtype)
+        Fa._warn_mismatched_masks(src_key_padding_mask, src_mask, "src_key_padding_mask", "src_mask")
+        src_key_padding_mask = Fa._float_mask(src_key_padding_mask, "src_key_padding_mask", src._data.dtype)
+        src_mask = Fa._float_mask(src_mask, "src_mask", src._data.dtype)
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
@@ -321,9 +321,9 @@ class TransformerEncoder(Module):
         src_key_padding_mask: Tensor | None = None,
         is_causal: bool | None = None,
     ) -> Tensor:
-        Fx._warn_mismatched_masks(src_key_padding_mask, mask, "src_key_padding_mask", "mask")
-        src_key_padding_mask = Fx._float_mask(src_key_padding_mask, "src_key_padding_mask", src._data.dtype)
-        mask = Fx._float_mask(mask, "mask", src._data.dtype)
+        Fa._warn_mismatched_masks(src_key_padding_mask, mask, "src_key_padding_mask", "mask")
+        src_key_padding_mask = Fa._float_mask(src_key_padding_mask, "src_key_padding_mask", src._data.dtype)
+        mask = Fa._float_mask(mask, "mask", src._data.dtype)
         seq_len = _get_seq_len(src, self.layers[0].self_attn.batch_first)
         is_causal = _detect_is_causal_mask(mask, is_causal, seq_len)
         output = src

@@ -1,245 +1,20 @@
-"""Functional group / instance norm, transposed convolution and attention, with torch's signatures.
-
-Re-exported by ``minitorch.nn.functional``. Everything here is composed from existing ops:
-group norm is a layer norm over ``(N, G, -1)``, instance norm a batch norm over
-``(1, N*C, *)`` (as torch computes both), ``conv_transpose2d`` is the input-grad op of
-``conv2d`` (``ops.conv.ConvInputGrad``), and attention is matmuls and a softmax.
-"""
+"""Scaled dot-product attention and the multi-head attention forward pass: matmuls and a softmax."""
 
 from __future__ import annotations
 
 import math
 import warnings
-from numbers import Integral
 
 import numpy as np
 
-from ..ops import conv as C
-from ..ops.shape import cat
-from ..tensor import Tensor
-from . import _functional_cnn as Fc
-
-__all__ = [
-    "group_norm",
-    "instance_norm",
-    "conv_transpose1d",
-    "conv_transpose2d",
-    "scaled_dot_product_attention",
-    "multi_head_attention_forward",
-]
+from ...ops.shape import cat
+from ...tensor import Tensor
+from ._arguments import _check_tensor
+from .dropout import dropout
+from .linear import linear
+from .padding import pad
 
 
-# --------------------------------------------------------------------------------------------
-# normalisation
-# --------------------------------------------------------------------------------------------
-def group_norm(input: Tensor, num_groups: int, weight=None, bias=None, eps: float = 1e-05) -> Tensor:
-    """Normalise ``input`` (N, C, *) over each group of ``C // num_groups`` channels (and all
-    spatial positions), then scale and shift per channel, as ``torch.nn.functional.group_norm``.
-
-    Example::
-
-        >>> F.group_norm(minitorch.randn(2, 6, 4, 4), 3).shape
-        minitorch.Size([2, 6, 4, 4])
-    """
-    Fc._check_tensor(input, "input", "group_norm")
-    shape = input._data.shape
-    if len(shape) < 2:
-        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {len(shape)}")
-    n, c = shape[:2]
-    if num_groups <= 0 or c % num_groups:
-        raise RuntimeError(
-            "Expected number of channels in input to be divisible by num_groups, but got input of shape "
-            f"{list(shape)} and num_groups={num_groups}"
-        )
-    for t, name in ((weight, "weight"), (bias, "bias")):
-        if t is not None and t._data.shape != (c,):
-            raise RuntimeError(
-                f"Expected {name} to be a vector of size equal to the number of channels in input, but got "
-                f"{name} of shape {list(t.shape)} and input of shape {list(shape)}"
-            )
-    if input._data.size == 0:
-        return input.clone()
-    x = input.reshape(n, num_groups, -1)
-    y = Fc.layer_norm(x, (x._data.shape[-1],), None, None, eps).reshape(shape)
-    view = (1, c) + (1,) * (len(shape) - 2)
-    if weight is not None:
-        y = y * weight.reshape(view)
-    if bias is not None:
-        y = y + bias.reshape(view)
-    return y
-
-
-def instance_norm(
-    input: Tensor,
-    running_mean=None,
-    running_var=None,
-    weight=None,
-    bias=None,
-    use_input_stats: bool = True,
-    momentum: float = 0.1,
-    eps: float = 1e-05,
-) -> Tensor:
-    """Normalise each channel of each sample of ``input`` (N, C, *) over its spatial positions,
-    as ``torch.nn.functional.instance_norm``.
-
-    With ``running_mean`` / ``running_var`` given and ``use_input_stats`` they are updated
-    (with the batch average of the per-instance statistics); ``use_input_stats=False``
-    normalises with them instead.
-    """
-    Fc._check_tensor(input, "input", "instance_norm")
-    shape = input._data.shape
-    if len(shape) < 3:
-        raise ValueError(f"Expected 3D or higher input for instance_norm (got {len(shape)}D input)")
-    if use_input_stats and math.prod(shape[2:]) == 1:
-        raise ValueError(f"Expected more than 1 spatial element when training, got input size {list(shape)}")
-    n, c = shape[:2]
-    # NOTE: as torch: a batch norm over (1, N*C, *) with the per-channel tensors repeated N times
-    x = input.reshape((1, n * c) + shape[2:])
-    w = weight.repeat(n) if weight is not None else None
-    b = bias.repeat(n) if bias is not None else None
-    rm = Tensor._make(np.tile(running_mean._data, n), False, None) if running_mean is not None else None
-    rv = Tensor._make(np.tile(running_var._data, n), False, None) if running_var is not None else None
-    out = Fc.batch_norm(x, rm, rv, w, b, use_input_stats, momentum, eps)
-    if use_input_stats:
-        for src, dst in ((rm, running_mean), (rv, running_var)):
-            if dst is not None:
-                dst._data[...] = src._data.reshape(n, c).mean(0)
-                dst._vc[0] += 1
-    return out.reshape(shape)
-
-
-# --------------------------------------------------------------------------------------------
-# transposed convolution
-# --------------------------------------------------------------------------------------------
-def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, nd, fn) -> Tensor:
-    """``nd``-D transposed convolution of batched ``input`` (N, C_in, *): the gradient of the
-    convolution with ``weight`` (C_in, C_out/groups, *k) w.r.t. its input."""
-    Fc._check_tensor(input, "input", fn)
-    Fc._check_tensor(weight, "weight", fn)
-    stride = Fc._tuple(stride, nd, "stride", "convolution")
-    padding = Fc._tuple(padding, nd, "padding", "convolution")
-    output_padding = Fc._tuple(output_padding, nd, "output_padding", "convolution")
-    dilation = Fc._tuple(dilation, nd, "dilation", "convolution")
-    if any(s <= 0 for s in stride):
-        raise RuntimeError("non-positive stride is not supported")
-    if any(d <= 0 for d in dilation):
-        raise RuntimeError("non-positive dilation is not supported")
-    if any(p < 0 for p in padding):
-        raise RuntimeError("negative padding is not supported")
-    if any(p < 0 for p in output_padding):
-        raise RuntimeError("negative output_padding is not supported")
-    if not isinstance(groups, Integral) or groups <= 0:
-        raise RuntimeError("non-positive groups is not supported")
-    if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
-        names = ("height", "width") if nd == 2 else ("width",)
-        raise RuntimeError(
-            "output padding must be smaller than either stride or dilation, but got "
-            + " ".join(f"output_padding_{a}: {v}" for a, v in zip(names, output_padding))
-            + " "
-            + " ".join(f"stride_{a}: {v}" for a, v in zip(names, stride))
-            + " "
-            + " ".join(f"dilation_{a}: {v}" for a, v in zip(names, dilation))
-        )
-    wshape, xshape = weight._data.shape, input._data.shape
-    if len(wshape) != nd + 2:
-        raise RuntimeError(
-            f"{fn}: expected weight to be {nd + 2}-dimensional (in_channels, out_channels/groups, "
-            f"*kernel_size), but got weight of size {list(wshape)}"
-        )
-    if wshape[0] % groups:
-        raise RuntimeError(
-            f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got "
-            f"weight of size [{list(wshape)}] instead"
-        )
-    if xshape[1] != wshape[0]:
-        raise RuntimeError(
-            f"Given transposed=1, weight of size {list(wshape)}, expected input{list(xshape)} to have "
-            f"{wshape[0]} channels, but got {xshape[1]} channels instead"
-        )
-    c_out = wshape[1] * groups
-    if bias is not None:
-        Fc._check_tensor(bias, "bias", fn)
-        if bias._data.shape != (c_out,):
-            raise RuntimeError(
-                f"Given transposed=1, weight of size {list(wshape)}, expected bias to be 1-dimensional with "
-                f"{c_out} elements, but got bias of size {list(bias.shape)} instead"
-            )
-    if input._data.dtype != weight._data.dtype or (
-        bias is not None and bias._data.dtype != input._data.dtype
-    ):
-        other = weight if input._data.dtype != weight._data.dtype else bias
-        raise RuntimeError(
-            f"Input type ({input.dtype}) and weight type ({other.dtype}) should be the same; "
-            "convert one with .to(dtype)"
-        )
-    kernel, spatial = wshape[2:], xshape[2:]
-    out = tuple(
-        (n - 1) * s - 2 * p + d * (k - 1) + op + 1
-        for n, s, p, d, k, op in zip(spatial, stride, padding, dilation, kernel, output_padding)
-    )
-    if any(o <= 0 for o in out):
-        raise RuntimeError(
-            f"Given input size per channel: ({' x '.join(map(str, spatial))}). Calculated output size per "
-            f"channel: ({' x '.join(map(str, out))}). Output size is too small"
-        )
-    pads = tuple((p, p) for p in padding)
-    if nd == 1:  # a 1-D transposed convolution is a 2-D one over a height-1 image
-        spec = C.ConvSpec((1,) + kernel, (1,) + stride, ((0, 0),) + pads, (1,) + dilation, groups, (1,) + out)
-        x, w = input.unsqueeze(2), weight.unsqueeze(2)
-    else:
-        spec = C.ConvSpec(kernel, stride, pads, dilation, groups, out)
-        x, w = input, weight
-    # NOTE: with output_padding >= stride (allowed when dilation is larger) the convolution this is
-    # the gradient of has more output positions than ``input``: those get zero grad
-    extra = [o - n for o, n in zip(spec.out_hw, x._data.shape[2:])]
-    if any(extra):
-        x = Fc.pad(x, [v for e in reversed(extra) for v in (0, e)])
-    y = C.ConvInputGrad.apply(x, w, spec)
-    if nd == 1:
-        y = y.squeeze(2)
-    if bias is not None:
-        y = y + bias.reshape((1, c_out) + (1,) * nd)
-    return y
-
-
-def conv_transpose2d(
-    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
-) -> Tensor:
-    """2-D transposed convolution ("deconvolution") of ``input`` (N, C_in, H, W) or (C_in, H, W)
-    with ``weight`` (C_in, C_out/groups, kH, kW), as ``torch.nn.functional.conv_transpose2d``.
-
-    The output has size ``(H - 1) * stride - 2 * padding + dilation * (kH - 1) + output_padding + 1``
-    (likewise for W); it is the gradient of ``conv2d`` with the same arguments w.r.t. its input.
-
-    Example::
-
-        >>> F.conv_transpose2d(minitorch.randn(1, 4, 5, 5), minitorch.randn(4, 2, 3, 3), stride=2).shape
-        minitorch.Size([1, 2, 11, 11])
-    """
-    Fc._check_tensor(input, "input", "conv_transpose2d")
-    x, added = Fc._batched(input, 2, "conv_transpose2d")
-    out = _conv_transpose(
-        x, weight, bias, stride, padding, output_padding, groups, dilation, 2, "conv_transpose2d"
-    )
-    return out.squeeze(0) if added else out
-
-
-def conv_transpose1d(
-    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
-) -> Tensor:
-    """1-D transposed convolution of ``input`` (N, C_in, L) or (C_in, L) with ``weight``
-    (C_in, C_out/groups, k), as ``torch.nn.functional.conv_transpose1d``."""
-    Fc._check_tensor(input, "input", "conv_transpose1d")
-    x, added = Fc._batched(input, 1, "conv_transpose1d")
-    out = _conv_transpose(
-        x, weight, bias, stride, padding, output_padding, groups, dilation, 1, "conv_transpose1d"
-    )
-    return out.squeeze(0) if added else out
-
-
-# --------------------------------------------------------------------------------------------
-# attention
-# --------------------------------------------------------------------------------------------
 def _attend(q, k, v, mask, dropout_p: float, safe: bool):
     """softmax(q k^T + mask) v over the last two dims, ``q`` already scaled; returns (out, weights).
 
@@ -264,8 +39,6 @@ def _attend(q, k, v, mask, dropout_p: float, safe: bool):
     else:
         attn = scores.softmax(-1)
     if dropout_p > 0.0:
-        from .functional import dropout
-
         attn = dropout(attn, dropout_p)
     return attn @ v, attn
 
@@ -296,7 +69,7 @@ def scaled_dot_product_attention(
         minitorch.Size([2, 4, 5, 8])
     """
     for t, name in ((query, "query"), (key, "key"), (value, "value")):
-        Fc._check_tensor(t, name, "scaled_dot_product_attention")
+        _check_tensor(t, name, "scaled_dot_product_attention")
     if is_causal and attn_mask is not None:
         raise RuntimeError(
             "_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True"
@@ -328,7 +101,7 @@ def scaled_dot_product_attention(
     if is_causal:
         mask = np.tril(np.ones((L, S), np.bool_))
     elif attn_mask is not None:
-        Fc._check_tensor(attn_mask, "attn_mask", "scaled_dot_product_attention")
+        _check_tensor(attn_mask, "attn_mask", "scaled_dot_product_attention")
         if attn_mask._data.dtype == np.bool_:
             mask = attn_mask._data
         elif attn_mask._data.dtype.kind == "f":
@@ -405,7 +178,6 @@ def multi_head_attention_forward(
     heads unless ``average_attn_weights=False`` (then (N, heads, L, S)), or None when not
     ``need_weights``.
     """
-    from .functional import linear
 
     batched = _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads)
     if not batched:
@@ -489,9 +261,9 @@ def multi_head_attention_forward(
         k = cat([k, bias_k.expand(1, bsz, e)])
         v = cat([v, bias_v.expand(1, bsz, e)])
         if attn_mask is not None:
-            attn_mask = Fc.pad(attn_mask, (0, 1))
+            attn_mask = pad(attn_mask, (0, 1))
         if key_padding_mask is not None:
-            key_padding_mask = Fc.pad(key_padding_mask, (0, 1))
+            key_padding_mask = pad(key_padding_mask, (0, 1))
     elif bias_k is not None or bias_v is not None:
         raise AssertionError(
             "bias_k is set but bias_v is None" if bias_k is not None else "bias_v is set but bias_k is None"
@@ -504,9 +276,9 @@ def multi_head_attention_forward(
         k = cat([k, Tensor._make(np.zeros((bh, 1, head_dim), dtype), False, None)], 1)
         v = cat([v, Tensor._make(np.zeros((bh, 1, head_dim), dtype), False, None)], 1)
         if attn_mask is not None:
-            attn_mask = Fc.pad(attn_mask, (0, 1))
+            attn_mask = pad(attn_mask, (0, 1))
         if key_padding_mask is not None:
-            key_padding_mask = Fc.pad(key_padding_mask, (0, 1))
+            key_padding_mask = pad(key_padding_mask, (0, 1))
     src_len = k._data.shape[1]
     if key_padding_mask is not None:
         if key_padding_mask.shape[0] != bsz:

@@ -1,0 +1,97 @@
+"""``minitorch.nn.functional``: stateless versions of the layers and losses, as ``torch.nn.functional``.
+
+Example::
+
+    import minitorch.nn.functional as F
+    loss = F.cross_entropy(model(x), y)
+"""
+
+from __future__ import annotations
+
+from ._arguments import _type_str
+from .linear import linear
+from .activation import (
+    elu,
+    gelu,
+    hardtanh,
+    leaky_relu,
+    log_softmax,
+    logsigmoid,
+    relu,
+    relu6,
+    relu_,
+    sigmoid,
+    silu,
+    softmax,
+    softmin,
+    softplus,
+    tanh,
+)
+from .dropout import dropout, dropout2d
+from .sparse import embedding, one_hot
+from .loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
+from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from .padding import pad
+from .normalization import batch_norm, group_norm, instance_norm, layer_norm, normalize
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
+
+__all__ = [
+    "linear",
+    "relu",
+    "relu_",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "gelu",
+    "silu",
+    "sigmoid",
+    "tanh",
+    "softplus",
+    "logsigmoid",
+    "hardtanh",
+    "softmax",
+    "log_softmax",
+    "softmin",
+    "dropout",
+    "dropout2d",
+    "one_hot",
+    "embedding",
+    "mse_loss",
+    "l1_loss",
+    "smooth_l1_loss",
+    "huber_loss",
+    "cross_entropy",
+    "nll_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "kl_div",
+    "normalize",
+    "conv1d",
+    "conv2d",
+    "max_pool1d",
+    "max_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "pad",
+    "batch_norm",
+    "layer_norm",
+    "group_norm",
+    "instance_norm",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "scaled_dot_product_attention",
+    "multi_head_attention_forward",
+]

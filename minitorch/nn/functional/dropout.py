@@ -1,0 +1,63 @@
+"""Dropout: elementwise and channel-wise, drawn from the global generator."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..._random import _rng
+from ...tensor import Tensor
+
+
+def _check_p(p: float) -> None:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _apply_mask(input: Tensor, p: float, mask_shape: tuple, inplace: bool) -> Tensor:
+    x = input._data
+    dt = x.dtype if x.dtype.kind == "f" else np.float32
+    if p == 1.0:
+        mask = np.zeros(mask_shape, dt)
+    else:
+        draw = _rng(None).random(mask_shape, dtype=np.float32 if dt == np.float32 else np.float64)
+        mask = (draw >= p).astype(dt) * dt.type(1.0 / (1.0 - p))
+    m = Tensor._make(mask, False, None)
+    return input.mul_(m) if inplace else input * m
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (identity when
+    not ``training``). Draws from the global generator."""
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    return _apply_mask(input, p, input._data.shape, inplace)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels: one draw per ``(N, C)`` pair, shared over the spatial dims."""
+    _check_p(p)
+    nd = input.dim()
+    if nd not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {nd}-D input to dropout2d, which is deprecated and will result in an "
+            "error in a future release. To retain the behavior and silence this warning, please use dropout "
+            "instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial "
+            "dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).",
+            stacklevel=2,
+        )
+    if nd == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior "
+            "is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior "
+            "will change in a future release to interpret the input as one without a batch dimension, i.e. "
+            "shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using "
+            "dropout1d instead.",
+            stacklevel=2,
+        )
+    if not training or p == 0.0:
+        return input
+    shape = input._data.shape
+    return _apply_mask(input, p, shape[:2] + (1,) * (len(shape) - 2), inplace)
