@@ -61,6 +61,8 @@ class Node:
     _hooks: list | None = None  # node hooks: fn(grad_inputs, grad_outputs)
     _out_data = None
     _materialize = True
+    _leaves: tuple = ()  # the leaves this node's edges lead to (kept alive by the graph)
+    _trace: list | None = None  # the forward traceback, recorded in anomaly mode
 
     def name(self) -> str:
         return type(self).__name__
@@ -71,6 +73,12 @@ class Node:
     # --- ctx API, as torch's ---
     def save_for_backward(self, *tensors) -> None:
         """Keep ``tensors`` for backward; modifying one in place later makes backward raise."""
+        for t in tensors:
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(
+                    "save_for_backward can only save variables, but argument "
+                    f"{tensors.index(t)} is of type {type(t).__name__}"
+                )
         self._saved = tensors
         self._saved_versions = [t._vc[0] if t is not None else 0 for t in tensors]
 
@@ -154,6 +162,32 @@ class Node:
         return self._forward_cls.backward(self, *grads)
 
 
+class _CustomNode(Node):
+    """The node of a custom ``Function``: its backward's return is checked as torch checks it."""
+
+    _tensor_args: tuple = ()
+
+    def apply(self, *grads):
+        res = self._forward_cls.backward(self, *grads)
+        single = not isinstance(res, tuple)
+        res = (res,) if single else res
+        n = len(self._tensor_args)
+        if len(res) > n:
+            if any(g is not None for g in res[n:]):
+                raise RuntimeError(
+                    f"function {self.name()} returned an incorrect number of gradients "
+                    f"(expected {n}, got {len(res)})"
+                )
+            res = res[:n]
+        for i, (g, is_t) in enumerate(zip(res, self._tensor_args)):
+            if g is not None and not is_t:
+                raise RuntimeError(
+                    f"function {self.name()} returned a gradient different than None at position "
+                    f"{i + 1}, but the corresponding forward input was not a Variable"
+                )
+        return res
+
+
 def _first(res):
     return None if res is None else res[0]
 
@@ -185,7 +219,8 @@ class _FunctionMeta(type):
         node_name = attrs.get("_node_name") or (
             name + ("Backward0" if getattr(cls, "_builtin", False) else "Backward")
         )
-        cls._node_cls = type(node_name, (Node,), {"_forward_cls": cls})
+        node_base = Node if getattr(cls, "_builtin", False) else _CustomNode
+        cls._node_cls = type(node_name, (node_base,), {"_forward_cls": cls})
         if getattr(cls, "save_output", False):  # inherited too (Amin from Amax)
             cls._node_cls.save_output = True
 
@@ -246,6 +281,7 @@ class Function(metaclass=_FunctionMeta):
                 results.append(o)
         if record:
             ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
+            ctx._tensor_args = tuple(isinstance(a, Tensor) for a in args)
             _connect(ctx, args)
             ctx._n_outputs = len(outs)
             ctx._output_meta = tuple(
@@ -261,7 +297,13 @@ def _connect(ctx: Node, args) -> None:
         if isinstance(a, Tensor) and a._rg:
             if a._base is not None and a._hist_version != a._vc[0]:
                 a._regenerate_history()
-            nxt.append((a.grad_fn, a._output_nr) if a.grad_fn is not None else (a._accumulator(), 0))
+            if a.grad_fn is not None:
+                nxt.append((a.grad_fn, a._output_nr))
+            else:
+                nxt.append((a._accumulator(), 0))
+                # NOTE: the leaf's AccumulateGrad holds it weakly; the graph keeps it alive (as
+                # torch), so ``tensor(..., requires_grad=True).exp().sum().backward()`` works.
+                ctx._leaves = ctx._leaves + (a,)
             meta.append((a._data.shape, a._data.dtype))
         else:
             nxt.append((None, 0))

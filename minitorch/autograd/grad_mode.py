@@ -9,9 +9,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import threading
 
 
-class _State:
+class _State(threading.local):
+    """Grad mode per thread, as torch: a new thread starts with grad enabled."""
+
     enabled = True
 
 

@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from .._promotion import _fl
+from ..autograd import grad_mode as _grad_mode
 from ..autograd.function import Op
 from .arithmetic import Where, _const, where
 
@@ -147,18 +148,26 @@ class Tanh(Op):
 
 
 class Relu(Op):
-    """max(a, 0): d/da = 1 where a > 0 else 0"""
+    """max(a, 0): d/da = 1 where a > 0 else 0 (read off the output, which torch saves)"""
+
+    save_output = True
 
     @staticmethod
     def forward(ctx, a):
-        ctx.save_for_backward(a)
         return np.maximum(a._data, 0)
 
     @staticmethod
     def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        # NOTE: one Where op instead of (a > 0) -> cast to float -> multiply
-        return Where.apply(_const(a._data > 0), g, 0.0)
+        # torch's threshold_backward(g, out, 0): g passes where not (out <= 0), so NaN passes it
+        mask = ~(ctx.output._data <= 0)
+        if _grad_mode._state.enabled:  # create_graph: keep it a function of g
+            return Where.apply(_const(mask), g, 0.0)
+        # NOTE: branch-free multiply (np.where on a random mask mispredicts, ~10x slower); it is
+        # wrong only where the mask is off and g is inf/NaN, and then the sum is NaN: redo with where
+        out = g._data * mask
+        if np.isnan(out.sum()):
+            out = np.where(mask, g._data, 0).astype(out.dtype, copy=False)
+        return _const(out)
 
 
 class LeakyRelu(Op):
