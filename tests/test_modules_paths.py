@@ -56,6 +56,7 @@ PATHS = [
     ("optim.rmsprop", "optim"),
     ("optim.adagrad", "optim"),
     ("optim.adadelta", "optim"),
+    ("optim.lbfgs", "optim"),
     ("optim.lr_scheduler", "optim.lr_scheduler"),
     ("autograd", "autograd"),
     ("autograd.function", "autograd"),
