@@ -120,12 +120,25 @@ class Linear(Op):
             out = (xd.reshape(-1, xd.shape[-1]) @ wd.T).reshape(xd.shape[:-1] + (wd.shape[0],))
         if b is not None:
             out += b._data
+            ctx.b_ndim = b._data.ndim
         return out
 
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         gx = gw = gb = None
+        if not _state.enabled and g._data.ndim >= 2:  # no graph of the backward wanted: plain NumPy
+            need = ctx.needs_input_grad
+            gd, wd = g._data, w._data
+            g2 = gd if gd.ndim == 2 else gd.reshape(-1, wd.shape[0])
+            if need[0]:
+                gx = _const(gd @ wd)
+            if need[1]:
+                xd = x._data
+                gw = _const(g2.T @ (xd if xd.ndim == 2 else xd.reshape(-1, wd.shape[1])))
+            if need[2]:  # b is (out,) or, from the RNNs, any shape that broadcasts: the engine reduces it
+                gb = _const(g2.sum(0)) if ctx.b_ndim == 1 else g
+            return gx, gw, gb
         if ctx.needs_input_grad[0]:
             gx = g @ w
         if ctx.needs_input_grad[1]:
@@ -195,6 +208,8 @@ class NllLoss(Op):
     def backward(ctx, g):
         coef = np.zeros(ctx.shape, g._data.dtype)
         np.put_along_axis(coef, np.expand_dims(ctx.ts, ctx.cdim), -np.expand_dims(ctx.wt, ctx.cdim), ctx.cdim)
+        if ctx.reduction == "mean" and not ctx.denom:  # every target ignored: grad 0, as torch
+            return _const(coef) * 0.0 * g, None, None, None, None
         return _const(coef) * _scale_grad(g, ctx.reduction, ctx.cdim, ctx.denom), None, None, None, None
 
 
@@ -242,6 +257,22 @@ class CrossEntropy(Op):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         cdim, eps, dt = ctx.cdim, ctx.eps, x._data.dtype
+        if not _state.enabled and eps == 0 and ctx.weight is None and cdim == 1 and x._data.ndim == 2:
+            # the plain case on NumPy arrays: (softmax - onehot) * valid * scale
+            gd = g._data
+            core = ctx.p.copy()
+            rows = np.arange(core.shape[0])
+            core[rows, ctx.ts] -= 1
+            if not ctx.valid.all():
+                core *= ctx.valid[:, None]
+            if ctx.reduction == "none":
+                core *= gd[:, None]
+            elif ctx.reduction == "mean":
+                # NOTE: every target ignored: denom 0, the loss is NaN but the grad 0 (as torch)
+                core *= gd / ctx.denom if ctx.denom else 0
+            else:
+                core *= gd
+            return _const(core.astype(dt, copy=False)), None, None, None, None, None
         # with create_graph the softmax must be a function of x; otherwise reuse forward's
         p = x.softmax(cdim) if _state.enabled else _const(ctx.p)
         idx = np.expand_dims(ctx.ts, cdim)
@@ -262,6 +293,8 @@ class CrossEntropy(Op):
         else:
             a = wt
         core = (p if a is None else p * _const(np.ascontiguousarray(a))) - _const(b)
+        if ctx.reduction == "mean" and not ctx.denom:  # every target ignored: grad 0, as torch
+            return core * 0.0 * g, None, None, None, None, None
         return core * _scale_grad(g, ctx.reduction, cdim, ctx.denom), None, None, None, None, None
 
 
