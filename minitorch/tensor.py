@@ -64,8 +64,19 @@ class Tensor(
     _hist_version = 0  # for views: the version at which grad_fn was last set
     __array_priority__ = 1000  # make ndarray (op) Tensor defer to Tensor's reflected ops
 
-    def __init__(self, data=None, *, dtype=None, requires_grad: bool = False) -> None:
-        if data is None:
+    def __init__(self, *args, dtype=None, requires_grad: bool = False) -> None:
+        """``Tensor(data)`` copies ``data`` (as float32, torch's legacy constructor); ``Tensor(2, 3)`` and
+        ``Tensor(size)`` make a tensor of that shape (zeros; torch leaves the memory uninitialised)."""
+        data = args[0] if len(args) == 1 else None
+        if (
+            len(args) > 1
+            or isinstance(data, (builtins.int, np.integer, Size))
+            and not isinstance(data, builtins.bool)
+        ):
+            data = np.zeros(
+                tuple(builtins.int(s) for s in (data if isinstance(data, Size) else args)), np.float32
+            )
+        elif data is None:
             data = np.zeros((0,), np.float32)
         arr = _to_array(data, dtype)
         if dtype is None and arr.dtype.kind in "iub" and not isinstance(data, (np.ndarray, Tensor)):
@@ -201,6 +212,20 @@ class Tensor(
         _keep._retains_grad = True
         self.grad_fn._add_pre_hook(self._output_nr, _keep)
         self._retains_grad = True
+        self._retain_hook = _keep
+
+    def _move_retain_hook(self, old_fn, old_nr: int) -> None:
+        """This tensor's history changed (an in-place op, a view's base modified): its retain_grad
+        hook moves from the old node to the new one, so ``.grad`` is the grad of the current value."""
+        keep = self.__dict__.get("_retain_hook")
+        if keep is None:
+            return
+        if old_fn is not None and old_fn._pre_hooks:
+            hooks = old_fn._pre_hooks.get(old_nr, [])
+            if keep in hooks:
+                hooks.remove(keep)
+        if self.grad_fn is not None:
+            self.grad_fn._add_pre_hook(self._output_nr, keep)
 
     @property
     def retains_grad(self) -> bool:
@@ -339,7 +364,7 @@ class Tensor(
             for k, v in self.__dict__.items():
                 # NOTE: autograd bookkeeping (the leaf's AccumulateGrad node, view links) belongs
                 # to the original; copying ``_accum`` would send the copy's grads to the original.
-                if k not in ("_accum", "grad", "_base", "_vfn", "_output_nr", "_retains_grad"):
+                if k not in ("_accum", "grad", "_base", "_vfn", "_output_nr", "_retains_grad", "_retain_hook"):
                     new.__dict__[k] = copy.deepcopy(v, memo)
         memo[id(self)] = new
         return new

@@ -93,6 +93,8 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     for t, g in zip(tensors, grad_tensors):
         if not t.requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        if t._base is not None and t._hist_version != t._vc[0]:
+            t._regenerate_history()  # a view whose base changed in place: its current history
         node = t.grad_fn if t.grad_fn is not None else t._accumulator()
         roots.append((node, t._output_nr))
         root_grads.append(g)
@@ -103,6 +105,8 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     if inputs is not None:
         capture = {}  # (node, output_nr) -> index into inputs
         for i, x in enumerate(inputs):
+            if x._base is not None and x._hist_version != x._vc[0]:
+                x._regenerate_history()
             key = (x.grad_fn, x._output_nr) if x.grad_fn is not None else (x._accumulator(), 0)
             capture.setdefault(key, []).append(i)
         needed = _needed([n for n, _ in roots], seen, {k[0] for k in capture})

@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 _state = grad_mode._state
 
-_state = grad_mode._state
-
 
 class InplaceMethods:
     __slots__ = ()
@@ -91,8 +89,11 @@ class InplaceMethods:
         return old
 
     def _adopt(self, new: Tensor) -> None:
+        old_fn, old_nr = self.grad_fn, self._output_nr
         self.grad_fn, self._rg, self._output_nr = new.grad_fn, new._rg, 0
         self._vc[0] += 1
+        if self._retains_grad:
+            self._move_retain_hook(old_fn, old_nr)
 
     def _inplace(self, fn, *args):
         """Run ``fn(self, *args)`` out of place, then write the result into this tensor's memory
@@ -122,8 +123,11 @@ class InplaceMethods:
         self._check_result(new._data)
         base._adopt(S.CopySlices.apply(base, new, steps))
         view = S.replay(base, steps)
+        old_fn, old_nr = self.grad_fn, self._output_nr
         self.grad_fn, self._rg, self._output_nr = view.grad_fn, view._rg, view._output_nr
         self._hist_version = self._vc[0]
+        if self._retains_grad:
+            self._move_retain_hook(old_fn, old_nr)
         return self
 
     def _regenerate_history(self) -> None:
@@ -131,9 +135,20 @@ class InplaceMethods:
         history was set: as torch does, its history becomes its view ops replayed on the base."""
         base = self._base
         if base._rg and self.grad_fn is not None:
+            if self._multi_view:
+                name = self.grad_fn.name().removesuffix("Backward0")
+                raise RuntimeError(
+                    f"Output {self._output_nr} of {name} is a view and its base or another view of its "
+                    "base has been modified inplace. This view is the output of a function that returns "
+                    "multiple views. Such functions do not allow the output views to be modified "
+                    "inplace. You should replace the inplace operation by an out-of-place one."
+                )
             with grad_mode.enable_grad():
                 view = S.replay(base, self._vfn)
+            old_fn, old_nr = self.grad_fn, self._output_nr
             self.grad_fn, self._output_nr = view.grad_fn, view._output_nr
+            if self._retains_grad:
+                self._move_retain_hook(old_fn, old_nr)
         self._hist_version = self._vc[0]
 
     def _ufunc_(self, ufunc, other):

@@ -15,6 +15,7 @@ from .._arguments import _shape_arg, norm_dims
 from .._size import Size
 from ..autograd import function as _function
 from ..ops import arithmetic as A
+from ..ops import indexing as I
 from ..ops import shape as S
 
 if TYPE_CHECKING:
@@ -202,7 +203,7 @@ class ShapeMethods:
                     f"size at dimension {d}), but got split_sizes={sizes}"
                 )
         op = S.SplitEqual if isinstance(split_size, _pyint) else S.Split
-        return _multi_views(op.apply(self, d, sizes))
+        return _multi_views(op.apply(self, d, sizes), self, d, sizes)
 
     def chunk(self, chunks: int, dim: int = 0):
         if chunks <= 0:
@@ -217,7 +218,7 @@ class ShapeMethods:
         (d,) = norm_dims(dim, self._data.ndim)
         if self._data.shape[d] == 0:
             return ()
-        return _multi_views(S.Unbind.apply(self, d, None))
+        return _multi_views(S.Unbind.apply(self, d, None), self, d)
 
     def narrow(self, dim: int, start: int, length: int):
         (d,) = norm_dims(dim, self._data.ndim)
@@ -277,8 +278,24 @@ class ShapeMethods:
         return self._inplace(_function.Tensor.triu, diagonal)
 
 
-def _multi_views(outs: tuple) -> tuple:
-    """Mark the views returned by split/chunk/unbind: torch forbids modifying them in place."""
-    for o in outs:
+def _multi_views(outs: tuple, src=None, d: int = 0, sizes=None) -> tuple:
+    """Mark the views returned by split/chunk/unbind: torch forbids modifying them in place, and
+    using one after its base changed in place raises (``_regenerate_history``). Each piece also
+    records its base and the indexing that rebuilds it (``sizes`` None: unbind)."""
+    start = 0
+    for i, o in enumerate(outs):
         o._multi_view = True
+        if src is None:
+            continue
+        if sizes is None:
+            idx = (slice(None),) * d + (i,)
+        else:
+            idx = (slice(None),) * d + (slice(start, start + sizes[i]),)
+            start += sizes[i]
+        step = ((I.Index, (idx,)),)
+        if src._base is None:
+            o._base, o._vfn = src, step
+        else:
+            o._base, o._vfn = src._base, src._vfn + step
+        o._hist_version = src._vc[0]
     return outs
