@@ -164,7 +164,8 @@ class Relu(Op):
             return Where.apply(_const(mask), g, 0.0)
         # NOTE: branch-free multiply (np.where on a random mask mispredicts, ~10x slower); it is
         # wrong only where the mask is off and g is inf/NaN, and then the sum is NaN: redo with where
-        out = g._data * mask
+        with np.errstate(invalid="ignore"):  # inf * 0 where the mask is off: redone below
+            out = g._data * mask
         if np.isnan(out.sum()):
             out = np.where(mask, g._data, 0).astype(out.dtype, copy=False)
         return _const(out)
