@@ -63,7 +63,7 @@ def set_params(lib, m, P):
                 p.copy_(lib.from_numpy(a))
     else:
         for p, a in zip(ps, P):
-            p.data = a.copy()
+            p.data = lib.from_numpy(a.copy())
 
 
 def chain_step(lib, n=100):
