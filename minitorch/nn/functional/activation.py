@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+from ...ops import fused as Fu
 from ...ops import nn as N
 from ...ops.math import LeakyRelu
 from ...tensor import Tensor
@@ -52,8 +53,8 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x) (also called swish)."""
     if inplace:
-        return input._inplace(lambda s: s * s.sigmoid())
-    return input * input.sigmoid()
+        return input._inplace(lambda s: Fu.Silu.apply(s))
+    return Fu.Silu.apply(input)
 
 
 def sigmoid(input: Tensor) -> Tensor:

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 
+from ...ops import fused as Fu
 from ...ops import nn as N
 from ...ops.arithmetic import where
 from ...tensor import Tensor
@@ -62,6 +63,25 @@ def _broadcast_pair(input: Tensor, target: Tensor, warn: bool = True):
     return target
 
 
+def _fusable(input: Tensor, target: Tensor, *consts) -> bool:
+    """Whether the fused op (torch's single node) applies: one floating dtype, and no grad
+    wanted for weights (the fused ops give grads to input and target only)."""
+    dt = input.dtype
+    return (
+        input.is_floating_point()
+        and target.dtype == dt
+        and all(c is None or (c.dtype == dt and not c.requires_grad) for c in consts)
+    )
+
+
+def _expanded(input: Tensor, target: Tensor):
+    """input and target broadcast to one shape (torch's losses broadcast, then fuse)."""
+    if input.shape == target.shape:
+        return input, target
+    shape = np.broadcast_shapes(input.shape, target.shape)
+    return tuple(t if t.shape == shape else t.expand(shape) for t in (input, target))
+
+
 def _weighted(loss: Tensor, input: Tensor, weight, reduction: str, mean_by_weight: bool) -> Tensor:
     if weight is None:
         return _reduce(loss, reduction)
@@ -84,6 +104,8 @@ def mse_loss(
     """(input - target)^2, averaged (``reduction='mean'``), summed or kept per element."""
     target = _broadcast_pair(input, target)
     reduction = _reduction(reduction, size_average, reduce)
+    if weight is None and _fusable(input, target):
+        return Fu.MseLoss.apply(*_expanded(input, target), reduction)
     d = input - target
     return _weighted(d * d, input, weight, reduction, True)
 
@@ -110,6 +132,8 @@ def smooth_l1_loss(
     reduction = _reduction(reduction, size_average, reduce)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta > 0 and _fusable(input, target):
+        return Fu.SmoothL1Loss.apply(*_expanded(input, target), reduction, beta)
     d = input - target
     a = d.abs()
     if beta == 0:
@@ -126,7 +150,8 @@ def huber_loss(
     reduction = _reduction(reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-
+    if weight is None and _fusable(input, target):
+        return Fu.HuberLoss.apply(*_expanded(input, target), reduction, delta)
     d = input - target
     a = d.abs()
     loss = where(a < delta, 0.5 * d * d, delta * (a - 0.5 * delta))
@@ -281,6 +306,8 @@ def binary_cross_entropy_with_logits(
     target = _as_t(target)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    if _fusable(input, target, weight, pos_weight):
+        return Fu.BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
     log_sig = N.LogSigmoid.apply(input)
     if pos_weight is not None:
         log_weight = (pos_weight - 1) * target + 1
