@@ -26,12 +26,67 @@ def _d(x):
     return x._data if hasattr(x, "_vc") else x
 
 
+def _sign(x):
+    """torch.sign: as NumPy's, but 0 for NaN"""
+    out = np.sign(x)
+    return np.nan_to_num(out, nan=0.0) if out.dtype.kind == "f" else out
+
+
+def _quiet(cls):
+    """Run an op's forward and backward with NumPy's floating-point warnings off: torch prints none
+    for inf/NaN results (``log(0)``, ``1 / 0``, ``exp(1e4)``). Only for ops that can meet them; the
+    hot ops (add, mul, matmul) do without the ~2 us it costs."""
+    for name in ("forward", "backward"):
+        meth = cls.__dict__.get(name)
+        if meth is None:
+            continue
+        fn = meth.__func__
+
+        def quiet(*args, _fn=fn):
+            with np.errstate(all="ignore"):
+                return _fn(*args)
+
+        quiet.__name__, quiet.__doc__ = fn.__name__, fn.__doc__
+        setattr(cls, name, type(meth)(quiet))
+    return cls
+
+
+def _shape_error(a, b) -> RuntimeError:
+    """torch's broadcast error for ``a (op) b`` (built only after NumPy refused, so free on the fast path)."""
+    sa, sb = np.shape(_d(a)), np.shape(_d(b))
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
+    for i in range(n - 1, -1, -1):
+        if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
+            return RuntimeError(
+                f"The size of tensor a ({pa[i]}) must match the size of tensor b ({pb[i]}) "
+                f"at non-singleton dimension {i}"
+            )
+    return RuntimeError(f"operands could not be broadcast together with shapes {sa} {sb}")
+
+
+def floor_divide(a, b):
+    """``a // b`` (no grad, as torch): integer division by zero raises as torch."""
+    x, y = _d(a), _d(b)
+    if np.asarray(x).dtype.kind in "iub" and np.asarray(y).dtype.kind in "iub" and np.any(np.asarray(y) == 0):
+        raise RuntimeError("ZeroDivisionError")
+    try:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.floor_divide(x, y)
+    except ValueError:
+        raise _shape_error(a, b) from None
+    return _function.Tensor._make(np.asarray(out), False, None)
+
+
 class Add(Op):
     """a + b: d/da = 1, d/db = 1"""
 
     @staticmethod
     def forward(ctx, a, b):
-        return _d(a) + _d(b)
+        try:
+            return _d(a) + _d(b)
+        except ValueError:
+            raise _shape_error(a, b) from None
 
     @staticmethod
     def backward(ctx, g):
@@ -43,7 +98,10 @@ class Sub(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        return _d(a) - _d(b)
+        try:
+            return _d(a) - _d(b)
+        except ValueError:
+            raise _shape_error(a, b) from None
 
     @staticmethod
     def backward(ctx, g):
@@ -57,7 +115,10 @@ class Rsub(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        return _d(b) - _d(a)
+        try:
+            return _d(b) - _d(a)
+        except ValueError:
+            raise _shape_error(a, b) from None
 
     @staticmethod
     def backward(ctx, g):
@@ -75,7 +136,10 @@ class Mul(Op):
         ctx.save_for_backward(a if ta and tb and b._rg else None, b if tb and ta and a._rg else None)
         ctx.sa = None if hasattr(a, "_vc") else a
         ctx.sb = None if hasattr(b, "_vc") else b
-        return _d(a) * _d(b)
+        try:
+            return _d(a) * _d(b)
+        except ValueError:
+            raise _shape_error(a, b) from None
 
     @staticmethod
     def backward(ctx, g):
@@ -87,6 +151,7 @@ class Mul(Op):
         return ga, gb
 
 
+@_quiet
 class Div(Op):
     """a / b: d/da = 1/b, d/db = -a/b^2"""
 
@@ -96,7 +161,10 @@ class Div(Op):
         ctx.save_for_backward(a if ta and tb and b._rg else None, b if tb else None)
         ctx.sa = None if hasattr(a, "_vc") else a
         ctx.sb = None if hasattr(b, "_vc") else b
-        return _d(a) / _d(b)
+        try:
+            return _d(a) / _d(b)
+        except ValueError:
+            raise _shape_error(a, b) from None
 
     @staticmethod
     def backward(ctx, g):
@@ -126,6 +194,7 @@ class Neg(Op):
         return -g
 
 
+@_quiet
 class Pow(Op):
     """a ** b: d/da = b a^(b-1), d/db = a^b log(a) (0 where a == 0 and b >= 0, as torch)"""
 
@@ -137,7 +206,7 @@ class Pow(Op):
         try:
             return np.power(_d(a), _d(b))
         except ValueError as e:  # integers to negative integer powers: torch raises RuntimeError
-            raise RuntimeError(str(e)) from None
+            raise (_shape_error(a, b) if "broadcast" in str(e) else RuntimeError(str(e))) from None
 
     @staticmethod
     def backward(ctx, g):
@@ -335,6 +404,7 @@ def _int_mod(fn, a, b):
     return fn(a, b)
 
 
+@_quiet
 class Fmod(Op):
     """a - trunc(a / b) b: d/da = 1, d/db = -trunc(a / b)"""
 
@@ -352,6 +422,7 @@ class Fmod(Op):
         return g, gb
 
 
+@_quiet
 class Remainder(Op):
     """a - floor(a / b) b (Python's %): d/da = 1, d/db = -floor(a / b)"""
 

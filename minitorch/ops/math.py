@@ -11,9 +11,10 @@ import numpy as np
 from .._promotion import _fl
 from ..autograd import grad_mode as _grad_mode
 from ..autograd.function import Op
-from .arithmetic import Where, _const, where
+from .arithmetic import Where, _const, _quiet, where
 
 
+@_quiet
 class Exp(Op):
     """exp(a): d/da = exp(a)"""
 
@@ -28,6 +29,7 @@ class Exp(Op):
         return g * ctx.output
 
 
+@_quiet
 class Log(Op):
     """log(a): d/da = 1/a"""
 
@@ -43,6 +45,7 @@ class Log(Op):
         return g / a
 
 
+@_quiet
 class Sqrt(Op):
     """sqrt(a): d/da = 1 / (2 sqrt(a))"""
 
@@ -72,6 +75,7 @@ class Abs(Op):
         return g * a.sign()
 
 
+@_quiet
 class Sin(Op):
     """sin(a): d/da = cos(a)"""
 
@@ -86,6 +90,7 @@ class Sin(Op):
         return g * a.cos()
 
 
+@_quiet
 class Cos(Op):
     """cos(a): d/da = -sin(a)"""
 
@@ -117,6 +122,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.reciprocal(e, out=e)
 
 
+@_quiet
 class Sigmoid(Op):
     """s = 1/(1+exp(-a)): d/da = s (1 - s)"""
 
@@ -132,6 +138,7 @@ class Sigmoid(Op):
         return g * s * (1 - s)
 
 
+@_quiet
 class Tanh(Op):
     """t = tanh(a): d/da = 1 - t^2"""
 
@@ -145,6 +152,24 @@ class Tanh(Op):
     def backward(ctx, g):
         t = ctx.output
         return g * (1 - t * t)
+
+
+class Hardtanh(Op):
+    """hardtanh(a, lo, hi) = clamp(a, lo, hi): d/da = 1 strictly inside (lo, hi), 0 at the kinks and
+    outside, as torch (clamp's grad is 1 at the bounds; hardtanh's and relu6's is 0)"""
+
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        x = a._data
+        ctx.save_for_backward(a)
+        ctx.lo, ctx.hi = lo, hi
+        return np.minimum(np.maximum(x, x.dtype.type(lo)), x.dtype.type(hi))
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        x = a._data
+        return Where.apply(_const((x > ctx.lo) & (x < ctx.hi)), g, 0.0), None, None
 
 
 class Relu(Op):
@@ -171,6 +196,7 @@ class Relu(Op):
         return _const(out)
 
 
+@_quiet
 class LeakyRelu(Op):
     """a if a > 0 else slope * a: d/da = 1 or slope"""
 
@@ -193,6 +219,7 @@ _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 
 
+@_quiet
 class Tan(Op):
     """t = tan(a): d/da = 1 + t^2"""
 
@@ -208,6 +235,7 @@ class Tan(Op):
         return g * (1 + t * t)
 
 
+@_quiet
 class Asin(Op):
     """asin(a): d/da = 1 / sqrt(1 - a^2)"""
 
@@ -223,6 +251,7 @@ class Asin(Op):
         return g / (1 - a * a).sqrt()
 
 
+@_quiet
 class Acos(Op):
     """acos(a): d/da = -1 / sqrt(1 - a^2)"""
 
@@ -238,6 +267,7 @@ class Acos(Op):
         return -g / (1 - a * a).sqrt()
 
 
+@_quiet
 class Atan(Op):
     """atan(a): d/da = 1 / (1 + a^2)"""
 
@@ -252,6 +282,7 @@ class Atan(Op):
         return g / (1 + a * a)
 
 
+@_quiet
 class Sinh(Op):
     """sinh(a): d/da = cosh(a)"""
 
@@ -266,6 +297,7 @@ class Sinh(Op):
         return g * Cosh.apply(a)
 
 
+@_quiet
 class Cosh(Op):
     """cosh(a): d/da = sinh(a)"""
 
@@ -280,6 +312,7 @@ class Cosh(Op):
         return g * Sinh.apply(a)
 
 
+@_quiet
 class Asinh(Op):
     """asinh(a): d/da = 1 / sqrt(a^2 + 1)"""
 
@@ -294,6 +327,7 @@ class Asinh(Op):
         return g / (a * a + 1).sqrt()
 
 
+@_quiet
 class Acosh(Op):
     """acosh(a): d/da = 1 / sqrt(a^2 - 1)"""
 
@@ -309,6 +343,7 @@ class Acosh(Op):
         return g / (a * a - 1).sqrt()
 
 
+@_quiet
 class Atanh(Op):
     """atanh(a): d/da = 1 / (1 - a^2)"""
 
@@ -324,6 +359,7 @@ class Atanh(Op):
         return g / (1 - a * a)
 
 
+@_quiet
 class Log2(Op):
     """log2(a): d/da = 1 / (a ln 2)"""
 
@@ -339,6 +375,7 @@ class Log2(Op):
         return g / (a * _LN2)
 
 
+@_quiet
 class Log10(Op):
     """log10(a): d/da = 1 / (a ln 10)"""
 
@@ -354,6 +391,7 @@ class Log10(Op):
         return g / (a * _LN10)
 
 
+@_quiet
 class Exp2(Op):
     """2^a: d/da = 2^a ln 2"""
 
@@ -368,6 +406,7 @@ class Exp2(Op):
         return g * ctx.output * _LN2
 
 
+@_quiet
 class Logit(Op):
     """log(a / (1 - a)) of a clamped to [eps, 1 - eps]: d/da = 1 / (a (1 - a)); 0 outside the clamp
     range (nan outside [0, 1] without eps), as torch"""
@@ -392,6 +431,7 @@ class Logit(Op):
         return (Where.apply(_const(out), 0.0, grad) if out.any() else grad), None
 
 
+@_quiet
 class Atan2(Op):
     """atan2(a, b): d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2) (0 at a = b = 0, as torch)"""
 
@@ -412,6 +452,7 @@ class Atan2(Op):
         return ga, gb
 
 
+@_quiet
 class Hypot(Op):
     """h = sqrt(a^2 + b^2): d/da = a / h, d/db = b / h"""
 
@@ -429,6 +470,7 @@ class Hypot(Op):
         return (gh * a if ctx.needs_input_grad[0] else None), (gh * b if ctx.needs_input_grad[1] else None)
 
 
+@_quiet
 class LogAddExp(Op):
     """l = log(exp(a) + exp(b)): d/da = exp(a - l), d/db = exp(b - l)"""
 
@@ -451,6 +493,7 @@ class LogAddExp(Op):
         return ga, gb
 
 
+@_quiet
 class LogAddExp2(Op):
     """l = log2(2^a + 2^b): d/da = 2^(a - l), d/db = 2^(b - l)"""
 
@@ -588,6 +631,7 @@ def erf_np(x: np.ndarray) -> np.ndarray:
     return out.astype(np.asarray(x).dtype, copy=False) if np.asarray(x).dtype.kind == "f" else out
 
 
+@_quiet
 class Erf(Op):
     """erf(a): d/da = 2/sqrt(pi) * exp(-a^2)"""
 

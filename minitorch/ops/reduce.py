@@ -10,7 +10,7 @@ from .. import return_types
 from .._arguments import _as_tensor_arg, _dim, norm_dims
 from ..autograd import function as _function
 from ..autograd.function import Op
-from .arithmetic import Where, _const, _d, where
+from .arithmetic import Where, _const, _d, _quiet, where
 from .indexing import GatherGrad
 
 
@@ -44,6 +44,7 @@ class SumDim(Sum):
     _node_name = "SumBackward1"
 
 
+@_quiet
 class Mean(Op):
     """mean(a, dims): d/da = 1/n"""
 
@@ -67,6 +68,7 @@ class MeanDim(Mean):
     _node_name = "MeanBackward1"
 
 
+@_quiet
 class Amax(Op):
     """amax(a, dims): grad split evenly between tied maxima, as torch"""
 
@@ -121,6 +123,7 @@ class MinAll(Amin):
     _label = "min"
 
 
+@_quiet
 class MaxDim(Op):
     """max(a, dim).values: the grad goes to the position of each maximum (``idx``, kept-dim form)"""
 
@@ -152,6 +155,7 @@ class MinDim(MaxDim):
     _label = "min"
 
 
+@_quiet
 class Prod(Op):
     """prod(a, dims): d/da_i = prod of the other elements"""
 
@@ -208,6 +212,7 @@ class ProdDim(Prod):
     _node_name = "ProdBackward1"
 
 
+@_quiet
 class LogSumExp(Op):
     """log(sum(exp(a))): d/da = softmax(a); computed stably by shifting by the max"""
 
@@ -237,6 +242,7 @@ class LogSumExp(Op):
         return _expand_grad(g, ctx.shape, ctx.axes, ctx.keepdim) * (a - out).exp(), None, None
 
 
+@_quiet
 class Softmax(Op):
     """s = softmax(a): d/da = s * (g - sum(g * s))"""
 
@@ -256,6 +262,7 @@ class Softmax(Op):
         return s * (g - (g * s).sum(ctx.dim, keepdim=True)), None
 
 
+@_quiet
 class LogSoftmax(Op):
     """l = log_softmax(a): d/da = g - exp(l) * sum(g)"""
 
@@ -299,6 +306,7 @@ def _dof(shape, axes, correction):
     return max(n - correction, 0)
 
 
+@_quiet
 class Var(Op):
     """var(a, dims, correction): d/da = 2 (a - mean(a)) / (n - correction)"""
 
@@ -318,6 +326,7 @@ class Var(Op):
         return _expand_grad(g, ctx.shape, ctx.axes, ctx.keepdim) * centered * scale, None, None, None
 
 
+@_quiet
 class Std(Op):
     """s = std(a, dims, correction): d/da = (a - mean(a)) / ((n - correction) s); 0 where s == 0, as torch"""
 
@@ -341,6 +350,7 @@ class Std(Op):
         return centered * (scale / ctx.dof if ctx.dof else scale * float("inf")), None, None, None
 
 
+@_quiet
 class Norm(Op):
     """||a||_p over dims: d/da = sgn(a) |a|^(p-1) / ||a||^(p-1) (a / ||a|| for p = 2); 0 where ||a|| = 0"""
 
@@ -402,6 +412,7 @@ def _arg(x: np.ndarray, dim, keepdim, fn):
     return _function.Tensor._make(np.asarray(out, dtype=np.int64), False, None)
 
 
+@_quiet
 class CumProd(Op):
     """cumprod(a, dim): d/da_k = sum over j >= k of g_j * prod over i <= j, i != k of a_i"""
 
@@ -432,6 +443,7 @@ class CumProd(Op):
         return grad.movedim(-1, d), None
 
 
+@_quiet
 class MedianAll(Op):
     """median of all elements (the lower middle one): grad split evenly between the elements equal
     to it, as torch"""

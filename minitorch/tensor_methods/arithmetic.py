@@ -66,10 +66,10 @@ class ArithmeticMethods:
         return self.abs()
 
     def __floordiv__(self, other):
-        return _function.Tensor._make(np.floor_divide(self._data, _d(other)), False, None)
+        return A.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
-        return _function.Tensor._make(np.floor_divide(_d(other), self._data), False, None)
+        return A.floor_divide(other, self)
 
     def __mod__(self, other):
         return A.remainder(self, other)

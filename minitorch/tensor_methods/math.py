@@ -49,7 +49,7 @@ class MathMethods:
         return self.exp() - 1
 
     def sign(self):
-        return A.ZeroGrad.apply(self, np.sign)
+        return A.ZeroGrad.apply(self, A._sign)
 
     def floor(self):
         return A.ZeroGrad.apply(self, np.floor)

@@ -6,7 +6,7 @@ import warnings
 
 from ...ops import fused as Fu
 from ...ops import nn as N
-from ...ops.math import LeakyRelu
+from ...ops.math import Hardtanh, LeakyRelu
 from ...tensor import Tensor
 
 
@@ -26,7 +26,11 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clamped to [min_val, max_val]."""
-    return input.clamp_(min_val, max_val) if inplace else input.clamp(min_val, max_val)
+    if input._data.dtype.kind != "f":
+        return input.clamp_(min_val, max_val) if inplace else input.clamp(min_val, max_val)
+    if inplace:
+        return input._inplace(lambda s: Hardtanh.apply(s, min_val, max_val))
+    return Hardtanh.apply(input, min_val, max_val)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
