@@ -187,6 +187,8 @@ def _check_class_target(input: Tensor, target: Tensor, weight) -> tuple:
 
 
 def _check_bounds(t: np.ndarray, n_cls: int, ignore_index: int) -> None:
+    if t.size and 0 <= t.min() and t.max() < n_cls:  # NOTE: the common case in two reductions
+        return
     bad = ((t < 0) | (t >= n_cls)) & (t != ignore_index)
     if bad.any():
         raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
