@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import warnings
 import weakref
 
 import numpy as np
@@ -55,7 +56,7 @@ class Tensor(
     # NOTE: the four attributes every op sets are slots; the rarely-set ones live in __dict__
     # behind class-level defaults, which keeps creating a tensor (done once per op) cheap.
     __slots__ = ("_data", "_rg", "grad_fn", "_vc", "__dict__", "__weakref__")
-    grad = None
+    _grad = None
     _output_nr = 0
     _accum = None
     _base = None
@@ -118,6 +119,39 @@ class Tensor(
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         self.requires_grad = requires_grad
         return self
+
+    @property
+    def grad(self):
+        """The accumulated gradient (leaves, and non-leaves after ``retain_grad()``)."""
+        g = self._grad
+        if g is None and self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(_NONLEAF_GRAD_MSG, UserWarning, stacklevel=2)
+        return g
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
+                )
+            vd, sd = value._data, self._data
+            if vd.dtype != sd.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_C_TYPE.get(vd.dtype.name, vd.dtype.name)}' "
+                    f"to a tensor with grad_dtype '{_function_module._TENSOR_TYPE.get(sd.dtype.name)}'. The "
+                    "gradient must match the tensor's grad_dtype (defaults to the tensor's dtype)."
+                )
+            if vd.shape != sd.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(vd.shape)}' to a tensor of size "
+                    f"'{list(sd.shape)}'. Please ensure that the gradient and the tensor are the same size"
+                )
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
 
     @property
     def is_leaf(self) -> bool:
@@ -364,10 +398,29 @@ class Tensor(
             for k, v in self.__dict__.items():
                 # NOTE: autograd bookkeeping (the leaf's AccumulateGrad node, view links) belongs
                 # to the original; copying ``_accum`` would send the copy's grads to the original.
-                if k not in ("_accum", "grad", "_base", "_vfn", "_output_nr", "_retains_grad", "_retain_hook"):
+                if k not in ("_accum", "_grad", "_base", "_vfn", "_output_nr", "_retains_grad", "_retain_hook"):
                     new.__dict__[k] = copy.deepcopy(v, memo)
         memo[id(self)] = new
         return new
+
+
+_NONLEAF_GRAD_MSG = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+    "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+    "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor "
+    "by mistake, make sure you access the leaf Tensor instead."
+)
+_C_TYPE = {
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
 
 
 def _rebuild(data, requires_grad):

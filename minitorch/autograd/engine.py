@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import grad_mode
-from .function import AccumulateGrad
+from .function import AccumulateGrad, _check_hook_result
 
 _state = grad_mode._state
 
@@ -135,6 +135,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                         if grads[nr] is not None:
                             new = hook(grads[nr])
                             if new is not None:
+                                _check_hook_result(hook, grads[nr], new)
                                 grads[nr] = new
                                 stored.add(id(new))
             if capture is not None:
@@ -178,10 +179,12 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                             f"{node.name()} returned a gradient of type {type(g).__name__}; "
                             "backward must return Tensors or None"
                         )
-                    try:
-                        g = _sum_to_shape(g, meta[0], meta[1])
-                    except RuntimeError as e:
-                        raise RuntimeError(f"Function {node.name()} returned an {e}") from None
+                    gd = g._data
+                    if gd.shape != meta[0] or gd.dtype != meta[1]:  # NOTE: most grads match already
+                        try:
+                            g = _sum_to_shape(g, meta[0], meta[1])
+                        except RuntimeError as e:
+                            raise RuntimeError(f"Function {node.name()} returned an {e}") from None
                     buf = buffers.get(nxt)
                     if buf is None:
                         buf = buffers[nxt] = [None] * _n_outputs(nxt)

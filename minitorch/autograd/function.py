@@ -188,6 +188,22 @@ class _CustomNode(Node):
         return res
 
 
+def _check_hook_result(hook, old, new) -> None:
+    """A tensor hook may replace the grad, but not change its type, dtype or size (as torch)."""
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    od, nd = old._data, new._data
+    if od.dtype != nd.dtype:
+        kind = _TENSOR_TYPE.get
+        raise RuntimeError(
+            f"hook '{name}' has changed the type of value (was minitorch.{kind(od.dtype.name)}Tensor "
+            f"got minitorch.{kind(nd.dtype.name)}Tensor)"
+        )
+    if od.shape != nd.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+
+
 def _first(res):
     return None if res is None else res[0]
 
