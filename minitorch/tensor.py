@@ -398,7 +398,7 @@ class Tensor(
             for k, v in self.__dict__.items():
                 # NOTE: autograd bookkeeping (the leaf's AccumulateGrad node, view links) belongs
                 # to the original; copying ``_accum`` would send the copy's grads to the original.
-                if k not in ("_accum", "_grad", "_base", "_vfn", "_output_nr", "_retains_grad", "_retain_hook"):
+                if k not in _NOT_COPIED:
                     new.__dict__[k] = copy.deepcopy(v, memo)
         memo[id(self)] = new
         return new
@@ -410,6 +410,7 @@ _NONLEAF_GRAD_MSG = (
     "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor "
     "by mistake, make sure you access the leaf Tensor instead."
 )
+_NOT_COPIED = ("_accum", "_grad", "_base", "_vfn", "_output_nr", "_retains_grad", "_retain_hook")
 _C_TYPE = {
     "float32": "float",
     "float64": "double",

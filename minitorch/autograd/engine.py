@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import grad_mode
+from . import anomaly_mode, grad_mode
 from .function import AccumulateGrad, _check_hook_result
 
 _state = grad_mode._state
+_anomaly = anomaly_mode._state
 
 
 def _sum_to_shape(g, shape, dtype):
@@ -154,6 +155,8 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             in_grads = node.apply(*grads)
             if not isinstance(in_grads, tuple):
                 in_grads = (in_grads,)
+            if _anomaly.enabled:
+                anomaly_mode._check(node, in_grads)
             if not node._forward_cls._builtin:  # a custom backward may return tensors it keeps
                 stored.update(id(g) for g in in_grads)
             if node._hooks:

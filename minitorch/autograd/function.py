@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from . import grad_mode
+from . import anomaly_mode, grad_mode
 
 _state = grad_mode._state
+_anomaly = anomaly_mode._state
 Tensor: Any = None  # set by minitorch.tensor on import (avoids an import cycle and a per-call import)
 
 
@@ -299,6 +300,8 @@ class Function(metaclass=_FunctionMeta):
             ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
             ctx._tensor_args = tuple(isinstance(a, Tensor) for a in args)
             _connect(ctx, args)
+            if _anomaly.enabled:
+                anomaly_mode._record(ctx)
             ctx._n_outputs = len(outs)
             ctx._output_meta = tuple(
                 (o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outs
@@ -351,6 +354,8 @@ class Op(Function):
                 if isinstance(a, Tensor) and a._rg:
                     ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._rg for a in args])
                     _connect(ctx, args)
+                    if _anomaly.enabled:
+                        anomaly_mode._record(ctx)
                     out = Tensor._make(data, True, ctx)
                     if ctx.save_output:
                         ctx._out_data, ctx._out_vc = data, out._vc  # version-checked like saved tensors
