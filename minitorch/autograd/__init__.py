@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import anomaly_mode
+from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .function import Function, Node, once_differentiable
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import gradcheck, gradgradcheck
@@ -97,4 +99,9 @@ __all__ = [
     "gradgradcheck",
     "functional",
     "once_differentiable",
+    "anomaly_mode",
+    "detect_anomaly",
+    "set_detect_anomaly",
+    "is_anomaly_enabled",
+    "is_anomaly_check_nan_enabled",
 ]
