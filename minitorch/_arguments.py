@@ -102,8 +102,11 @@ def norm_dims(dim, ndim: int):
             raise IndexError(
                 f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})"
             )
-        out.append(d % n)
-    return tuple(sorted(set(out)))
+        d %= n
+        if d in out:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        out.append(d)
+    return tuple(sorted(out))
 
 
 def _dim(x, dim) -> int:

@@ -85,7 +85,6 @@ KNOWN = {
     "prod",
     "silu",
     "huber_loss",
-    "logaddexp",
     "maximum",
     "minimum",
     "remainder",

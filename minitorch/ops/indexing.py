@@ -58,6 +58,44 @@ class IndexAddZeros(Op):
         return gg[ctx.idx], None, None
 
 
+def set_item(arr: np.ndarray, idx, value) -> None:
+    """``arr[idx] = value``, with torch's error when ``value`` cannot be expanded to the target."""
+    try:
+        arr[idx] = value
+    except ValueError:
+        target, src = np.shape(arr[idx]), np.shape(value)
+        n = len(target)
+        if len(src) > n:
+            raise RuntimeError(
+                f"expand(torch.{_TYPE_NAMES.get(np.dtype(arr.dtype).char, 'Tensor')}{{{list(src)}}}, "
+                f"size={list(target)}): the number of sizes provided ({n}) must be greater or equal to "
+                f"the number of dimensions in the tensor ({len(src)})"
+            ) from None
+        pad = (1,) * (n - len(src)) + tuple(src)
+        for i in range(n - 1, -1, -1):
+            if pad[i] != target[i] and pad[i] != 1:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({target[i]}) must match the existing size "
+                    f"({pad[i]}) at non-singleton dimension {i}.  Target sizes: {list(target)}.  "
+                    f"Tensor sizes: {list(src)}"
+                ) from None
+        raise
+
+
+_TYPE_NAMES = {
+    "f": "FloatTensor",
+    "d": "DoubleTensor",
+    "e": "HalfTensor",
+    "q": "LongTensor",
+    "l": "LongTensor",
+    "i": "IntTensor",
+    "h": "ShortTensor",
+    "b": "CharTensor",
+    "B": "ByteTensor",
+    "?": "BoolTensor",
+}
+
+
 class IndexPut(Op):
     """out = a with out[idx] = v: d/da = 1 outside idx, d/dv = grad at idx (summed for broadcast)"""
 
@@ -67,7 +105,7 @@ class IndexPut(Op):
     def forward(ctx, a, idx, v):
         ctx.idx, ctx.vndim = idx, np.ndim(v._data if hasattr(v, "_vc") else v)
         out = a._data.copy()
-        out[idx] = v._data if hasattr(v, "_vc") else v
+        set_item(out, idx, v._data if hasattr(v, "_vc") else v)
         return out
 
     @staticmethod

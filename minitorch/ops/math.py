@@ -109,15 +109,13 @@ _EXP_MAX = {"f": 88.0, "d": 709.0}
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """Overflow-free logistic."""
-    # 1 / (1 + exp(-x)) as torch computes it; -x is capped below exp's overflow point, which
-    # changes only results smaller than 1e-38 (float32) / 1e-307 (float64).
-    cap = _EXP_MAX.get(x.dtype.char)
-    if cap is None:  # float16: compute in float32
+    """1 / (1 + exp(-x)) as torch computes it: exp overflows to inf below about -88.7 (float32), so
+    the result is 0 there, as torch's (binary_cross_entropy of sigmoid(-100) against 1 is then 100)."""
+    if x.dtype.char not in _EXP_MAX:  # float16: compute in float32
         return _sigmoid(x.astype(np.float32)).astype(x.dtype)
     e = np.negative(x, out=np.empty_like(x))
-    np.minimum(e, cap, out=e)
-    np.exp(e, out=e)
+    with np.errstate(over="ignore"):
+        np.exp(e, out=e)
     e += 1
     return np.reciprocal(e, out=e)
 
@@ -476,8 +474,6 @@ class LogAddExp(Op):
 
     _node_name = "LogaddexpBackward0"
 
-    save_output = True
-
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -487,9 +483,9 @@ class LogAddExp(Op):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        out = ctx.output
-        ga = g * (a - out).exp() if ctx.needs_input_grad[0] else None
-        gb = g * (b - out).exp() if ctx.needs_input_grad[1] else None
+        # 1 / (1 + exp(b - a)) as torch: exact 0.5 at a == b, unlike exp(a - out) with a rounded out
+        ga = g * (a - b).sigmoid() if ctx.needs_input_grad[0] else None
+        gb = g * (b - a).sigmoid() if ctx.needs_input_grad[1] else None
         return ga, gb
 
 

@@ -252,6 +252,8 @@ class Softmax(Op):
     def forward(ctx, a, dim):
         ctx.dim = dim
         x = a._data
+        if x.size == 0:  # nothing to normalise (a (5, 0) input): an empty result, as torch
+            return x.copy()
         e = np.exp(x - np.maximum.reduce(x, axis=dim, keepdims=True))
         e /= np.add.reduce(e, axis=dim, keepdims=True)
         return e
@@ -272,6 +274,8 @@ class LogSoftmax(Op):
     def forward(ctx, a, dim):
         ctx.dim = dim
         x = a._data
+        if x.size == 0:  # nothing to normalise (a (5, 0) input): an empty result, as torch
+            return x.copy()
         z = x - np.maximum.reduce(x, axis=dim, keepdims=True)
         z -= np.log(np.add.reduce(np.exp(z), axis=dim, keepdims=True))
         return z
@@ -297,8 +301,11 @@ class CumSum(Op):
 
 def _centered_sumsq(x: np.ndarray, axes, keepdim):
     ax = axes if x.ndim else None
-    c = x - np.mean(x, axis=ax, keepdims=True)
-    return np.sum(c * c, axis=ax, keepdims=keepdim)
+    # two passes, the sums of float32 in float64 (as torch's accumulation): 1e4 + randn in float32
+    # then has torch's error, not 30x it
+    acc = np.float64 if x.dtype == np.float32 else None
+    c = x - np.mean(x, axis=ax, keepdims=True, dtype=acc).astype(x.dtype, copy=False)
+    return np.sum(c * c, axis=ax, keepdims=keepdim, dtype=acc)
 
 
 def _dof(shape, axes, correction):

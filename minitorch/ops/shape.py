@@ -10,6 +10,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .._arguments import _as_tensor_arg, _dim, norm_dims
+from .._promotion import _promote_types
 from ..autograd import function as _function
 from ..autograd.function import Function, Op
 
@@ -239,7 +240,10 @@ def cat(tensors, dim: int = 0) -> _function.Tensor:
                 f"{[n for j, n in enumerate(ref) if j != d]} but got size "
                 f"{[n for j, n in enumerate(s) if j != d]} for tensor number {i} in the list."
             )
-    dt = np.result_type(*[t._data for t in tensors])
+    dt = tensors[0]._data.dtype
+    for t in tensors[1:]:
+        if t._data.dtype != dt:
+            dt = _promote_types(dt, t._data.dtype)  # torch's: int64 with float32 is float32
     tensors = [t.to(dt) for t in tensors]
     return Cat.apply(d, *tensors)
 
@@ -256,8 +260,7 @@ def stack(tensors, dim: int = 0) -> _function.Tensor:
                 f"stack expects each tensor to be equal size, but got {list(shp)} at entry 0 and "
                 f"{list(t._data.shape)} at entry {i}"
             )
-    nd = len(shp) + 1
-    d = dim % nd
+    (d,) = norm_dims(dim, len(shp) + 1)
     return cat([t.unsqueeze(d) for t in tensors], d)
 
 

@@ -26,6 +26,8 @@ class IndexingMethods:
             raise RuntimeError(f"gather(): Expected dtype int64 for index, got {idx.dtype}")
         if idx.ndim != self._data.ndim:
             raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+        if not idx.ndim:  # a 0-d input acts as one of shape (1,), as torch
+            return self.reshape(1).gather(0, idx.reshape(1)).reshape(())
         n = self._data.shape[d]
         if idx.size and (idx.min() < -n or idx.max() >= n):
             raise RuntimeError(f"index {int(idx.max())} is out of bounds for dimension {d} with size {n}")
@@ -54,7 +56,7 @@ class IndexingMethods:
             self._inplace(lambda s, v: I.IndexPut.apply(s, idx, v), value)
             return
         self._check_writeable()
-        self._data[idx] = value._data if isinstance(value, _function.Tensor) else value
+        I.set_item(self._data, idx, value._data if isinstance(value, _function.Tensor) else value)
         self._vc[0] += 1
 
     def index_select(self, dim: int, index):
