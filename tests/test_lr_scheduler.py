@@ -187,6 +187,10 @@ def test_step_before_optimizer_step_warns():
         lambda o, S: S.ExponentialLR(o, gamma=0.9),
         lambda o, S: S.CosineAnnealingLR(o, T_max=6),
         lambda o, S: S.LinearLR(o, total_iters=4),
+        lambda o, S: S.ConstantLR(o, factor=0.25, total_iters=4),
+        lambda o, S: S.PolynomialLR(o, total_iters=6, power=2.0),
+        lambda o, S: S.CosineAnnealingWarmRestarts(o, T_0=2, T_mult=2, eta_min=0.001),
+        lambda o, S: S.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=3),
     ],
 )
 def test_step_with_epoch_uses_closed_form_like_torch(make):
@@ -197,7 +201,8 @@ def test_step_with_epoch_uses_closed_form_like_torch(make):
         seq = []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for e in [3, 7, 1, 4]:
+            # every epoch up to past the last boundary (each side of every step), then jumps back and forth
+            for e in [*range(16), 3, 7, 1, 4, 2, 9, 5, 0, 30]:
                 opt.step()
                 s.step(e)
                 seq.append(s.get_last_lr())

@@ -273,8 +273,14 @@ BINARY_OPS = {
 @pytest.mark.parametrize("da,db", list(itertools.product(DTYPES, DTYPES)), ids=lambda v: v)
 def test_tensor_tensor_promotion_matches_torch(op, da, db):
     f = BINARY_OPS[op]
-    if op == "pow" and da == db == "bool":
-        pytest.skip("torch does not implement pow for two bool tensors")
+    if op == "pow" and da == db == "bool":  # torch does not implement it: minitorch's own result
+        for za, zb in ((False, False), (False, True), (True, False), (True, True)):
+            a, b = _sample(mt, da, za), _sample(mt, db, zb)
+            out = f(a, b)
+            assert out.dtype.is_floating_point is False and out.dtype != mt.bool
+            expected = np.power(a.numpy().astype(np.int64), b.numpy().astype(np.int64))
+            np.testing.assert_array_equal(out.numpy(), expected)
+        return
     for za, zb in ((False, False), (False, True), (True, False), (True, True)):
         m = _outcome(f, _sample(mt, da, za), _sample(mt, db, zb))
         t = _outcome(f, _sample(torch, da, za), _sample(torch, db, zb))
@@ -322,9 +328,12 @@ def test_promotion_errors_match_torch():
 @pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
 def test_unary_ops_on_integer_tensors_match_torch(fn, dtype):
     """Float-valued math on integer tensors gives the default float dtype; abs/neg/relu stay integer."""
-    if dtype == "bool" and fn in ("abs", "relu"):
-        pytest.skip("deliberate difference: torch refuses abs/relu of bool tensors, minitorch returns them")
     arr = np.array([[1, 5, 0], [4, 2, 6]]).astype(dtype)
+    if dtype == "bool" and fn in ("abs", "relu"):  # torch refuses these; minitorch returns the values
+        out = getattr(mt.tensor(arr), fn)()
+        assert out.dtype.is_floating_point is False
+        np.testing.assert_array_equal(out.numpy().astype(np.int64), arr.astype(np.int64))
+        return
     try:
         expected = getattr(torch.tensor(arr), fn)()
     except Exception as e:  # noqa: BLE001 - torch refuses some (neg of bool): so must we
