@@ -4,6 +4,7 @@ one ``RuntimeError`` (naming the file) that every unreadable checkpoint raises."
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import secrets
@@ -41,12 +42,27 @@ def atomic_write(path: str, write_to: Callable) -> None:
     """Write to a temp file next to ``path``, fsync, then rename over it (the old file survives
     any failure, and the temp file is removed)."""
     if os.path.islink(path):
+        try:
+            os.stat(path)  # follows the links: a loop raises ELOOP (torch refuses it too)
+        except OSError as e:
+            if e.errno == errno.ELOOP:
+                raise RuntimeError(f"cannot save to {path!r}: {e.strerror}") from None
         path = os.path.realpath(path)
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise RuntimeError(f"Parent directory {directory} does not exist.")
     tmp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except PermissionError as e:
+        if os.path.isfile(path) and os.access(path, os.W_OK):
+            # a read-only directory over a writable file: write it in place, as torch does (not atomic)
+            with open(path, "wb") as fh:
+                write_to(fh)
+            return
+        raise PermissionError(
+            e.errno, f"{e.strerror}: cannot save to {path!r} (its directory is not writable)", path
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             write_to(fh)
