@@ -150,3 +150,22 @@ def test_gather_on_0d():
     x = mt.tensor(2.0, requires_grad=True)
     x.gather(0, mt.tensor(0)).backward()
     assert x.grad.item() == 1.0
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (0, 3, 4)])
+def test_batch_norm_training_on_an_empty_batch(shape):
+    out = {}
+    for lib in LIBS:
+        m = lib.nn.BatchNorm1d(3)
+        x = lib.ones(*shape, requires_grad=True)
+        y = m(x)
+        y.sum().backward()
+        out[lib] = (
+            tuple(y.shape),
+            m.running_mean.tolist(),
+            m.running_var.tolist(),
+            int(m.num_batches_tracked),
+            m.weight.grad.tolist(),
+            tuple(x.grad.shape),
+        )
+    assert out[mt] == out[torch]

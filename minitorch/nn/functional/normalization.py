@@ -44,6 +44,12 @@ def batch_norm(
     ):
         if t is not None and t._data.size != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t._data.size}")
+    if training and x.size == 0:  # an empty batch: an empty result, stats unchanged, as torch
+        shape = (1, c) + (1,) * (x.ndim - 2)
+        out = input.clone()
+        if weight is not None:
+            out = out * weight.reshape(shape)
+        return out if bias is None else out + bias.reshape(shape)
     if training:
         if x.size // c <= 1:
             raise ValueError(
