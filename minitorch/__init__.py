@@ -6,7 +6,7 @@ the graph), ``autograd/engine.py`` (how backward walks it) and ``ops/`` (the pri
 
 from __future__ import annotations
 
-from . import _alloc, _dtype
+from . import _alloc, _dtype, _out_argument
 from ._creation import (
     arange,
     as_tensor,
@@ -17,7 +17,9 @@ from ._creation import (
     from_numpy,
     full,
     full_like,
+    layout,
     linspace,
+    multinomial,
     normal,
     ones,
     ones_like,
@@ -28,11 +30,13 @@ from ._creation import (
     randn,
     randn_like,
     randperm,
+    strided,
     zeros,
     zeros_like,
 )
-from ._device import accelerator, device, mps
+from ._device import accelerator, device, get_default_device, mps, set_default_device
 from ._dtype import (  # noqa: A004
+    bfloat16,
     bool,
     double,
     dtype,
@@ -62,17 +66,46 @@ from ._random import (
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ._size import Size
 from .tensor import Tensor
+from ._tensor_types import (
+    BFloat16Tensor,
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
 from ._creation import channels_last, contiguous_format, memory_format, preserve_format, tensor
-from .ops.arithmetic import where
+from .ops import arithmetic as _arithmetic
 from .ops.linalg import cdist, einsum
 from .ops.reduce import std_mean, var_mean
-from .ops.shape import cartesian_prod, cat, meshgrid, stack
+from .ops.shape import cartesian_prod, meshgrid
+from .ops import shape as _shape_ops
 
 __version__ = "0.1.0"
 
 _alloc._keep_freed_memory()
 
-concat = concatenate = cat
+
+def _with_out(fn):
+    """``fn`` that also takes ``out=`` (``cat``, ``stack``, ``where``: functions, not Tensor methods)."""
+
+    def with_out(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        return _out_argument.call_with_out(fn.__name__, fn, args, kwargs, out)
+
+    with_out.__name__ = with_out.__qualname__ = fn.__name__
+    with_out.__doc__ = fn.__doc__
+    return with_out
+
+
+cat = concat = concatenate = _with_out(_shape_ops.cat)
+stack = _with_out(_shape_ops.stack)
+where = _with_out(_arithmetic.where)
 
 
 def get_default_dtype():
@@ -93,9 +126,11 @@ def numel(input: Tensor) -> "int":
 
 
 def _method(name: str):
-    def fn(input, *args, **kwargs):
+    def fn(input, *args, out=None, **kwargs):
         if not isinstance(input, Tensor):
             input = tensor(input)
+        if out is not None:
+            return _out_argument.call_with_out(name, getattr(Tensor, name), (input, *args), kwargs, out)
         return getattr(input, name)(*args, **kwargs)
 
     fn.__name__ = fn.__qualname__ = name

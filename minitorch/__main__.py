@@ -58,11 +58,12 @@ def _seed(seed: int) -> None:
 
 def run_script(script: str, args: list[str], seed: int = 0) -> None:
     """Run ``script`` as ``__main__`` with ``sys.argv = [script, *args]`` and torch aliased."""
-    from minitorch import _compat_alias
+    from minitorch import _compat_alias, _dtype
 
     if not os.path.isfile(script):
         raise SystemExit(f"python -m minitorch: can't open file {script!r}: no such file")
     _compat_alias.install()
+    _dtype.display_name = "torch"  # the script's `torch` is minitorch: print torch.Size, torch.float32
     _seed(seed)
     sys.argv = [script, *args]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))

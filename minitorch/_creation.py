@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import _dtype
+from . import _device, _dtype
 from ._arguments import _shape_arg, _to_array
 from ._random import _rng
 from ._size import Size
@@ -40,6 +40,8 @@ __all__ = [
     "randint_like",
     "normal",
     "bernoulli",
+    "multinomial",
+    "strided",
 ]
 
 
@@ -53,6 +55,31 @@ def _size(size) -> tuple:
     return out
 
 
+def _placed(device, layout, pin_memory: bool) -> None:
+    """``device=``, ``layout=`` and ``pin_memory=`` of a creation function, checked as a CPU-only torch does."""
+    _device.check_placement(device)
+    if layout is not None and layout is not strided:
+        raise NotImplementedError(f"minitorch has only dense tensors (layout=strided), got layout={layout}")
+    if pin_memory:
+        raise RuntimeError(
+            "pin_memory=True requires a CUDA or other accelerator backend; no pinned memory allocator is "
+            "available on this system."
+        )
+
+
+class layout:
+    """A tensor's memory layout, as ``torch.layout``; minitorch has only ``strided`` (dense) tensors."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return f"{_dtype.display_name}.{self._name}"
+
+
+strided = layout("strided")
+
+
 def _new(arr: np.ndarray, requires_grad: bool) -> Tensor:
     t = _function.Tensor._make(arr, False, None)
     if requires_grad:
@@ -64,8 +91,9 @@ def _float_dtype(dtype) -> np.dtype:
     return _dtype.to_np(dtype) if dtype is not None else _dtype.default_float.np
 
 
-def as_tensor(data, dtype=None) -> Tensor:
+def as_tensor(data, dtype=None, device=None) -> Tensor:
     """Like ``tensor`` but shares memory with a NumPy array (or returns a Tensor as is)."""
+    _device.check_placement(device)
     if isinstance(data, _function.Tensor) and (dtype is None or _dtype.to_np(dtype) == data._data.dtype):
         return data
     if isinstance(data, _function.Tensor):
@@ -81,19 +109,37 @@ def from_numpy(arr: np.ndarray) -> Tensor:
     return _function.Tensor._make(arr, False, None)
 
 
-def zeros(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+def zeros(
+    *size, dtype=None, device=None, requires_grad: bool = False, layout=None, pin_memory: bool = False
+) -> Tensor:
+    _placed(device, layout, pin_memory)
     return _new(np.zeros(_size(size), _float_dtype(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+def ones(
+    *size, dtype=None, device=None, requires_grad: bool = False, layout=None, pin_memory: bool = False
+) -> Tensor:
+    _placed(device, layout, pin_memory)
     return _new(np.ones(_size(size), _float_dtype(dtype)), requires_grad)
 
 
-def empty(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+def empty(
+    *size, dtype=None, device=None, requires_grad: bool = False, layout=None, pin_memory: bool = False
+) -> Tensor:
+    _placed(device, layout, pin_memory)
     return _new(np.empty(_size(size), _float_dtype(dtype)), requires_grad)
 
 
-def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+def full(
+    size,
+    fill_value,
+    dtype=None,
+    device=None,
+    requires_grad: bool = False,
+    layout=None,
+    pin_memory: bool = False,
+) -> Tensor:
+    _placed(device, layout, pin_memory)
     if dtype is None:
         dtype = (
             _dtype.bool
@@ -105,17 +151,38 @@ def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
     return _new(np.full(_size((size,)), fill_value, _dtype.to_np(dtype)), requires_grad)
 
 
-def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
+def eye(
+    n: int,
+    m: int | None = None,
+    dtype=None,
+    device=None,
+    requires_grad: bool = False,
+    layout=None,
+    pin_memory: bool = False,
+) -> Tensor:
+    _placed(device, layout, pin_memory)
     return _new(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+def arange(
+    start,
+    end=None,
+    step=1,
+    dtype=None,
+    device=None,
+    requires_grad: bool = False,
+    layout=None,
+    pin_memory: bool = False,
+) -> Tensor:
     """Integers give int64 (``arange(5)``); any float argument gives float32."""
+    _placed(device, layout, pin_memory)
     if end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, _function.Tensor) else v for v in (start, end, step)]
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if (vals[2] > 0 and vals[1] < vals[0]) or (vals[2] < 0 and vals[1] > vals[0]):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         is_int = builtins.all(isinstance(v, (builtins.int, np.integer)) for v in vals)
         dtype = _dtype.int64 if is_int else _dtype.default_float
@@ -124,39 +191,148 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
     return _new(arr, requires_grad)
 
 
-def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False) -> Tensor:
+def linspace(
+    start,
+    end,
+    steps: int,
+    dtype=None,
+    device=None,
+    requires_grad: bool = False,
+    layout=None,
+    pin_memory: bool = False,
+) -> Tensor:
+    _placed(device, layout, pin_memory)
     return _new(np.linspace(start, end, steps).astype(_float_dtype(dtype)), requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, requires_grad: bool = False) -> Tensor:
+def rand(
+    *size,
+    generator=None,
+    dtype=None,
+    device=None,
+    requires_grad: bool = False,
+    layout=None,
+    pin_memory: bool = False,
+) -> Tensor:
     """Uniform on [0, 1), drawn from the global generator (see ``manual_seed``)."""
+    _placed(device, layout, pin_memory)
     d = _float_dtype(dtype)
     return _new(_rng(generator).random(_size(size)).astype(d, copy=False), requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, requires_grad: bool = False) -> Tensor:
+def randn(
+    *size,
+    generator=None,
+    dtype=None,
+    device=None,
+    requires_grad: bool = False,
+    layout=None,
+    pin_memory: bool = False,
+) -> Tensor:
     """Standard normal, drawn from the global generator (see ``manual_seed``)."""
+    _placed(device, layout, pin_memory)
     d = _float_dtype(dtype)
     return _new(_rng(generator).standard_normal(_size(size)).astype(d, copy=False), requires_grad)
 
 
-def randint(low, high=None, size=None, generator=None, dtype=None, requires_grad: bool = False) -> Tensor:
-    """``randint(high, size)`` or ``randint(low, high, size)``: int64 unless ``dtype`` says."""
-    if size is None:
-        low, high, size = 0, low, high
+def randint(
+    low=0,
+    high=None,
+    size=None,
+    generator=None,
+    dtype=None,
+    device=None,
+    requires_grad: bool = False,
+    layout=None,
+    pin_memory: bool = False,
+) -> Tensor:
+    """``randint(high, size)``, ``randint(low, high, size)``, ``randint(high, size=...)`` or
+    ``randint(high=..., size=...)``: uniform integers in ``[low, high)``, int64 unless ``dtype`` says."""
+    _placed(device, layout, pin_memory)
+    if size is None and high is not None and not isinstance(high, (builtins.int, np.integer)):
+        low, high, size = 0, low, high  # randint(high, size)
+    elif high is None and size is not None:
+        low, high = 0, low  # randint(high, size=...)
     if high is None or size is None:
         raise TypeError("randint() missing required arguments: expected randint(low=0, high, size)")
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     d = _dtype.to_np(dtype) if dtype is not None else np.int64
     return _new(_rng(generator).integers(low, high, _size((size,))).astype(d), requires_grad)
 
 
-def randperm(n: int, generator=None, dtype=None, requires_grad: bool = False) -> Tensor:
+def randperm(
+    n: int,
+    generator=None,
+    dtype=None,
+    device=None,
+    requires_grad: bool = False,
+    layout=None,
+    pin_memory: bool = False,
+) -> Tensor:
+    _placed(device, layout, pin_memory)
     d = _dtype.to_np(dtype) if dtype is not None else np.int64
     return _new(_rng(generator).permutation(n).astype(d), requires_grad)
 
 
-def normal(mean: float, std: float, size, generator=None, requires_grad: bool = False) -> Tensor:
-    return _new(_rng(generator).normal(mean, std, _size((size,))).astype(np.float32), requires_grad)
+def normal(
+    mean=0.0,
+    std=1.0,
+    size=None,
+    generator=None,
+    device=None,
+    requires_grad: bool = False,
+    layout=None,
+    pin_memory: bool = False,
+) -> Tensor:
+    """``normal(mean, std, size)`` with floats, or ``normal(mean, std)`` where either is a tensor: one
+    draw per element of their broadcast shape, as torch."""
+    _placed(device, layout, pin_memory)
+    tensors = [v for v in (mean, std) if isinstance(v, _function.Tensor)]
+    m = mean._data if isinstance(mean, _function.Tensor) else mean
+    s = std._data if isinstance(std, _function.Tensor) else std
+    if np.any(np.asarray(s) < 0):
+        bad = np.min(s)
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {bad:g}")
+    if tensors:
+        shape = np.broadcast_shapes(*(v._data.shape for v in tensors))
+        d = np.result_type(*(v._data for v in tensors))
+        if d.kind != "f":
+            raise RuntimeError("normal expects floating point mean and std")
+    else:
+        if size is None:
+            raise TypeError("normal() missing required argument 'size' (mean and std are numbers)")
+        shape, d = _size((size,)), _dtype.default_float.np
+    return _new((m + s * _rng(generator).standard_normal(shape)).astype(d, copy=False), requires_grad)
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, generator=None) -> Tensor:
+    """``num_samples`` indices per row of ``input`` (1-D or 2-D, non-negative weights, not
+    necessarily summing to 1), drawn with or without replacement: int64, as torch."""
+    p = input._data
+    if p.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if p.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype}")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > p.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    rows = p.reshape(-1, p.shape[-1]).astype(np.float64)
+    if not np.all(np.isfinite(rows)) or np.any(rows < 0):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    sums = rows.sum(axis=1)
+    if np.any(sums <= 0):
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    rng = _rng(generator)
+    out = np.empty((rows.shape[0], num_samples), np.int64)
+    for i, (row, total) in enumerate(zip(rows, sums)):
+        if not replacement and num_samples > np.count_nonzero(row):
+            raise RuntimeError(
+                "invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)"
+            )
+        out[i] = rng.choice(row.shape[0], num_samples, replace=replacement, p=row / total)
+    return _function.Tensor._make(out.reshape(p.shape[:-1] + (num_samples,)), False, None)
 
 
 def bernoulli(input: Tensor, generator=None) -> Tensor:
@@ -166,7 +342,9 @@ def bernoulli(input: Tensor, generator=None) -> Tensor:
 
 
 def _like(fn):
-    def like(input: Tensor, *args, dtype=None, requires_grad: bool = False, **kwargs) -> Tensor:
+    def like(
+        input: Tensor, *args, dtype=None, requires_grad: bool = False, memory_format=None, **kwargs
+    ) -> Tensor:
         d = dtype if dtype is not None else input.dtype
         return fn(input.shape, *args, dtype=d, requires_grad=requires_grad, **kwargs)
 
@@ -182,25 +360,21 @@ rand_like = _like(rand)
 randn_like = _like(randn)
 
 
-def full_like(input: Tensor, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
-    return full(
-        input.shape,
-        fill_value,
-        dtype=dtype if dtype is not None else input.dtype,
-        requires_grad=requires_grad,
-    )
+def full_like(input: Tensor, fill_value, *, dtype=None, memory_format=None, **kwargs) -> Tensor:
+    return full(input.shape, fill_value, dtype=dtype if dtype is not None else input.dtype, **kwargs)
 
 
-def randint_like(input: Tensor, low, high=None, dtype=None, requires_grad: bool = False) -> Tensor:
+def randint_like(input: Tensor, low=0, high=None, *, dtype=None, memory_format=None, **kwargs) -> Tensor:
     if high is None:
         low, high = 0, low
-    return randint(
-        low, high, input.shape, dtype=dtype if dtype is not None else input.dtype, requires_grad=requires_grad
-    )
+    return randint(low, high, input.shape, dtype=dtype if dtype is not None else input.dtype, **kwargs)
 
 
-def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+def tensor(
+    data, dtype=None, device=None, requires_grad: bool = False, layout=None, pin_memory: bool = False
+) -> Tensor:
     """A new tensor holding a copy of ``data`` (Python floats become float32, ints int64)."""
+    _placed(device, layout, pin_memory)
     arr = np.array(_to_array(data, dtype), copy=True)
     t = _function.Tensor._make(arr, False, None)
     if requires_grad:
@@ -215,7 +389,7 @@ class memory_format:
         self._name = name
 
     def __repr__(self) -> str:
-        return f"minitorch.{self._name}"
+        return f"{_dtype.display_name}.{self._name}"
 
 
 contiguous_format = memory_format("contiguous_format")

@@ -1,39 +1,87 @@
-"""dtypes: thin named wrappers over NumPy dtypes, printed like torch's (``minitorch.float32``)."""
+"""dtypes: thin named wrappers over NumPy dtypes, printed like torch's (``minitorch.float32``).
+
+Printed forms (``minitorch.float32``, ``minitorch.Size([2, 3])``, ``x.type()`` ->
+``'minitorch.FloatTensor'``) start with ``display_name``: ``"minitorch"``, or ``"torch"`` while
+``python -m minitorch`` runs a PyTorch script, so that its output reads as it does under torch.
+``bfloat16`` is stored with the ``ml_dtypes`` package (NumPy has no bfloat16) when it is installed.
+"""
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
+
+try:
+    import ml_dtypes as _ml_dtypes
+except ImportError:  # pragma: no cover - optional
+    _ml_dtypes = None
+
+display_name = "minitorch"
 
 
 class dtype:
     """A tensor element type. ``np`` is the NumPy dtype that stores it."""
 
-    __slots__ = ("name", "np", "is_floating_point", "itemsize")
+    __slots__ = ("name", "np", "is_floating_point", "itemsize", "type_name")
 
-    def __init__(self, name: str, np_dtype) -> None:
+    def __init__(self, name: str, np_dtype, type_name: str) -> None:
         self.name = name
         self.np = np.dtype(np_dtype)
-        self.is_floating_point = self.np.kind == "f"
+        self.is_floating_point = self.np.kind == "f" or name == "bfloat16"
         self.itemsize = self.np.itemsize
+        self.type_name = type_name  # torch's legacy name: Float for float32 (FloatTensor)
+
+    @property
+    def is_signed(self) -> builtins.bool:
+        return self.np.kind in "fi" or self.name == "bfloat16"
+
+    @property
+    def is_complex(self) -> builtins.bool:
+        return False
+
+    def to_real(self) -> dtype:
+        return self
 
     def __repr__(self) -> str:
-        return f"minitorch.{self.name}"
+        return f"{display_name}.{self.name}"
 
     def __reduce__(self):
         return (_lookup_name, (self.name,))
 
 
-float16 = half = dtype("float16", np.float16)
-float32 = float = dtype("float32", np.float32)
-float64 = double = dtype("float64", np.float64)
-uint8 = dtype("uint8", np.uint8)
-int8 = dtype("int8", np.int8)
-int16 = short = dtype("int16", np.int16)
-int32 = int = dtype("int32", np.int32)
-int64 = long = dtype("int64", np.int64)
-bool = dtype("bool", np.bool_)
+float16 = half = dtype("float16", np.float16, "Half")
+float32 = float = dtype("float32", np.float32, "Float")
+float64 = double = dtype("float64", np.float64, "Double")
+uint8 = dtype("uint8", np.uint8, "Byte")
+int8 = dtype("int8", np.int8, "Char")
+int16 = short = dtype("int16", np.int16, "Short")
+int32 = int = dtype("int32", np.int32, "Int")
+int64 = long = dtype("int64", np.int64, "Long")
+bool = dtype("bool", np.bool_, "Bool")
 
 _ALL = [float16, float32, float64, uint8, int8, int16, int32, int64, bool]
+if _ml_dtypes is not None:
+    bfloat16 = dtype("bfloat16", _ml_dtypes.bfloat16, "BFloat16")
+    _ALL.append(bfloat16)
+else:  # pragma: no cover - optional
+
+    class _MissingBFloat16:
+        """``minitorch.bfloat16`` without ``ml_dtypes``: named, and any use says what to install."""
+
+        name = "bfloat16"
+        is_floating_point = True
+        itemsize = 2
+        type_name = "BFloat16"
+
+        def __repr__(self) -> str:
+            return f"{display_name}.bfloat16"
+
+        @property
+        def np(self):
+            raise TypeError("bfloat16 needs the ml_dtypes package: pip install ml_dtypes")
+
+    bfloat16 = _MissingBFloat16()
 _BY_NP = {d.np: d for d in _ALL}
 _BY_NAME = {d.name: d for d in _ALL}
 default_float = float32
@@ -41,6 +89,17 @@ default_float = float32
 
 def _lookup_name(name: str) -> dtype:
     return _BY_NAME[name]
+
+
+_BY_TYPE_NAME = {d.type_name: d for d in _ALL}
+
+
+def from_type_string(name: str):
+    """``'torch.FloatTensor'`` / ``'minitorch.DoubleTensor'`` (as ``x.type(...)`` takes) -> dtype, or None."""
+    module, _, cls = name.rpartition(".")
+    if module in ("torch", "minitorch") and cls.endswith("Tensor"):
+        return _BY_TYPE_NAME.get(cls[: -len("Tensor")])
+    return None
 
 
 def from_numpy_dtype(np_dtype) -> dtype:
@@ -62,10 +121,8 @@ def to_np(d) -> np.dtype:
     """Accept a minitorch dtype, a NumPy dtype, a Python type or a string; return a NumPy dtype."""
     if isinstance(d, dtype):
         return d.np
-    import builtins
-
-    if d is builtins.float:
-        return float32.np
+    if d is builtins.float:  # torch.ones(2, dtype=float) is float64, as NumPy's float
+        return float64.np
     if d is builtins.int:
         return int64.np
     if d is builtins.bool:

@@ -84,7 +84,7 @@ def _check_bool_sub(a: Tensor, b) -> None:
         )
 
 
-_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "V": 2}  # "V": bfloat16 (ml_dtypes), a float
 
 
 def _promote_types(x: np.dtype, y: np.dtype) -> np.dtype:

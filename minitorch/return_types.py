@@ -3,12 +3,16 @@ and ``mode``, printed as torch's."""
 
 from collections import namedtuple
 
+from . import _dtype
+
 
 def _named(name: str):
     base = namedtuple(name, ["values", "indices"])
 
     def __repr__(self) -> str:
-        return f"minitorch.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+        return (
+            f"{_dtype.display_name}.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+        )
 
     return type(name, (base,), {"__slots__": (), "__repr__": __repr__, "__module__": __name__})
 

@@ -96,3 +96,16 @@ def test_alias_finder_in_process(name):
         _compat_alias.uninstall(finder)
         sys.modules.update(saved)
     assert minitorch is sys.modules["minitorch"]
+
+
+def test_printed_names_read_as_torchs_under_the_runner(tmp_path):
+    res = _run(
+        tmp_path,
+        """
+        import torch
+        x = torch.ones(2, 3)
+        print(x.shape, x.dtype, x.type(), torch.int64, f"{x.sum():.2f}")
+        """,
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "torch.Size([2, 3]) torch.float32 torch.FloatTensor torch.int64 6.00"

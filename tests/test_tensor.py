@@ -238,7 +238,7 @@ def test_to_same_dtype_returns_self_and_cast_is_differentiable():
     assert x.grad.dtype == mt.float32
     np.testing.assert_array_equal(x.grad._data, [2.0, 4.0])
     assert x.to(mt.float64).to(x).dtype == mt.float32  # to(other tensor) takes its dtype
-    with pytest.raises(RuntimeError):
+    with pytest.raises(AssertionError):  # torch's CPU build: "Torch not compiled with CUDA enabled"
         x.to("cuda")
 
 

@@ -84,6 +84,7 @@ def grad(
 
 
 from . import functional  # noqa: E402
+from .variable import Variable  # noqa: E402
 
 __all__ = [
     "Function",
@@ -104,4 +105,5 @@ __all__ = [
     "set_detect_anomaly",
     "is_anomaly_enabled",
     "is_anomaly_check_nan_enabled",
+    "Variable",
 ]

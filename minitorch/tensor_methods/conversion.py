@@ -36,10 +36,23 @@ class ConversionMethods:
             return self
         return A.Cast.apply(self, np_dtype)
 
-    def type(self, dtype=None):
+    def __format__(self, format_spec: str) -> str:
+        """``f"{loss:.4f}"`` formats a 0-d tensor's value; other tensors take only an empty spec, as torch."""
+        if self._data.ndim == 0:
+            return self._data.item().__format__(format_spec)
+        return object.__format__(self, format_spec)
+
+    def type(self, dtype=None, non_blocking: bool = False):
+        """``x.type()`` is torch's legacy name (``'minitorch.FloatTensor'``); ``x.type(float64)``,
+        ``x.type('torch.DoubleTensor')`` or ``x.type(DoubleTensor)`` converts."""
         if dtype is None:
-            return f"minitorch.{self.dtype.name.capitalize()}Tensor"
-        return self.to(dtype)
+            return f"{_dtype.display_name}.{self.dtype.type_name}Tensor"
+        if isinstance(dtype, str):
+            d = _dtype.from_type_string(dtype)
+            if d is None:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = d
+        return self.to(getattr(dtype, "dtype", dtype))  # a legacy class (DoubleTensor) carries .dtype
 
     def float(self) -> Tensor:
         return self.to(_dtype.float32)
@@ -65,8 +78,21 @@ class ConversionMethods:
     def cpu(self) -> Tensor:
         return self
 
+    @property
+    def is_xpu(self) -> bool:
+        return False
+
+    def is_pinned(self, device=None) -> bool:
+        return False
+
+    def pin_memory(self, device=None):
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator=None) -> Tensor:
+        return _creation.multinomial(self, num_samples, replacement, generator=generator)
+
     def cuda(self, *args, **kwargs):
-        raise RuntimeError("minitorch runs on the CPU only (no CUDA)")
+        _device.check_cpu("cuda", "a tensor")
 
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)

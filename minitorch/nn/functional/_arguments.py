@@ -6,19 +6,10 @@ from numbers import Integral
 
 import numpy as np
 
+from ... import _dtype
 from ...tensor import Tensor
 
-_TYPE_NAMES = {
-    "float16": "Half",
-    "float32": "Float",
-    "float64": "Double",
-    "uint8": "Byte",
-    "int8": "Char",
-    "int16": "Short",
-    "int32": "Int",
-    "int64": "Long",
-    "bool": "Bool",
-}
+_TYPE_NAMES = {d.name: d.type_name for d in _dtype._ALL}  # float32 -> "Float", as torch's errors
 
 
 def _tname(t: Tensor) -> str:
@@ -27,7 +18,7 @@ def _tname(t: Tensor) -> str:
 
 def _type_str(t: Tensor) -> str:
     """``minitorch.FloatTensor`` etc., the names torch's errors use."""
-    return f"minitorch.{_tname(t)}Tensor"
+    return f"{_dtype.display_name}.{_tname(t)}Tensor"
 
 
 def _as_t(x) -> Tensor:

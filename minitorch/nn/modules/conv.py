@@ -10,16 +10,12 @@ from ...tensor import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
+from .linear import _check_device
 from .module import Module
 
 __all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d"]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
-
-
-def _check_device(device) -> None:
-    if device is not None and not str(device).startswith("cpu"):
-        raise RuntimeError(f"minitorch runs on the CPU only; cannot create a module on {device!r}")
 
 
 def _ntuple(value, n: int) -> tuple:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ... import _creation
+from ... import _creation, _device
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
@@ -15,8 +15,8 @@ __all__ = ["Identity", "Linear"]
 
 
 def _check_device(device) -> None:
-    if device is not None and not str(device).startswith("cpu"):
-        raise RuntimeError(f"minitorch runs on the CPU only; cannot create a module on {device!r}")
+    """``device=`` of a layer: the CPU (or None, the default device), else torch's error."""
+    _device.check_placement(device, "a module")
 
 
 class Identity(Module):

@@ -487,7 +487,7 @@ class Module:
         return self
 
     def cuda(self, device=None) -> Module:
-        raise RuntimeError("minitorch runs on the CPU only (no CUDA)")
+        _device.check_cpu("cuda", "a module")
 
     # --- calling and hooks ---
     def __call__(self, *args, **kwargs):

@@ -1,0 +1,152 @@
+"""The legacy API tutorials still teach, against torch: ``FloatTensor`` & co. (constructors and
+``isinstance``), ``Tensor(2, 3)``, ``x.type()``, ``autograd.Variable``, ``f"{loss:.4f}"``, the
+device methods of a CPU-only build, printed names and ``bfloat16``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import needs_torch, torch
+
+import minitorch as mt
+from minitorch import _dtype
+
+pytestmark = needs_torch
+
+TYPES = [
+    "FloatTensor",
+    "DoubleTensor",
+    "HalfTensor",
+    "ByteTensor",
+    "CharTensor",
+    "ShortTensor",
+    "IntTensor",
+    "LongTensor",
+    "BoolTensor",
+]
+
+
+def _name(d) -> str:
+    return repr(d).split(".", 1)[1]
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_legacy_constructors_and_isinstance(name):
+    M, T = getattr(mt, name), getattr(torch, name)
+    for args in [([1.7, 0.0, 2.0],), (2, 3), (mt.Size([2]),), ()]:
+        targs = tuple(torch.Size(a) if isinstance(a, mt.Size) else a for a in args)
+        m, t = M(*args), T(*targs)
+        assert tuple(m.shape) == tuple(t.shape) and _name(m.dtype) == _name(t.dtype)
+        if args and isinstance(args[0], list):
+            np.testing.assert_array_equal(m._data, t.numpy())
+    assert isinstance(M([1]), M) and isinstance(M([1]), mt.Tensor) and type(M([1])) is mt.Tensor
+    for other in TYPES:
+        assert isinstance(getattr(mt, other)([1]), M) == isinstance(getattr(torch, other)([1]), T)
+    assert repr(M) == f"<class 'minitorch.{name}'>"
+
+
+def test_tensor_sizes_form_and_data_form():
+    for args in [(2, 3), (4,), ([1, 2],), ([[1.5]],), ()]:
+        m, t = mt.Tensor(*args), torch.Tensor(*args)
+        assert tuple(m.shape) == tuple(t.shape) and m.dtype == mt.float32
+    assert mt.Tensor(mt.Size([2, 5])).shape == (2, 5)
+    np.testing.assert_array_equal(mt.Tensor([1, 2])._data, [1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    "dtype", ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"]
+)
+def test_type_names_and_conversions(dtype):
+    m, t = mt.ones(2, dtype=getattr(mt, dtype)), torch.ones(2, dtype=getattr(torch, dtype))
+    assert m.type() == t.type().replace("torch.", "minitorch.")
+    assert m.type("torch.DoubleTensor").dtype == mt.float64
+    assert m.type("minitorch.LongTensor").dtype == mt.int64
+    assert m.type(mt.IntTensor).dtype == mt.int32 and m.type(mt.float16).dtype == mt.float16
+    with pytest.raises(ValueError, match="invalid type"):
+        m.type("torch.NotATensor")
+
+
+def test_variable_is_a_detached_tensor_as_in_torch():
+    from minitorch.autograd import Variable
+
+    for lib, V in ((torch, torch.autograd.Variable), (mt, Variable)):
+        x = lib.ones(2)
+        v = V(x, requires_grad=True)
+        assert v is not x and v.requires_grad and not x.requires_grad and isinstance(x, V)
+        v.data.mul_(3)
+        assert x[0].item() == 3.0  # shares memory
+        y = V(v * 2)
+        assert not y.requires_grad and y.grad_fn is None
+        (v * v).sum().backward()
+        np.testing.assert_array_equal(v.grad.numpy(), [6.0, 6.0])
+        with pytest.raises(TypeError, match="Variable data has to be a tensor, but got list"):
+            V([1, 2])
+        with pytest.warns(UserWarning, match="volatile was removed"):
+            V(x, volatile=True)
+
+
+@pytest.mark.parametrize("spec", [".4f", "5d", ">8", "", ".2e", "+.1f"])
+def test_format_spec_on_0d_tensors(spec):
+    for value in (2.5, 3, -0.125):
+        if spec.endswith("d") and not isinstance(value, int):
+            continue
+        assert format(mt.tensor(value), spec) == format(torch.tensor(value), spec)
+    assert f"{mt.tensor(1.5):.4f}" == "1.5000"
+    assert format(mt.ones(2), "") == str(mt.ones(2))
+
+
+def test_format_spec_on_bigger_tensors_fails_as_torch():
+    with pytest.raises(TypeError) as t_err:
+        format(torch.ones(2), ".4f")
+    with pytest.raises(TypeError) as m_err:
+        format(mt.ones(2), ".4f")
+    assert str(m_err.value) == str(t_err.value)
+
+
+def test_device_methods_of_a_cpu_only_build():
+    m, t = mt.ones(2), torch.ones(2)
+    assert m.is_xpu is t.is_xpu is False and m.is_cuda is t.is_cuda is False
+    assert m.is_pinned() is t.is_pinned() is False
+    assert m.cpu() is m and m.to("cpu", mt.float64, non_blocking=True).dtype == mt.float64
+    for call in (lambda x: x.cuda(), lambda x: x.to("cuda"), lambda x: x.to(device="cuda:0")):
+        with pytest.raises(AssertionError, match="not compiled with CUDA"):
+            call(t)
+        with pytest.raises(AssertionError, match="not compiled with CUDA"):
+            call(m)
+    with pytest.raises(RuntimeError) as t_err:
+        t.pin_memory()
+    with pytest.raises(RuntimeError) as m_err:
+        m.pin_memory()
+    assert str(m_err.value) == str(t_err.value)
+    with pytest.raises(AssertionError, match="not compiled with CUDA"):
+        mt.nn.Linear(2, 2).cuda()
+    with pytest.raises(AssertionError, match="not compiled with CUDA"):
+        mt.nn.Linear(2, 2, device="cuda")
+
+
+def test_printed_names_follow_display_name():
+    x = mt.ones(2, 3)
+    assert repr(x.shape) == "minitorch.Size([2, 3])" and repr(x.dtype) == "minitorch.float32"
+    old = _dtype.display_name
+    _dtype.display_name = "torch"  # what python -m minitorch sets: output reads as under torch
+    try:
+        t = torch.ones(2, 3)
+        assert repr(x.shape) == repr(t.shape) and repr(x.dtype) == repr(t.dtype) and x.type() == t.type()
+        assert repr(mt.int64) == repr(torch.int64) and repr(mt.strided) == repr(torch.strided)
+        assert repr(x.max(1)) == repr(t.max(1)).replace("tensor(", "tensor(")
+    finally:
+        _dtype.display_name = old
+
+
+def test_bfloat16_storage_and_arithmetic_match_torch():
+    pytest.importorskip("ml_dtypes")
+    vals = [1.1, -2.7, 3.14159, 1e-3, 300.5]
+    m = mt.tensor(vals, dtype=mt.bfloat16)
+    t = torch.tensor(vals, dtype=torch.bfloat16)
+    assert repr(m.dtype) == "minitorch.bfloat16" and m.dtype.is_floating_point and m.dtype.itemsize == 2
+    assert m.type() == "minitorch.BFloat16Tensor"
+    np.testing.assert_array_equal(m.float()._data, t.float().numpy())
+    np.testing.assert_array_equal(mt.ones(3).to(mt.bfloat16).float()._data, np.ones(3, np.float32))
+    np.testing.assert_array_equal((m + m).float()._data, (t + t).float().numpy())
+    np.testing.assert_array_equal((m * 3).float()._data, (t * 3).float().numpy())
+    assert mt.BFloat16Tensor([1.0]).dtype == mt.bfloat16 and isinstance(m, mt.BFloat16Tensor)
