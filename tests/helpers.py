@@ -1,6 +1,6 @@
 """Shared test helpers: the torch oracle (skipped with a reason where torch is missing),
 comparisons between minitorch and torch tensors, and the input specs and ``check`` that the op
-tables (test_shape_ops, test_extra_ops, test_indexing, test_inplace, test_higher_order) run on."""
+tables (test_shape_ops, test_op_table, test_indexing, test_inplace, test_higher_order) run on."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The ops of ``minitorch/ops/extra.py`` against torch: values, dtypes and gradients in float64 and
+"""A table of ops from every family (``ops/indexing.py``, ``math.py``, ``reduce.py``, ``shape.py``,
+``linalg.py``) against torch: values, dtypes and gradients in float64 and
 float32, first and second derivatives against central differences (gradcheck / gradgradcheck),
 in-place variants, views, and errors of torch's exception type.
 
