@@ -382,14 +382,8 @@ def tensor(
     return t
 
 
-class memory_format:
+class memory_format(layout):
     """The layouts torch's ``clone``/``contiguous`` accept; minitorch's arrays are always C-ordered."""
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def __repr__(self) -> str:
-        return f"{_dtype.display_name}.{self._name}"
 
 
 contiguous_format = memory_format("contiguous_format")
