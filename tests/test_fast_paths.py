@@ -100,3 +100,15 @@ def test_relu_backward_random_mask_and_double_backward():
         (gg,) = lib.autograd.grad(g.sum(), t)
         res.append(gg)
     assert_close(res[0], res[1])
+
+
+@pytest.mark.parametrize("shape", [(4,), (2, 4), (5, 2, 4)])
+@pytest.mark.parametrize("bias", [True, False])
+def test_linear_grad_fn_names_as_torch(shape, bias):
+    x = np.random.default_rng(4).standard_normal(shape).astype(np.float32)
+    names = []
+    for lib in (mt, torch):
+        w = lib.ones(3, 4, requires_grad=True)
+        b = lib.ones(3, requires_grad=True) if bias else None
+        names.append(lib.nn.functional.linear(lib.tensor(x), w, b).grad_fn.name())
+    assert names[0] == names[1]

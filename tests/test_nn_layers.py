@@ -165,7 +165,7 @@ def test_fused_linear_matches_composed(xshape, bias):
     x2, w2, b2 = (mt.tensor(a, requires_grad=True) for a in (x_np, w_np, b_np))
     fused = F.linear(x, w, b if bias else None)
     composed = x2 @ w2.t() + b2 if bias else x2 @ w2.t()
-    assert fused.grad_fn.name() == "AddmmBackward0"
+    # grad_fn names per input dims and bias, as torch's: tests/test_fast_paths.py
     assert_close(fused, composed._data)
     g = mt.tensor(rng.standard_normal(fused.shape))
     fused.backward(g)

@@ -137,7 +137,7 @@ class Linear(Op):
                 xd = x._data
                 gw = _const(g2.T @ (xd if xd.ndim == 2 else xd.reshape(-1, wd.shape[1])))
             if need[2]:  # b is (out,) or, from the RNNs, any shape that broadcasts: the engine reduces it
-                gb = _const(g2.sum(0)) if ctx.b_ndim == 1 else g
+                gb = g  # NOTE: the engine sums it to b's shape (the teaching trace shows that step)
             return gx, gw, gb
         if ctx.needs_input_grad[0]:
             gx = g @ w
@@ -149,6 +149,30 @@ class Linear(Op):
         if ctx.needs_input_grad[2]:
             gb = g  # the engine sums it over the batch dims back to b's shape
         return gx, gw, gb
+
+
+class LinearMm(Linear):
+    """``Linear`` without bias on a 2-D input: torch records an ``mm``."""
+
+    _node_name = "MmBackward0"
+
+
+class LinearView(Linear):
+    """``Linear`` with bias on a 1-D or N-D (N > 2) input: torch's addmm then a view."""
+
+    _node_name = "ViewBackward0"
+
+
+class LinearUnsafeView(Linear):
+    """``Linear`` without bias on an N-D (N > 2) input: torch's mm then an unsafe view."""
+
+    _node_name = "UnsafeViewBackward0"
+
+
+class LinearSqueeze(Linear):
+    """``Linear`` without bias on a 1-D input: torch's mv-like mm then a squeeze."""
+
+    _node_name = "SqueezeBackward4"
 
 
 # --- losses ---

@@ -29,4 +29,11 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"mat1 and mat2 must have the same dtype, but got {_TYPE_NAMES[x.dtype.name]} and "
             f"{_TYPE_NAMES[other.name]}"
         )
-    return N.Linear.apply(input, weight, bias)
+    return _LINEAR_OPS[bias is None][min(x.ndim, 3)].apply(input, weight, bias)
+
+
+# the op by (no bias, input dims 1/2/3+): one fused computation, torch's grad_fn name for each
+_LINEAR_OPS = {
+    False: {1: N.LinearView, 2: N.Linear, 3: N.LinearView},
+    True: {1: N.LinearSqueeze, 2: N.LinearMm, 3: N.LinearUnsafeView},
+}
