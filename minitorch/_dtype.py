@@ -3,7 +3,8 @@
 Printed forms (``minitorch.float32``, ``minitorch.Size([2, 3])``, ``x.type()`` ->
 ``'minitorch.FloatTensor'``) start with ``display_name``: ``"minitorch"``, or ``"torch"`` while
 ``python -m minitorch`` runs a PyTorch script, so that its output reads as it does under torch.
-``bfloat16`` is stored with the ``ml_dtypes`` package (NumPy has no bfloat16) when it is installed.
+``bfloat16`` is stored with the ``ml_dtypes`` package (NumPy has no bfloat16), imported on first use
+(it takes longer to import than the rest of minitorch).
 """
 
 from __future__ import annotations
@@ -11,11 +12,6 @@ from __future__ import annotations
 import builtins
 
 import numpy as np
-
-try:
-    import ml_dtypes as _ml_dtypes
-except ImportError:  # pragma: no cover - optional
-    _ml_dtypes = None
 
 display_name = "minitorch"
 
@@ -61,29 +57,30 @@ int64 = long = dtype("int64", np.int64, "Long")
 bool = dtype("bool", np.bool_, "Bool")
 
 _ALL = [float16, float32, float64, uint8, int8, int16, int32, int64, bool]
-if _ml_dtypes is not None:
-    bfloat16 = dtype("bfloat16", _ml_dtypes.bfloat16, "BFloat16")
-    _ALL.append(bfloat16)
-else:  # pragma: no cover - optional
 
-    class _MissingBFloat16:
-        """``minitorch.bfloat16`` without ``ml_dtypes``: named, and any use says what to install."""
 
-        name = "bfloat16"
-        is_floating_point = True
-        itemsize = 2
-        type_name = "BFloat16"
+class _BFloat16(dtype):
+    """``bfloat16``: its NumPy dtype comes from ``ml_dtypes``, imported when first needed."""
 
-        def __repr__(self) -> str:
-            return f"{display_name}.bfloat16"
+    __slots__ = ()
 
-        @property
-        def np(self):
-            raise TypeError("bfloat16 needs the ml_dtypes package: pip install ml_dtypes")
+    def __init__(self) -> None:
+        self.name, self.type_name, self.is_floating_point, self.itemsize = "bfloat16", "BFloat16", True, 2
 
-    bfloat16 = _MissingBFloat16()
+    @property
+    def np(self) -> np.dtype:
+        try:
+            import ml_dtypes
+        except ImportError:
+            raise TypeError("bfloat16 needs the ml_dtypes package: pip install ml_dtypes") from None
+        d = np.dtype(ml_dtypes.bfloat16)
+        _BY_NP[d] = self
+        return d
+
+
+bfloat16 = _BFloat16()
 _BY_NP = {d.np: d for d in _ALL}
-_BY_NAME = {d.name: d for d in _ALL}
+_BY_NAME = {d.name: d for d in (*_ALL, bfloat16)}
 default_float = float32
 
 
@@ -91,7 +88,7 @@ def _lookup_name(name: str) -> dtype:
     return _BY_NAME[name]
 
 
-_BY_TYPE_NAME = {d.type_name: d for d in _ALL}
+_BY_TYPE_NAME = {d.type_name: d for d in (*_ALL, bfloat16)}
 
 
 def from_type_string(name: str):
@@ -111,6 +108,8 @@ def from_numpy_dtype(np_dtype) -> dtype:
     d = np.dtype(np_dtype)
     if d in _BY_NP:
         return _BY_NP[d]
+    if d.name == "bfloat16":  # an ml_dtypes array made before minitorch asked for bfloat16
+        return bfloat16
     raise TypeError(
         f"can't convert np.ndarray of type numpy.{d}. The only supported types are: "
         "float64, float32, float16, int64, int32, int16, int8, uint8, and bool."

@@ -9,7 +9,9 @@ import numpy as np
 from ... import _dtype
 from ...tensor import Tensor
 
-_TYPE_NAMES = {d.name: d.type_name for d in _dtype._ALL}  # float32 -> "Float", as torch's errors
+_TYPE_NAMES = {
+    d.name: d.type_name for d in (*_dtype._ALL, _dtype.bfloat16)
+}  # float32 -> "Float", as torch's errors
 
 
 def _tname(t: Tensor) -> str:
