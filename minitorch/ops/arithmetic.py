@@ -297,6 +297,19 @@ class Where(Op):
         return None, ga, gb
 
 
+def _max_min_grads(ctx, g, loses):
+    """Each input gets the grad unless it loses (``loses(a, b)``); ties split it in half; where either
+    is NaN (the result is NaN), both get it, as torch."""
+    a, b = (t._data for t in ctx.saved_tensors)
+    tie = (a == b) * 0.5
+    wa = 1 - loses(a, b) - tie
+    wb = 1 - loses(b, a) - tie
+    dt = g._data.dtype
+    ga = g * _const(wa.astype(dt, copy=False)) if ctx.needs_input_grad[0] else None
+    gb = g * _const(wb.astype(dt, copy=False)) if ctx.needs_input_grad[1] else None
+    return ga, gb
+
+
 class Maximum(Op):
     """max(a, b): grad to the larger; ties split it in half, as torch"""
 
@@ -307,9 +320,7 @@ class Maximum(Op):
 
     @staticmethod
     def backward(ctx, g):
-        a, b = ctx.saved_tensors
-        w = (a > b).to(g.dtype) + (a == b).to(g.dtype) * 0.5
-        return g * w, g * (1 - w)
+        return _max_min_grads(ctx, g, np.less)
 
 
 class Minimum(Op):
@@ -322,9 +333,7 @@ class Minimum(Op):
 
     @staticmethod
     def backward(ctx, g):
-        a, b = ctx.saved_tensors
-        w = (a < b).to(g.dtype) + (a == b).to(g.dtype) * 0.5
-        return g * w, g * (1 - w)
+        return _max_min_grads(ctx, g, np.greater)
 
 
 class Clamp(Op):

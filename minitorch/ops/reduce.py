@@ -110,10 +110,15 @@ class Amin(Amax):
 
 
 class MaxAll(Amax):
-    """max() of all elements: amax over every dim, named like torch's node"""
+    """max() of all elements: amax over every dim, named like torch's node; the grad is split
+    between the maxima (between the NaNs when there are any), as torch"""
 
     _node_name = "MaxBackward1"
     _label = "max"
+
+    @staticmethod
+    def backward(ctx, g):
+        return _evenly(g, ctx.saved_tensors[0], ctx.output), None, None
 
 
 class MinAll(Amin):
@@ -121,6 +126,7 @@ class MinAll(Amin):
 
     _node_name = "MinBackward1"
     _label = "min"
+    backward = staticmethod(MaxAll.backward)
 
 
 @_quiet
@@ -470,8 +476,16 @@ class MedianAll(Op):
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        mask = (a == ctx.output).to(g.dtype)
-        return g * mask / mask.sum()
+        return _evenly(g, a, ctx.output)
+
+
+def _evenly(g, a, out):
+    """torch's evenly_distribute_backward: the grad split between the elements equal to the result
+    (to the NaNs when the result is NaN)."""
+    x, v = a._data, out._data
+    mask = np.isnan(x) if np.isnan(v) else x == v
+    mask = mask.astype(g._data.dtype)
+    return g * _const(mask / mask.sum())
 
 
 class MedianDim(MaxDim):
