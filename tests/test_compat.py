@@ -25,11 +25,8 @@ SCRIPTS = sorted(
     f[:-3] for f in os.listdir(os.path.join(ROOT, "tests", "compat", "scripts")) if f.endswith(".py")
 )
 
-# script -> the missing piece that makes minitorch's output differ (non-strict: passes once fixed)
+# script -> the missing piece that makes minitorch's output differ (strict: remove the entry once fixed)
 XFAIL = {
-    "legacy_variable": "x.type() prints 'minitorch.FloatTensor' where torch prints 'torch.FloatTensor' (issue 10 item 10)",
-    "tensors_tutorial": "str(dtype) prints 'minitorch.float64' where torch prints 'torch.float64' (issue 10 item 10)",
-    "amp_eval_tricks": "str(loss.dtype) prints 'minitorch.float32' where torch prints 'torch.float32' (issue 10 item 10)",
     "autograd_tutorial": "cross_entropy's NllLossBackward0 does not follow a LogSoftmaxBackward0 node (issue 10 item 11)",
 }
 
@@ -72,7 +69,7 @@ def outputs(tmp_path_factory):
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(s, marks=pytest.mark.xfail(reason=XFAIL[s], strict=False)) if s in XFAIL else s
+        pytest.param(s, marks=pytest.mark.xfail(reason=XFAIL[s], strict=True)) if s in XFAIL else s
         for s in SCRIPTS
     ],
 )
