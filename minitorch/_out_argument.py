@@ -12,17 +12,16 @@ import warnings
 import numpy as np
 
 from . import _dtype
+from ._promotion import _CATEGORY
 from .autograd import function as _function
 from .autograd import grad_mode
-
-_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
 def _write(name: str, out, result):
     if not isinstance(out, _function.Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
     src, dst = result._data, out._data
-    if _RANK.get(src.dtype.kind, 2) > _RANK.get(dst.dtype.kind, 2):
+    if _CATEGORY[src.dtype.kind] > _CATEGORY[dst.dtype.kind]:  # float into an int out, as torch refuses
         raise RuntimeError(
             f"result type {_dtype.from_numpy_dtype(src.dtype).type_name} can't be cast to the desired output "
             f"type {_dtype.from_numpy_dtype(dst.dtype).type_name}"
