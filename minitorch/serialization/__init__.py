@@ -17,12 +17,13 @@ classes in ``add_safe_globals``. Saving to a path is atomic; any unreadable file
 
 from __future__ import annotations
 
+import os
 import pickle
 import zipfile
 from typing import Any
 
 from .._device import device
-from . import native, torch_format
+from . import mapped, native, torch_format
 from .files import LoadError, bad, describe, open_for_reading, write
 from .safe_globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
 from .safetensors_format import load_file as load_safetensors
@@ -95,14 +96,14 @@ def _weights_only_error(where: str, e: Exception) -> pickle.UnpicklingError:
     )
 
 
-def _read(zf: zipfile.ZipFile, where: str, map_location, weights_only: bool):
+def _read(zf: zipfile.ZipFile, where: str, map_location, weights_only: bool, mapped_file=None):
     names = zf.namelist()
     if native.MANIFEST in names:
-        return native.read_archive(zf)
+        return native.read_archive(zf, mapped_file)
     pickles = [n for n in names if n == "data.pkl" or n.endswith("/data.pkl")]
     if not pickles:
         raise bad(where, "it is a zip archive but not a checkpoint of minitorch's format or PyTorch's")
-    return torch_format.read_archive(zf, pickles[0], map_location, weights_only)
+    return torch_format.read_archive(zf, pickles[0], map_location, weights_only, mapped_file)
 
 
 def load(
@@ -121,7 +122,11 @@ def load(
             tensors, dtypes, ``Size``, ``device`` and plain containers, plus the classes given to
             ``add_safe_globals``. False unpickles anything: do it only for files you trust. The
             minitorch format is never unpickled either way.
-        mmap: accepted for torch compatibility; the data is read into memory.
+        mmap: True maps the file into memory instead of reading it, as ``torch.load(path,
+            mmap=True)``: each tensor's data is a view of the mapping (``np.memmap``) read from disk
+            lazily, when first touched. The tensors are writable; writes stay in memory and never
+            reach the file (a private, copy-on-write mapping: torch's default ``MAP_PRIVATE``).
+            ``f`` must then be a path (``ValueError`` otherwise, as torch).
 
     Raises:
         FileNotFoundError: if the path does not exist.
@@ -140,8 +145,11 @@ def load(
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
             raise bad(where, f"the file is truncated or corrupted ({e})") from e
         with zf:
+            if mmap and not isinstance(f, (str, os.PathLike)):
+                raise ValueError("f must be a file path in order to use the mmap argument")
+            mapped_file = mapped.map_file(fh) if mmap else None
             try:
-                return _read(zf, where, map_location, weights_only)
+                return _read(zf, where, map_location, weights_only, mapped_file)
             except torch_format.Refused as e:
                 raise _weights_only_error(where, e) from None
             except torch_format.Unsupported as e:

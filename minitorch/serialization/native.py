@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import time
 import zipfile
 from collections import OrderedDict
 from typing import Any
@@ -19,6 +20,7 @@ import numpy as np
 from .. import _dtype
 from .._size import Size
 from ..tensor import Tensor
+from .mapped import aligned_info, npy_array
 
 _FORMAT = "minitorch.save"
 _VERSION = 1
@@ -209,12 +211,15 @@ def write_archive(fh, obj) -> None:
     with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
         zf.writestr(MANIFEST, json.dumps(manifest, allow_nan=False))
         for i, arr in enumerate(enc.arrays):
-            with zf.open(f"data/{i}.npy", "w", force_zip64=arr.nbytes > 2**31 - 2**16) as out:
+            zip64 = arr.nbytes > 2**31 - 2**16
+            info = aligned_info(zf, f"data/{i}.npy", zip64, time.localtime()[:6])
+            with zf.open(info, "w", force_zip64=zip64) as out:
                 np.lib.format.write_array(out, arr, allow_pickle=False)
 
 
-def read_archive(zf: zipfile.ZipFile):
-    """The object stored in an open minitorch archive (ValueError and friends for a damaged one)."""
+def read_archive(zf: zipfile.ZipFile, mapped=None):
+    """The object stored in an open minitorch archive (ValueError and friends for a damaged one);
+    its arrays are views of ``mapped`` (the file mapped by ``mapped.map_file``) when given."""
     manifest = json.loads(zf.read(MANIFEST))
     if not isinstance(manifest, dict) or manifest.get("format") != _FORMAT:
         raise ValueError("the manifest is not a minitorch manifest")
@@ -227,6 +232,10 @@ def read_archive(zf: zipfile.ZipFile):
         raise ValueError("bad array count")
 
     def read_array(i: int) -> np.ndarray:
+        if mapped is not None:
+            arr = npy_array(zf, mapped, f"data/{i}.npy")
+            if arr is not None:
+                return arr
         with zf.open(f"data/{i}.npy") as member:
             return np.lib.format.read_array(member, allow_pickle=False)
 

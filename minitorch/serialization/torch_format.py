@@ -20,7 +20,6 @@ import codecs
 import io
 import pickle
 import secrets
-import struct
 import sys
 import zipfile
 from collections import Counter, OrderedDict
@@ -31,7 +30,7 @@ from .. import _dtype
 from .._device import device
 from .._size import Size
 from ..tensor import Tensor
-from . import safe_globals
+from . import mapped, safe_globals
 
 _STORAGE_DTYPES = {  # torch's legacy storage classes, by element type
     "Half": _dtype.float16,
@@ -46,7 +45,9 @@ _STORAGE_DTYPES = {  # torch's legacy storage classes, by element type
 }
 _STORAGE_NAMES = {d.name: name for name, d in _STORAGE_DTYPES.items()}
 _PICKLE_PROTOCOL = 2  # torch.save's default
-_ALIGNMENT = 64  # storages start at multiples of this in the zip (torch.load(mmap=True) needs it)
+_ALIGNMENT = (
+    mapped.ALIGNMENT
+)  # storages start at multiples of this in the zip (torch.load(mmap=True) needs it)
 
 UNSAFE_MESSAGE = (
     "Re-running `minitorch.load` with `weights_only` set to `False` will likely succeed, but it can result "
@@ -80,7 +81,7 @@ class _StorageType:
 class _Storage:
     """One ``data/<key>`` record: raw bytes, viewed as typed arrays that every tensor on it shares."""
 
-    def __init__(self, raw: bytearray, dtype: _dtype.dtype | None, byteorder: str) -> None:
+    def __init__(self, raw: bytearray | np.ndarray, dtype: _dtype.dtype | None, byteorder: str) -> None:
         self.raw, self.dtype, self._byteorder = raw, dtype, byteorder
         self._typed: dict[np.dtype, np.ndarray] = {}
 
@@ -297,8 +298,9 @@ def restore_location(map_location, storage, location: str):
         )
 
 
-def read_archive(zf: zipfile.ZipFile, pickle_name: str, map_location, weights_only: bool):
-    """The object in an open torch checkpoint whose pickle is the member ``pickle_name``."""
+def read_archive(zf: zipfile.ZipFile, pickle_name: str, map_location, weights_only: bool, mapped_file=None):
+    """The object in an open torch checkpoint whose pickle is the member ``pickle_name``; its
+    storages are views of ``mapped_file`` (the file mapped by ``mapped.map_file``) when given."""
     prefix = pickle_name[: -len("data.pkl")]
     names = set(zf.namelist())
     byteorder = zf.read(prefix + "byteorder").decode() if prefix + "byteorder" in names else "little"
@@ -312,10 +314,12 @@ def read_archive(zf: zipfile.ZipFile, pickle_name: str, map_location, weights_on
             nbytes = numel * (dtype.itemsize if dtype is not None else 1)
             if info.file_size != nbytes:
                 raise ValueError(f"storage {key} holds {info.file_size} bytes, expected {nbytes}")
-            raw = bytearray(nbytes)
-            with zf.open(info) as member:
-                if member.readinto(raw) != nbytes:
-                    raise EOFError(f"storage {key} is truncated")
+            raw = mapped.member_bytes(zf, mapped_file, info) if mapped_file is not None and nbytes else None
+            if raw is None:
+                raw = bytearray(nbytes)
+                with zf.open(info) as member:
+                    if member.readinto(raw) != nbytes:
+                        raise EOFError(f"storage {key} is truncated")
             storages[key] = _Storage(raw, dtype, byteorder)
         storage = storages[key]
         restore_location(map_location, storage, location)
@@ -450,16 +454,8 @@ class _Pickler(pickle._Pickler):
 
 def _write_aligned(zf: zipfile.ZipFile, name: str, arr: np.ndarray) -> None:
     """A stored member whose data starts at a multiple of 64 bytes (padding in an extra field, as torch)."""
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     zip64 = arr.nbytes * 1.05 > zipfile.ZIP64_LIMIT  # zipfile then adds a 20-byte zip64 extra field
-    try:
-        pos = zf.fp.tell()
-    except (AttributeError, OSError):  # pragma: no cover - unaligned is still a valid archive
-        pos = None
-    if pos is not None:
-        header = 30 + len(name.encode()) + 4 + (20 if zip64 else 0)
-        pad = -(pos + header) % _ALIGNMENT
-        info.extra = struct.pack("<HH", 0x4246, pad) + b"Z" * pad
+    info = mapped.aligned_info(zf, name, zip64)
     with zf.open(info, "w", force_zip64=zip64) as out:
         out.write(memoryview(arr.reshape(-1).view(np.uint8)))
 
