@@ -446,6 +446,9 @@ class _Accum(AccumulateGrad):
         pass
 
 
+_Accum.__name__ = _Accum.__qualname__ = "AccumulateGrad"  # what ``type(node).__name__`` prints in torch
+
+
 # --- helpers shared by the methods ---
 
 

@@ -26,9 +26,7 @@ SCRIPTS = sorted(
 )
 
 # script -> the missing piece that makes minitorch's output differ (strict: remove the entry once fixed)
-XFAIL = {
-    "autograd_tutorial": "cross_entropy's NllLossBackward0 does not follow a LogSoftmaxBackward0 node (issue 10 item 11)",
-}
+XFAIL = {}
 
 _NUM = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 

@@ -221,7 +221,10 @@ class NllLoss(Op):
         valid = t != ignore_index
         ts = np.where(valid, t, 0)
         wt = _target_weights(ts, valid, weight, xd.dtype)
-        picked = np.take_along_axis(xd, np.expand_dims(ts, cdim), cdim).squeeze(cdim)
+        if xd.ndim == 2:  # NOTE: fancy indexing is cheaper than take_along_axis on the hot path
+            picked = xd[np.arange(xd.shape[0]), ts]
+        else:
+            picked = np.take_along_axis(xd, np.expand_dims(ts, cdim), cdim).squeeze(cdim)
         denom = wt.sum()
         ctx.cdim, ctx.reduction, ctx.denom = cdim, reduction, denom
         ctx.ts, ctx.wt, ctx.shape = ts, wt, xd.shape
@@ -230,7 +233,16 @@ class NllLoss(Op):
 
     @staticmethod
     def backward(ctx, g):
-        coef = np.zeros(ctx.shape, g._data.dtype)
+        gd = g._data
+        if not _state.enabled and ctx.cdim == 1 and len(ctx.shape) == 2 and ctx.reduction != "none":
+            # the common case on NumPy arrays: -w[t] * scale at the target class, 0 elsewhere
+            coef = np.zeros(ctx.shape, gd.dtype)
+            scale = gd
+            if ctx.reduction == "mean":  # every target ignored (denom 0): grad 0, as torch
+                scale = gd / ctx.denom if ctx.denom else gd * 0.0
+            coef[np.arange(ctx.shape[0]), ctx.ts] = -ctx.wt * scale
+            return _const(coef), None, None, None, None
+        coef = np.zeros(ctx.shape, gd.dtype)
         np.put_along_axis(coef, np.expand_dims(ctx.ts, ctx.cdim), -np.expand_dims(ctx.wt, ctx.cdim), ctx.cdim)
         if ctx.reduction == "mean" and not ctx.denom:  # every target ignored: grad 0, as torch
             return _const(coef) * 0.0 * g, None, None, None, None
@@ -238,8 +250,9 @@ class NllLoss(Op):
 
 
 class CrossEntropy(Op):
-    """Fused log_softmax + NLL over class indices, with class weights, ignore_index and label
-    smoothing eps (torch's definition: (1-eps) * nll + eps/C * sum_c -w_c log p_c).
+    """Fused log_softmax + NLL over class indices with label smoothing eps > 0 (without it,
+    ``cross_entropy`` is ``NllLoss`` after ``LogSoftmax``, as torch's graph), with class weights,
+    ignore_index and label smoothing eps (torch's definition: (1-eps) * nll + eps/C * sum_c -w_c log p_c).
 
     d/dx = scale * (A * softmax(x) - B), A = valid * ((1-eps) w[t] + eps/C * sum(w)) and
     B = valid * ((1-eps) w[t] onehot(t) + eps/C * w): no log-softmax tensor is ever built."""
@@ -283,22 +296,6 @@ class CrossEntropy(Op):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         cdim, eps, dt = ctx.cdim, ctx.eps, x._data.dtype
-        if not _state.enabled and eps == 0 and ctx.weight is None and cdim == 1 and x._data.ndim == 2:
-            # the plain case on NumPy arrays: (softmax - onehot) * valid * scale
-            gd = g._data
-            core = ctx.p.copy()
-            rows = np.arange(core.shape[0])
-            core[rows, ctx.ts] -= 1
-            if not ctx.valid.all():
-                core *= ctx.valid[:, None]
-            if ctx.reduction == "none":
-                core *= gd[:, None]
-            elif ctx.reduction == "mean":
-                # NOTE: every target ignored: denom 0, the loss is NaN but the grad 0 (as torch)
-                core *= gd / ctx.denom if ctx.denom else 0
-            else:
-                core *= gd
-            return _const(core.astype(dt, copy=False)), None, None, None, None, None
         # with create_graph the softmax must be a function of x; otherwise reuse forward's
         p = x.softmax(cdim) if _state.enabled else _const(ctx.p)
         idx = np.expand_dims(ctx.ts, cdim)

@@ -8,6 +8,7 @@ import numpy as np
 
 from ...ops import fused as Fu
 from ...ops import nn as N
+from ...ops import reduce as R
 from ...ops.arithmetic import where
 from ...tensor import Tensor
 from ._arguments import _as_t, _tname
@@ -237,6 +238,9 @@ def cross_entropy(
         return _cross_entropy_probs(input, target, weight, reduction, label_smoothing)
     t, n_cls = _check_class_target(input, target, weight)
     _check_bounds(t, n_cls, ignore_index)
+    if label_smoothing == 0:  # as torch: NllLossBackward0 after LogSoftmaxBackward0 in the graph
+        cdim = 1 if input._data.ndim >= 2 else 0
+        return N.NllLoss.apply(R.LogSoftmax.apply(input, cdim), t, weight, ignore_index, reduction)
     return N.CrossEntropy.apply(input, t, weight, ignore_index, reduction, float(label_smoothing))
 
 
