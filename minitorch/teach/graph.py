@@ -328,8 +328,9 @@ class Graph:
         out = ["digraph minitorch_graph {"]
         label = "\n".join(t for t in (title, note) if t)
         if label:
-            out.append(f"  label={_quote(label)}; labelloc=t;")
+            out.append(f'  label={_quote(label)}; labelloc=t; fontname="Helvetica";')
         out.append('  node [shape=box, style="rounded,filled", fillcolor=lightgray, fontname="Helvetica"];')
+        out.append('  edge [fontname="Helvetica"];')
         style = {"output": ", fillcolor=darkolivegreen1", "leaf": ", shape=ellipse, fillcolor=lightblue"}
         style["group"] = ", fillcolor=navajowhite"
         for key, lines, kind in boxes:
