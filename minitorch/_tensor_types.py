@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _dtype
+from . import _device, _dtype
 from ._size import Size
 from .tensor import Tensor
 
@@ -18,14 +18,25 @@ class _TensorType(type):
     def __instancecheck__(cls, obj) -> bool:
         return isinstance(obj, Tensor) and obj._data.dtype == cls.dtype.np
 
-    def __call__(cls, *args, requires_grad: bool = False):
+    def __call__(cls, *args, device=None):
+        # NOTE: as torch's legacy constructors: only ``device=`` (cpu), no dtype= or requires_grad=
+        if device is not None and _device.device(device).type != "cpu":
+            raise RuntimeError(
+                f"legacy constructor expects device type: cpu but device type: {_device.device(device).type} "
+                "was passed"
+            )
         data = args[0] if len(args) == 1 else None
         if len(args) != 1 or isinstance(data, (int, np.integer, Size)) and not isinstance(data, bool):
             shape = data if isinstance(data, Size) else args or (0,)
-            return Tensor._make(np.zeros(tuple(int(s) for s in shape), cls.dtype.np), requires_grad, None)
+            return Tensor._make(np.zeros(tuple(int(s) for s in shape), cls.dtype.np), False, None)
         if isinstance(data, Tensor):
-            return data.to(cls.dtype)
-        return Tensor(data, dtype=cls.dtype, requires_grad=requires_grad)
+            if data.dtype != cls.dtype:
+                raise TypeError(
+                    f"{cls.__name__}(tensor) expects a tensor of dtype {cls.dtype}, got {data.dtype} "
+                    f"(convert it with tensor.to({cls.dtype}))"
+                )
+            return data.view(data.shape)  # an alias sharing memory (and autograd history), as torch
+        return Tensor(data, dtype=cls.dtype)
 
     def __repr__(cls) -> str:
         return f"<class '{_dtype.display_name}.{cls.__name__}'>"

@@ -45,6 +45,22 @@ def test_legacy_constructors_and_isinstance(name):
     assert repr(M) == f"<class 'minitorch.{name}'>"
 
 
+def test_legacy_constructors_take_only_device_as_torch():
+    for lib in (mt, torch):
+        with pytest.raises(TypeError):
+            lib.LongTensor(2, requires_grad=True)
+        with pytest.raises(TypeError):
+            lib.FloatTensor([1.0], dtype=lib.float64)
+        with pytest.raises(TypeError):  # a tensor of another dtype is refused, not converted
+            lib.LongTensor(lib.ones(2))
+        with pytest.raises(RuntimeError, match="legacy constructor expects device type: cpu"):
+            lib.FloatTensor(2, device="cuda")
+        x = lib.ones(2)
+        lib.FloatTensor(x).add_(1)  # an alias of x
+        assert x.tolist() == [2.0, 2.0] and lib.FloatTensor([1, 2], device="cpu").shape == (2,)
+        assert lib.FloatTensor(2, 3, device=lib.device("cpu")).shape == (2, 3)
+
+
 def test_tensor_sizes_form_and_data_form():
     for args in [(2, 3), (4,), ([1, 2],), ([[1.5]],), ()]:
         m, t = mt.Tensor(*args), torch.Tensor(*args)
