@@ -72,19 +72,9 @@ BINARY = {
 }
 
 
-# Not yet as torch (issue 13): NaN/inf grads of these differ, or (gelu, silu: ops/nn.py) a NumPy warning
-# escapes. strict: fixing one turns its xfail into a failure, so the entry must then be removed.
-KNOWN = {
-    "cumprod",
-    "elu",
-    "gelu",
-    "pow0.5",
-    "prod",
-    "silu",
-    "huber_loss",
-    "remainder",
-    "smooth_l1_loss",
-}
+# Not yet as torch: NaN/inf grads of these differ, or a NumPy warning escapes. strict: fixing one
+# turns its xfail into a failure, so the entry must then be removed.
+KNOWN: set[str] = set()
 
 
 def _known(name):

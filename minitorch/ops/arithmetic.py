@@ -196,13 +196,17 @@ class Neg(Op):
 
 @_quiet
 class Pow(Op):
-    """a ** b: d/da = b a^(b-1), d/db = a^b log(a) (0 where a == 0 and b >= 0, as torch)"""
+    """a ** b: d/da = b a^(b-1) (0 where b == 0), d/db = a^b log(a) (0 where a == 0 and b >= 0), as
+    torch. A float tensor to the number 0.5 is sqrt and to -0.5 is 1 / sqrt, as torch's kernel (and
+    NumPy's for 0.5): (-0.0) ** -0.5 = -inf and (-inf) ** -0.5 = nan, where C's pow gives inf and 0."""
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a if hasattr(a, "_vc") else None, b if hasattr(b, "_vc") else None)
         ctx.sa = None if hasattr(a, "_vc") else a
         ctx.sb = None if hasattr(b, "_vc") else b
+        if isinstance(b, float) and b == -0.5 and a._data.dtype.kind == "f":
+            return 1 / np.sqrt(a._data)
         try:
             return np.power(_d(a), _d(b))
         except ValueError as e:  # integers to negative integer powers: torch raises RuntimeError
@@ -216,7 +220,7 @@ class Pow(Op):
         ga = gb = None
         if ctx.needs_input_grad[0]:
             if not hasattr(b, "_vc"):
-                ga = g * 0.0 if b == 0 else g * b * a ** (b - 1)
+                ga = _const(np.zeros_like(g._data)) if b == 0 else g * (b * a ** (b - 1))
             elif (b._data == 0).any():  # NOTE: b a^(b-1) is 0 * inf = nan at a = b = 0; torch gives 0
                 ga = g * b * a ** (where(b == 0, 1.0, b) - 1)
             else:
@@ -433,19 +437,26 @@ class Fmod(Op):
 
 @_quiet
 class Remainder(Op):
-    """a - floor(a / b) b (Python's %): d/da = 1, d/db = -floor(a / b)"""
+    """a - floor(a / b) b (Python's %): d/da = 1, d/db = -(a // b), the floor division of torch's
+    ``div(rounding_mode="floor")`` (and NumPy's): NaN where fmod(a, b) is (a = +-inf), -1 for 1 // -inf"""
 
     @staticmethod
     def forward(ctx, a, b):
         grad_b = hasattr(b, "_vc") and b._rg  # save only what backward needs (see Mul)
         ctx.save_for_backward(a if grad_b else None, b if grad_b else None)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return _int_mod(np.remainder, a._data, _d(b))
+            out = _int_mod(np.remainder, a._data, _d(b))
+        if out.dtype.kind == "f":  # a zero result has a's sign (torch's fmod-based kernel), not b's
+            if out.ndim:
+                np.copysign(out, a._data, out=out, where=out == 0)
+            elif out == 0:
+                out = np.copysign(out, a._data)
+        return out
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        gb = -g * (a / b).floor() if ctx.needs_input_grad[1] else None
+        gb = -g * _const(np.floor_divide(a._data, b._data)) if ctx.needs_input_grad[1] else None
         return g, gb
 
 

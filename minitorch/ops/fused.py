@@ -52,7 +52,7 @@ class SmoothL1Loss(Op):
     def backward(ctx, g):
         x, y = ctx.saved_tensors
         d = x - y
-        local = where(d.abs() < ctx.beta, d / ctx.beta, d.sign())
+        local = where(d.abs() >= ctx.beta, d.sign(), d / ctx.beta)  # NaN where d is NaN, as torch
         gd = _per_element(g, ctx.reduction, x.numel()) * local
         return gd if ctx.needs_input_grad[0] else None, -gd if ctx.needs_input_grad[1] else None, None, None
 
@@ -73,7 +73,7 @@ class HuberLoss(Op):
     def backward(ctx, g):
         x, y = ctx.saved_tensors
         d = x - y
-        local = where(d.abs() < ctx.delta, d, ctx.delta * d.sign())
+        local = where(d.abs() >= ctx.delta, ctx.delta * d.sign(), d)  # NaN where d is NaN, as torch
         gd = _per_element(g, ctx.reduction, x.numel()) * local
         return gd if ctx.needs_input_grad[0] else None, -gd if ctx.needs_input_grad[1] else None, None, None
 
@@ -112,17 +112,19 @@ class BinaryCrossEntropyWithLogits(Op):
 
 
 class Silu(Op):
-    """x sigmoid(x): d/dx = s (1 + x (1 - s)), s = sigmoid(x)"""
+    """x sigmoid(x): d/dx = s (1 + x (1 - s)), s = sigmoid(x). Both NaN at -inf (-inf / inf and
+    0 * -inf), as torch's kernels, without NumPy's warnings."""
 
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
         x = a._data
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):
             return (x / (1 + np.exp(-x))).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
         s = a.sigmoid()
-        return g * s * (1 + a * (1 - s))
+        with np.errstate(invalid="ignore"):
+            return g * s * (1 + a * (1 - s))

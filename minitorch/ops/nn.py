@@ -26,21 +26,27 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 
 
 class Gelu(Op):
-    """x * Phi(x): d/dx = Phi(x) + x * phi(x); with 'tanh', the tanh approximation's derivative"""
+    """x * Phi(x): d/dx = Phi(x) + x * phi(x); with 'tanh', the tanh approximation's derivative.
+    At -inf both are NaN (-inf * 0), as torch's kernels, without NumPy's warnings."""
 
     @staticmethod
     def forward(ctx, a, approximate):
         ctx.save_for_backward(a)
         ctx.approximate = approximate
         x = a._data
-        if approximate == "tanh":
-            return (0.5 * x * (1.0 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x**3)))).astype(
-                x.dtype, copy=False
-            )
-        return (0.5 * x * (1.0 + erf_np(x * (1 / math.sqrt(2.0))))).astype(x.dtype, copy=False)
+        with np.errstate(invalid="ignore", over="ignore"):
+            if approximate == "tanh":
+                inner = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x**3))
+                return (0.5 * x * (1.0 + inner)).astype(x.dtype, copy=False)
+            return (0.5 * x * (1.0 + erf_np(x * (1 / math.sqrt(2.0))))).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
+        with np.errstate(invalid="ignore", over="ignore"):
+            return Gelu._backward(ctx, g)
+
+    @staticmethod
+    def _backward(ctx, g):
         (a,) = ctx.saved_tensors
         if ctx.approximate == "tanh":
             inner = _SQRT_2_OVER_PI * (a + 0.044715 * a * a * a)
@@ -53,21 +59,23 @@ class Gelu(Op):
 
 
 class Elu(Op):
-    """x if x > 0 else alpha * (exp(x) - 1): d/dx = 1 or alpha * exp(x)"""
+    """alpha * expm1(x) where x < 0, else x: d/dx = alpha * exp(x) where x <= 0, else 1. As torch:
+    zeros are returned as they are (elu(-0.0) = -0.0 for any alpha) but get the grad alpha; NaN gets
+    the grad g (torch's scalar loop; its vectorised loop, used from 16 float64 elements, gives NaN)."""
 
     @staticmethod
     def forward(ctx, a, alpha):
         ctx.save_for_backward(a)
         ctx.alpha = alpha
         x = a._data
-        with np.errstate(over="ignore"):
-            neg = alpha * np.expm1(np.minimum(x, 0))
-        return np.where(x > 0, x, neg).astype(x.dtype, copy=False)
+        with np.errstate(over="ignore"):  # expm1 of a large x overflows where it is not used
+            neg = alpha * np.expm1(x)
+        return np.where(x < 0, neg, x).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        return where(a > 0, g, g * ctx.alpha * a.clamp(max=0).exp()), None
+        return where(a <= 0, g * ctx.alpha * a.clamp(max=0).exp(), g), None
 
 
 class LogSigmoid(Op):

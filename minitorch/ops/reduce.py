@@ -163,7 +163,10 @@ class MinDim(MaxDim):
 
 @_quiet
 class Prod(Op):
-    """prod(a, dims): d/da_i = prod of the other elements"""
+    """prod(a, dims): d/da_i = prod of the other elements. As torch's prod_backward: with no zero,
+    g * (out / a) (NaN where a is inf or NaN); with zeros, the product of the others from exclusive
+    prefix and suffix products, except that prod() of all with two zeros or more gives zeros (no
+    create_graph), so NaN and inf elements then get 0."""
 
     save_output = True
 
@@ -177,13 +180,18 @@ class Prod(Op):
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
         ge = _expand_grad(g, ctx.shape, ctx.axes, ctx.keepdim)
-        if not (a._data == 0).any():
+        if not a._data.ndim:
+            return g, None, None
+        zeros = a._data == 0
+        if not zeros.any():
             out = ctx.output
             if not ctx.keepdim:
                 out = out.reshape(_kept_shape(ctx.shape, ctx.axes))
-            return ge * out / a, None, None
-        if _function._state.enabled and a._data.ndim:  # create_graph: the grad must be differentiable
+            return ge * (out / a), None, None
+        if _function._state.enabled:  # create_graph: the grad must be differentiable
             return ge * _prod_of_others(a, ctx.axes), None, None
+        if ctx._forward_cls is Prod and np.count_nonzero(zeros) > 1:
+            return _const(np.zeros(ctx.shape, g._data.dtype)), None, None
         # NOTE: with zeros, divide-by-a fails; multiply exclusive prefix and suffix products.
         x = a._data
         axes = ctx.axes
@@ -430,7 +438,10 @@ def _arg(x: np.ndarray, dim, keepdim, fn):
 
 @_quiet
 class CumProd(Op):
-    """cumprod(a, dim): d/da_k = sum over j >= k of g_j * prod over i <= j, i != k of a_i"""
+    """cumprod(a, dim): d/da_k = sum over j >= k of g_j * prod over i <= j, i != k of a_i. As torch's
+    cumprod_backward: with no zero, reversed_cumsum(g * out) / a; with zeros and no create_graph,
+    its O(n) form per slice: that before the first zero z, a sum at z, and 0 after it, so that
+    elements after a zero get 0 even where NaN or inf; with create_graph, the O(n^2) form."""
 
     _node_name = "CumprodBackward0"
 
@@ -446,17 +457,45 @@ class CumProd(Op):
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
         d = ctx.dim
-        if a._data.size == 0:
+        if a._data.size <= 1 or a._data.shape[d] == 1:
             return g, None
-        if not (a._data == 0).any():  # the product up to j divided by a_k
+        zeros = a._data == 0
+        if not zeros.any():  # the product up to j divided by a_k
             return (g * ctx.output).flip(d).cumsum(d).flip(d) / a, None
-        # NOTE: with zeros, build every "product without a_k" explicitly: O(n^2) but exact
+        if not _function._state.enabled:
+            return _const(_cumprod_grad_zeros(g._data, a._data, ctx.output._data, zeros, d)), None
+        # NOTE: with zeros and create_graph, every "product without a_k" explicitly, O(n^2), as torch:
+        # prod(a[:k]) * cumprod(a[k+1 : j+1]) (that grouping decides where inf * 0 gives NaN)
         x, gm = a.movedim(d, -1), g.movedim(d, -1)
         n = x._data.shape[-1]
-        eye = _const(np.eye(n, dtype=bool))
-        without_k = Where.apply(eye, 1.0, x.unsqueeze(-2)).cumprod(-1)  # [..., k, j]
-        grad = (without_k.triu() * gm.unsqueeze(-2)).sum(-1)
+        upper = np.triu(np.ones((n, n), dtype=bool))  # [k, j]: j >= k
+        xk = x.unsqueeze(-2)
+        before_k = Where.apply(_const(upper), 1.0, xk).prod(-1, keepdim=True)  # prod(a[:k])
+        after_k = Where.apply(_const(~upper | np.eye(n, dtype=bool)), 1.0, xk).cumprod(-1)
+        grad = Where.apply(_const(upper), before_k * after_k * gm.unsqueeze(-2), 0.0).sum(-1)
         return grad.movedim(-1, d), None
+
+
+def _cumprod_grad_zeros(g, x, out, zeros, d):
+    """torch's O(n) cumprod grad for slices with zeros, on arrays: k < z (before the first zero)
+    as without zeros over the part before z; at z, prod(x[:z]) * sum over j in [z, z2) of
+    g_j * prod(x[z+1 : j+1]) (z2 the second zero); after z, 0."""
+
+    def rcumsum(w):
+        return np.flip(np.cumsum(np.flip(w, d), d), d)
+
+    count = np.cumsum(zeros, d)
+    before = count == 0
+    grad = np.where(before, rcumsum(np.where(before, out * g, 0)) / np.where(before, x, 1), 0)
+    first = count == 1
+    z = np.expand_dims(np.argmax(first, d), d)  # the first zero (0 where a slice has none)
+    at_z = np.zeros_like(first)
+    np.put_along_axis(at_z, z, True, d)
+    at_z &= first
+    inner = first & ~at_z  # (z, z2)
+    s = np.sum(np.cumprod(np.where(inner, x, 1), d) * np.where(first, g, 0), d, keepdims=True)
+    lead = np.where(z == 0, 1, np.take_along_axis(out, np.maximum(z - 1, 0), d))  # prod(x[:z])
+    return np.where(at_z, s * lead, grad).astype(g.dtype, copy=False)
 
 
 @_quiet
