@@ -165,7 +165,7 @@ class ConvSpec:
 
     def col2im(self, cols: np.ndarray, n: int, c: int, nb: int) -> np.ndarray:
         """Sum a column stack (N/nb, C*kh*kw, nb*OH*(OW or Wp)) in the ``full_gx`` layout back
-        into an (N, C, H, W) image (the adjoint of im2col)."""
+        into an (N, C, H, W) image (the adjoint of im2col). ``nb=n`` (one block) is fastest."""
         kh, kw = self.kernel
         (pt, _), (pl, _) = self.pad
         h, w = self.in_hw
@@ -180,18 +180,26 @@ class ConvSpec:
                 np.add(v, c7[:, :, i, j], out=v)
         return np.ascontiguousarray(img[:, :, pt : pt + h, pl : pl + w])
 
-    def grad_rows(self, g: np.ndarray, full: bool, nb: int) -> np.ndarray:
-        """An output-shaped grad (N, O, OH, OW) as the GEMM operand stack (N/nb, O, nb*OH*(OW
-        or Wp)); in full width the discarded columns are zeros."""
+    def grad_rows(self, g: np.ndarray, full: bool, nb: int, front: int = 0) -> np.ndarray:
+        """An output-shaped grad (N, O, OH, OW) as the GEMM operand stack (N/nb, O, front +
+        nb*OH*(OW or Wp)); in full width the discarded columns are zeros, and so are the
+        ``front`` leading ones (full width only)."""
         n, o, oh, ow = g.shape
-        if not full or self.padded_hw[1] == ow:
+        if not front and (not full or self.padded_hw[1] == ow):
             if nb == 1:
                 return np.ascontiguousarray(g).reshape(n, o, oh * ow)
             g5 = g.reshape(n // nb, nb, o, oh, ow).transpose(0, 2, 1, 3, 4)
             return np.ascontiguousarray(g5).reshape(n // nb, o, nb * oh * ow)
-        g2 = np.zeros((n // nb, o, nb, oh, self.padded_hw[1]), g.dtype)
-        g2[..., :ow] = g.reshape(n // nb, nb, o, oh, ow).transpose(0, 2, 1, 3, 4)
-        return g2.reshape(n // nb, o, self.ncols(nb, full))
+        m = self.ncols(nb, full)
+        g2 = np.zeros((n // nb, o, front + m), g.dtype)
+        g2[:, :, front:].reshape(n // nb, o, nb, oh, m // (nb * oh))[..., :ow] = g.reshape(
+            n // nb, nb, o, oh, ow
+        ).transpose(0, 2, 1, 3, 4)
+        return g2
+
+    def front(self) -> int:
+        """Leading zero columns the full-width input grad needs in its grad rows."""
+        return (self.kernel[1] - 1) * self.dilation[1] if self.full_gx else 0
 
     def output(self, out3: np.ndarray, n: int, nb: int, bias=None) -> np.ndarray:
         """The GEMM results (N/nb, O, nb*OH*(OW or Wp)) plus ``bias`` as the contiguous
@@ -233,18 +241,66 @@ def _conv_forward(x: np.ndarray, w: np.ndarray, b, spec: ConvSpec, cols=None):
 
 
 def _conv_input_grad(g: np.ndarray, w: np.ndarray, spec: ConvSpec, g2=None) -> np.ndarray:
-    """d<conv(x, w), g>/dx: W^T @ g, then col2im."""
+    """d<conv(x, w), g>/dx: W^T @ g, then col2im. ``g2``: ``grad_rows(g, full_gx, block(n),
+    front())`` if the caller has it."""
     n, o = g.shape[:2]
     grp, nb = spec.groups, spec.block(n)
     if g2 is None:
-        g2 = spec.grad_rows(g, spec.full_gx, nb)
+        g2 = spec.grad_rows(g, spec.full_gx, nb, spec.front())
+    if spec.full_gx:
+        return _conv_input_grad_rows(g2, w, spec, n)
     ch, _, m = g2.shape
+    k = w[0].size * grp
+    # NOTE: the GEMMs write into one (C*kh*kw, N*OH*(OW or Wp)) matrix, each image block its own
+    # column range: then col2im's adds read long contiguous runs (measured 1.5x faster)
+    cols = np.empty((k, ch * m), g.dtype)
     if grp == 1:
-        cols = np.matmul(w.reshape(o, -1).T, g2)
+        np.matmul(w.reshape(o, -1).T, g2, out=cols.reshape(k, ch, m).transpose(1, 0, 2))
     else:
-        wg = w.reshape(grp, o // grp, -1)
-        cols = np.matmul(wg.transpose(0, 2, 1), g2.reshape(ch, grp, o // grp, m))
-    return spec.col2im(cols, n, w.shape[1] * grp, nb)
+        wg = w.reshape(grp, o // grp, -1).transpose(0, 2, 1)
+        out = cols.reshape(grp, k // grp, ch, m).transpose(2, 0, 1, 3)
+        np.matmul(wg, g2.reshape(ch, grp, o // grp, m), out=out)
+    return spec.col2im(cols.reshape(1, k, ch * m), n, w.shape[1] * grp, n)
+
+
+def _conv_input_grad_rows(g2: np.ndarray, w: np.ndarray, spec: ConvSpec, n: int) -> np.ndarray:
+    """The full-width input grad without a 25-way col2im: the ``kw`` column shifts are done on
+    the grad side (in full width a shift by ``j`` columns is a shift of the flattened rows, so
+    the ``kw`` shifted copies of the grad rows are one strided copy), the GEMM then sums over
+    (O, kw) and only the ``kh`` row shifts are left to add back: ``T[(c, i)] = sum_(o, j)
+    w[o, c, i, j] g[o](p - j*dw)``, ``gx(row y*sh + i*dh) += T[(c, i)](row y)``.
+    The GEMM output is ``kw`` times smaller than W^T @ g's and the adds 5x fewer (LeNet: 2x faster).
+    """
+    o, cg, kh, kw = w.shape
+    grp, c = spec.groups, cg * spec.groups
+    ch, _, lm = g2.shape
+    front = spec.front()
+    m = lm - front
+    dw, it = spec.dilation[1], g2.itemsize
+    s0, s1 = g2.strides[:2]
+    # shifted[b, o, j', p] = g2[b, o, p + j' dw] = g(p - (kw - 1 - j') dw): the kernel flipped in j
+    shifted = np.ascontiguousarray(as_strided(g2, (ch, o, kw, m), (s0, s1, dw * it, it)))
+    wt = w.reshape(grp, o // grp, cg, kh, kw).transpose(0, 2, 3, 1, 4)[..., ::-1]
+    wt = np.ascontiguousarray(wt).reshape(grp, cg * kh, (o // grp) * kw)
+    if grp == 1:
+        t = np.matmul(wt[0], shifted.reshape(ch, o * kw, m))
+    else:
+        t = np.matmul(wt, shifted.reshape(ch, grp, (o // grp) * kw, m))
+    nb = n // ch if ch else 1
+    oh, wp = spec.out_hw[0], spec.padded_hw[1]
+    t6 = t.reshape(ch, c, kh, nb, oh, wp)
+    hp = spec.padded_hw[0]
+    img = np.zeros((n, c, hp, wp), g2.dtype)
+    b0, b1, b2, b3 = img.strides
+    sh, dh = spec.stride[0], spec.dilation[0]
+    for i in range(kh):
+        v = as_strided(
+            img[:, :, i * dh :], (ch, c, nb, oh, wp), (nb * b0, b1, b0, sh * b2, b3), writeable=True
+        )
+        np.add(v, t6[:, :, i], out=v)
+    (pt, _), (pl, _) = spec.pad
+    h, w_ = spec.in_hw
+    return np.ascontiguousarray(img[:, :, pt : pt + h, pl : pl + w_])
 
 
 def _conv_weight_grad(x: np.ndarray, g: np.ndarray, spec: ConvSpec, wshape, cols=None, g2=None) -> np.ndarray:
@@ -285,10 +341,13 @@ class Convolution(Op):
         x, w, cols = ctx.saved_tensors
         spec, need = ctx.spec, ctx.needs_input_grad
         # the two products share the grad's GEMM operand when their layouts agree
-        share = need[0] and need[1] and spec.full == spec.full_gx
-        g2 = spec.grad_rows(g._data, spec.full, spec.block(g._data.shape[0])) if share else None
+        g2 = gw2 = None
+        if need[0] and need[1] and spec.full == spec.full_gx:
+            front = spec.front()
+            g2 = spec.grad_rows(g._data, spec.full, spec.block(g._data.shape[0]), front)
+            gw2 = g2[:, :, front:]
         gx = ConvInputGrad.apply(g, w, spec, g2) if need[0] else None
-        gw = ConvWeightGrad.apply(x, g, spec, None if cols is None else cols._data, g2) if need[1] else None
+        gw = ConvWeightGrad.apply(x, g, spec, None if cols is None else cols._data, gw2) if need[1] else None
         gb = g.sum((0, 2, 3)) if need[2] else None
         return gx, gw, gb, None
 
