@@ -41,7 +41,7 @@ def _to_array(data, dtype=None) -> np.ndarray:
 
 
 def _check_requires_grad(arr: np.ndarray) -> None:
-    if arr.dtype.kind != "f":
+    if arr.dtype.kind not in "fV":
         raise RuntimeError(
             "only Tensors of floating point dtype can require gradients "
             f"(got dtype {_dtype.from_numpy_dtype(arr.dtype)!r}); convert with .float() first"

@@ -297,7 +297,7 @@ def normal(
     if tensors:
         shape = np.broadcast_shapes(*(v._data.shape for v in tensors))
         d = np.result_type(*(v._data for v in tensors))
-        if d.kind != "f":
+        if d.kind not in "fV":
             raise RuntimeError("normal expects floating point mean and std")
     else:
         if size is None:
@@ -312,7 +312,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
     p = input._data
     if p.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
-    if p.dtype.kind != "f":
+    if p.dtype.kind not in "fV":
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype}")
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")

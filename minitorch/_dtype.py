@@ -24,7 +24,7 @@ class dtype:
     def __init__(self, name: str, np_dtype, type_name: str) -> None:
         self.name = name
         self.np = np.dtype(np_dtype)
-        self.is_floating_point = self.np.kind == "f" or name == "bfloat16"
+        self.is_floating_point = self.np.kind in "fV" or name == "bfloat16"
         self.itemsize = self.np.itemsize
         self.type_name = type_name  # torch's legacy name: Float for float32 (FloatTensor)
 

@@ -21,7 +21,7 @@ class _Formatter:
     """Picks the number format and the common width from (the summarized part of) the data."""
 
     def __init__(self, x: np.ndarray) -> None:
-        self.floating = x.dtype.kind == "f"
+        self.floating = x.dtype.kind in "fV"
         self.int_mode, self.sci_mode, self.width = True, False, 1
         if not self.floating:
             self.width = max((len(str(v)) for v in x.reshape(-1).tolist()), default=1)

@@ -22,7 +22,7 @@ _pybool, _pyint, _pyfloat = builtins.bool, builtins.int, builtins.float
 
 def _fl(x: Tensor) -> Tensor:
     """Integer and bool tensors become the default float dtype for float math (exp, log, ...), as torch."""
-    return x if x._data.dtype.kind == "f" else x.to(_dtype.default_float)
+    return x if x._data.dtype.kind in "fV" else x.to(_dtype.default_float)
 
 
 def _wrap_like(x, like: Tensor) -> Tensor:
@@ -55,7 +55,7 @@ def _promote_slow(a: Tensor, b, true_div: bool, sub: bool = False):
     elif isinstance(b, (list, tuple)):
         b = _function.Tensor._make(_to_array(b), False, None)
     rt = _result_type(a, b)
-    if true_div and rt.kind != "f":
+    if true_div and rt.kind not in "fV":
         rt = _dtype.default_float.np  # true division of integers gives the default float dtype
     if a._data.dtype != rt:
         a = a.to(rt)

@@ -312,7 +312,7 @@ class Tensor(
         return False
 
     def is_floating_point(self) -> bool:
-        return self._data.dtype.kind == "f"
+        return self._data.dtype.kind in "fV"
 
     def is_contiguous(self) -> bool:
         return self._data.flags.c_contiguous

@@ -166,3 +166,73 @@ def test_bfloat16_storage_and_arithmetic_match_torch():
     np.testing.assert_array_equal((m + m).float()._data, (t + t).float().numpy())
     np.testing.assert_array_equal((m * 3).float()._data, (t * 3).float().numpy())
     assert mt.BFloat16Tensor([1.0]).dtype == mt.bfloat16 and isinstance(m, mt.BFloat16Tensor)
+
+
+BF16_OPS = [
+    "x.exp()",
+    "x / 3",
+    "x.sigmoid()",
+    "x.mean()",
+    "F.softmax(x, 1)",
+    "F.log_softmax(x, 1)",
+    "x.sum(1)",
+    "x * x",
+    "x.tanh()",
+    "x.relu()",
+    "x.abs().sqrt()",
+    "x.var()",
+    "x.norm()",
+    "x.max()",
+    "x + 1.5",
+    "x @ x.T",
+    "F.gelu(x)",
+    "F.mse_loss(x, x * 0)",
+    "x.cumsum(1)",
+    "x.std()",
+    "x ** 2",
+    "x.clamp(0, 1)",
+    "F.layer_norm(x, (3,))",
+    "F.conv1d(x[None], x[:, :2][None])",
+    "F.max_pool1d(x[None], 2)",
+    "F.cross_entropy(x, lib.tensor([0, 2]))",
+    "F.linear(x, x, x[0, :2])",
+]
+
+
+@pytest.mark.parametrize("expr", BF16_OPS)
+def test_bfloat16_ops_keep_the_dtype_and_match_torch(expr):
+    pytest.importorskip("ml_dtypes")
+    res = []
+    for lib in (torch, mt):
+        x = lib.tensor([[0.5, -1.25, 2.0], [3.0, 0.1, -0.7]], dtype=lib.bfloat16, requires_grad=True)
+        y = eval(expr, {"x": x, "F": lib.nn.functional, "lib": lib})
+        y.float().sum().backward()
+        res.append((_name(y.dtype), y.detach().float().numpy(), _name(x.grad.dtype), x.grad.float().numpy()))
+    (td, tv, tgd, tg), (md, mv, mgd, mg) = res
+    assert (md, mgd) == (td, tgd) == ("bfloat16", "bfloat16")
+    np.testing.assert_allclose(mv, tv, rtol=2e-2, atol=1e-2)
+    np.testing.assert_allclose(mg, tg, rtol=3e-2, atol=2e-2)
+
+
+def test_bfloat16_model_trains_as_torch():
+    pytest.importorskip("ml_dtypes")
+    torch.manual_seed(0)
+    tm = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3)).to(torch.bfloat16)
+    mm = mt.nn.Sequential(mt.nn.Linear(4, 8), mt.nn.ReLU(), mt.nn.Linear(8, 3)).to(mt.bfloat16)
+    for (_, tp), (_, mp) in zip(tm.named_parameters(), mm.named_parameters()):
+        mp.data.copy_(mt.tensor(tp.detach().float().numpy()))
+    x = np.random.default_rng(0).standard_normal((16, 4)).astype(np.float32)
+    y = np.arange(16) % 3
+    losses = []
+    for lib, model in ((torch, tm), (mt, mm)):
+        opt = lib.optim.Adam(model.parameters(), lr=1e-2)
+        xs, ys, out = lib.tensor(x).to(lib.bfloat16), lib.tensor(y), []
+        for _ in range(5):
+            opt.zero_grad()
+            loss = lib.nn.functional.cross_entropy(model(xs), ys)
+            loss.backward()
+            opt.step()
+            out.append(loss.item())
+        assert all(_name(p.dtype) == "bfloat16" for p in model.parameters())
+        losses.append(out)
+    np.testing.assert_allclose(losses[1], losses[0], rtol=3e-2)

@@ -87,7 +87,7 @@ def _check(node, grads) -> None:
     if not _state.check_nan:
         return
     for i, g in enumerate(grads):
-        if g is not None and g._data.dtype.kind in "fc" and np.isnan(g._data).any():
+        if g is not None and g._data.dtype.kind in "fcV" and np.isnan(g._data).any():
             trace = "".join(node._trace or ["  (no traceback: the node was recorded outside anomaly mode)\n"])
             warnings.warn(
                 f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n{trace}",

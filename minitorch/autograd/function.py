@@ -289,7 +289,7 @@ class Function(metaclass=_FunctionMeta):
         non_diff = getattr(ctx, "_non_diff", ())
         for i, o in enumerate(outs):
             if isinstance(o, Tensor):
-                diff = record and o._data.dtype.kind == "f" and id(o) not in non_diff
+                diff = record and o._data.dtype.kind in "fV" and id(o) not in non_diff
                 t = Tensor._make(o._data, diff, ctx if diff else None)
                 t._output_nr = i
                 t._vc = o._vc  # an output that shares an input's storage shares its version
@@ -349,7 +349,7 @@ class Op(Function):
         data = cls.forward(ctx, *args)
         if data.__class__ is not np.ndarray:
             data = np.asarray(data)
-        if _state.enabled and data.dtype.kind == "f":
+        if _state.enabled and data.dtype.kind in "fV":
             for a in args:
                 if isinstance(a, Tensor) and a._rg:
                     ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._rg for a in args])

@@ -14,7 +14,7 @@ def _outputs(fn, inputs):
 
     out = fn(*inputs)
     outs = (out,) if isinstance(out, Tensor) else tuple(out)
-    return [o for o in outs if isinstance(o, Tensor) and o._data.dtype.kind == "f"]
+    return [o for o in outs if isinstance(o, Tensor) and o._data.dtype.kind in "fV"]
 
 
 def _fail(msg, raise_exception):

@@ -29,7 +29,7 @@ def _d(x):
 def _sign(x):
     """torch.sign: as NumPy's, but 0 for NaN"""
     out = np.sign(x)
-    return np.nan_to_num(out, nan=0.0) if out.dtype.kind == "f" else out
+    return np.nan_to_num(out, nan=0.0) if out.dtype.kind in "fV" else out
 
 
 def _quiet(cls):
@@ -205,7 +205,7 @@ class Pow(Op):
         ctx.save_for_backward(a if hasattr(a, "_vc") else None, b if hasattr(b, "_vc") else None)
         ctx.sa = None if hasattr(a, "_vc") else a
         ctx.sb = None if hasattr(b, "_vc") else b
-        if isinstance(b, float) and b == -0.5 and a._data.dtype.kind == "f":
+        if isinstance(b, float) and b == -0.5 and a._data.dtype.kind in "fV":
             return 1 / np.sqrt(a._data)
         try:
             return np.power(_d(a), _d(b))
@@ -446,7 +446,7 @@ class Remainder(Op):
         ctx.save_for_backward(a if grad_b else None, b if grad_b else None)
         with np.errstate(invalid="ignore", divide="ignore"):
             out = _int_mod(np.remainder, a._data, _d(b))
-        if out.dtype.kind == "f":  # a zero result has a's sign (torch's fmod-based kernel), not b's
+        if out.dtype.kind in "fV":  # a zero result has a's sign (torch's fmod-based kernel), not b's
             if out.ndim:
                 np.copysign(out, a._data, out=out, where=out == 0)
             elif out == 0:
@@ -499,6 +499,6 @@ def isclose(x, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     """NaN, +inf and -inf replaced by ``nan``, ``posinf``, ``neginf`` (defaults: 0, the dtype's max, min)."""
-    if x._data.dtype.kind != "f":
+    if x._data.dtype.kind not in "fV":
         return x.clone()
     return NanToNum.apply(x, nan, posinf, neginf)

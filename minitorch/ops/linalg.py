@@ -18,7 +18,9 @@ class MatMul(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.matmul(a._data, b._data)
+        out = np.matmul(a._data, b._data)
+        # NOTE: ml_dtypes' bfloat16 matmul answers in float32; torch rounds back to bfloat16
+        return out if out.dtype == a._data.dtype else out.astype(a._data.dtype)
 
     @staticmethod
     def backward(ctx, g):
@@ -270,7 +272,7 @@ def cdist(x1, x2, p: float = 2.0, compute_mode=None):
     for name, x in (("X1", x1), ("X2", x2)):
         if x._data.ndim < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {x._data.ndim}D")
-        if x._data.dtype.kind != "f":
+        if x._data.dtype.kind not in "fV":
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {x.dtype}")
     if x1._data.shape[-1] != x2._data.shape[-1]:
         raise RuntimeError(

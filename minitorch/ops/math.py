@@ -624,7 +624,7 @@ def erf_np(x: np.ndarray) -> np.ndarray:
     nan = np.isnan(xd)
     if nan.any():
         out[nan] = np.nan
-    return out.astype(np.asarray(x).dtype, copy=False) if np.asarray(x).dtype.kind == "f" else out
+    return out.astype(np.asarray(x).dtype, copy=False) if np.asarray(x).dtype.kind in "fV" else out
 
 
 @_quiet

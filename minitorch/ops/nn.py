@@ -129,7 +129,7 @@ class Linear(Op):
         if b is not None:
             out += b._data
             ctx.b_ndim = b._data.ndim
-        return out
+        return out if out.dtype == xd.dtype else out.astype(xd.dtype)  # bfloat16 @ answers float32
 
     @staticmethod
     def backward(ctx, g):
@@ -507,7 +507,7 @@ class LayerNorm(Op):
                 y += b._data.reshape(n)
         ctx.save_for_backward(x, w, _const(xhat), _const(invstd))
         ctx.ndim, ctx.eps = ndim, eps
-        return y.reshape(xd.shape)
+        return y.reshape(xd.shape).astype(xd.dtype, copy=False)  # bfloat16 @ answers float32
 
     @staticmethod
     def backward(ctx, g):

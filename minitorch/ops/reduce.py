@@ -553,7 +553,7 @@ class ModeDim(MaxDim):
 
 def cumprod(x, dim, dtype=None):
     x = x if dtype is None else x.to(dtype)
-    if x._data.dtype.kind != "f" and x._data.dtype != np.int64:
+    if x._data.dtype.kind not in "fV" and x._data.dtype != np.int64:
         x = x.long()  # torch multiplies integers and bools as int64
     if x._data.ndim == 0:
         return CumProd.apply(x.reshape(1), _dim(x, dim)).reshape(())
@@ -569,7 +569,7 @@ def _order_stat(x, dim, keepdim, pick, op, name):
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     order = np.argsort(a, axis=d, kind="stable")
     idx = np.take(order, [pick(n)], axis=d)
-    has_nan = np.isnan(a).any(axis=d, keepdims=True) if a.dtype.kind == "f" else None
+    has_nan = np.isnan(a).any(axis=d, keepdims=True) if a.dtype.kind in "fV" else None
     if has_nan is not None and has_nan.any():  # NaN is the median of a row holding one, as torch
         idx = np.where(has_nan, np.expand_dims(np.argmax(np.isnan(a), axis=d), d), idx)
     if not x._data.ndim:
@@ -627,7 +627,7 @@ def count_nonzero(x, dim=None):
 def bincount(x, weights=None, minlength=0):
     """How often each value 0, 1, ... occurs in the 1-D non-negative integer ``x`` (or the sum of ``weights``)."""
     a = x._data
-    if a.dtype.kind == "f":
+    if a.dtype.kind in "fV":
         raise NotImplementedError(f'"bincount_cpu" not implemented for {x.dtype.name.capitalize()!r}')
     if a.ndim != 1 or (a.size and a.min() < 0) or a.dtype.kind not in "iub":
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
@@ -638,7 +638,7 @@ def bincount(x, weights=None, minlength=0):
     if w.shape != a.shape:
         raise RuntimeError("weights should be 1-d and have the same length as input")
     out = np.bincount(a, weights=w, minlength=minlength)
-    return _const(out.astype(w.dtype if w.dtype.kind == "f" else np.float64))
+    return _const(out.astype(w.dtype if w.dtype.kind in "fV" else np.float64))
 
 
 def unique(x, sorted=True, return_inverse=False, return_counts=False, dim=None):

@@ -226,7 +226,7 @@ def _cast_state(param: Tensor, index, value, key=None):
     if isinstance(value, Tensor):
         arr = value._data
         if key != "step":
-            if param._data.dtype.kind == "f":
+            if param._data.dtype.kind in "fV":
                 arr = arr.astype(param._data.dtype, copy=False)
             if arr.shape != param._data.shape:
                 raise ValueError(

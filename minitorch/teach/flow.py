@@ -417,7 +417,7 @@ def watch_activations(model, layers: Iterable | type | tuple | None = None):
             out = output
             if isinstance(out, (tuple, list)):
                 out = next((o for o in out if isinstance(o, Tensor)), None)
-            if isinstance(out, Tensor) and out._data.dtype.kind == "f":
+            if isinstance(out, Tensor) and out._data.dtype.kind in "fV":
                 stats = watch.get(name)
                 if stats is None:
                     stats = watch[name] = ActivationStats(name, type(module).__name__)

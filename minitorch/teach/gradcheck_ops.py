@@ -187,12 +187,12 @@ class OpCheckReport(Rich):
 
 
 def _as_f64(arr: np.ndarray) -> np.ndarray:
-    return arr.astype(np.float64) if arr.dtype.kind == "f" else arr.copy()
+    return arr.astype(np.float64) if arr.dtype.kind in "fV" else arr.copy()
 
 
 def _float_outputs(out) -> list:
     outs = out if isinstance(out, tuple) else (out,)
-    return [o if isinstance(o, Tensor) and o._data.dtype.kind == "f" else None for o in outs]
+    return [o if isinstance(o, Tensor) and o._data.dtype.kind in "fV" else None for o in outs]
 
 
 def _check_call(k: int, call: _Call, eps: float, atol: float, rtol: float, max_elements: int) -> OpCheck:
@@ -206,7 +206,7 @@ def _check_call(k: int, call: _Call, eps: float, atol: float, rtol: float, max_e
                 args.append(item[1])
                 continue
             arr = _as_f64(item[1])
-            args.append(Tensor._make(arr, requires_grad and item[2] and arr.dtype.kind == "f", None))
+            args.append(Tensor._make(arr, requires_grad and item[2] and arr.dtype.kind in "fV", None))
         return args
 
     try:

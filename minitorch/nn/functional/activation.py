@@ -26,7 +26,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clamped to [min_val, max_val]."""
-    if input._data.dtype.kind != "f":
+    if input._data.dtype.kind not in "fV":
         return input.clamp_(min_val, max_val) if inplace else input.clamp(min_val, max_val)
     if inplace:
         return input._inplace(lambda s: Hardtanh.apply(s, min_val, max_val))

@@ -104,7 +104,7 @@ def scaled_dot_product_attention(
         _check_tensor(attn_mask, "attn_mask", "scaled_dot_product_attention")
         if attn_mask._data.dtype == np.bool_:
             mask = attn_mask._data
-        elif attn_mask._data.dtype.kind == "f":
+        elif attn_mask._data.dtype.kind in "fV":
             mask = attn_mask if attn_mask._data.dtype == query._data.dtype else attn_mask.to(query.dtype)
         else:
             raise RuntimeError(
@@ -139,7 +139,7 @@ def _float_mask(mask, name: str, dtype) -> Tensor | None:
     m = mask._data
     if m.dtype == np.bool_:
         return Tensor._make(np.where(m, -np.inf, 0.0).astype(dtype), False, None)
-    if m.dtype.kind != "f":
+    if m.dtype.kind not in "fV":
         raise AssertionError(f"only bool and floating types of {name} are supported")
     return mask
 

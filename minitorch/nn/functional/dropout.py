@@ -17,7 +17,7 @@ def _check_p(p: float) -> None:
 
 def _apply_mask(input: Tensor, p: float, mask_shape: tuple, inplace: bool) -> Tensor:
     x = input._data
-    dt = x.dtype if x.dtype.kind == "f" else np.float32
+    dt = x.dtype if x.dtype.kind in "fV" else np.float32
     if p == 1.0:
         mask = np.zeros(mask_shape, dt)
     else:

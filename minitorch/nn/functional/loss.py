@@ -247,7 +247,7 @@ def cross_entropy(
 def _cross_entropy_probs(
     input: Tensor, target: Tensor, weight, reduction: str, label_smoothing: float
 ) -> Tensor:
-    if target._data.dtype.kind != "f":
+    if target._data.dtype.kind not in "fV":
         raise RuntimeError(
             f"Expected floating point type for target with class probabilities, got {_tname(target)}"
         )

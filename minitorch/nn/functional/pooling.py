@@ -104,9 +104,9 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
     spec = _pool_spec(x, kernel_size, stride, padding, 1, ceil_mode, fn, nd)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
-    dtype = x._data.dtype if x._data.dtype.kind == "f" else np.dtype(np.float64)
+    dtype = x._data.dtype if x._data.dtype.kind in "fV" else np.dtype(np.float64)
     div = C._avg_divisor(spec, count_include_pad, divisor_override, dtype)
-    if x._data.dtype.kind != "f":  # integer pooling truncates, as torch
+    if x._data.dtype.kind not in "fV":  # integer pooling truncates, as torch
         out = C.AvgPool2d.apply(Tensor._make(x._data.astype(np.float64), False, None), spec, div)
         out = Tensor._make(np.trunc(out._data).astype(x._data.dtype), False, None)
     else:

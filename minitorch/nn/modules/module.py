@@ -476,7 +476,7 @@ class Module:
         if dtype is None:
             return self
         np_dtype = _dtype.to_np(dtype)
-        if np_dtype.kind != "f":
+        if np_dtype.kind not in "fV":
             raise TypeError(
                 "nn.Module.to only accepts floating point or complex dtypes, but got desired "
                 f"dtype={_dtype.from_numpy_dtype(np_dtype)!r}"
@@ -633,7 +633,7 @@ class Module:
                     f"checkpoint, the shape in current model is {param.shape}."
                 )
                 continue
-            if arr.dtype.kind not in "fiub":
+            if arr.dtype.kind not in "fiubV":
                 errors.append(f'While copying the parameter named "{key}", got an array of dtype {arr.dtype}')
                 continue
             todo.append((self, name, param, value, arr))
