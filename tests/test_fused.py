@@ -90,3 +90,50 @@ def test_fused_losses_second_derivatives(fn, kw):
     assert mt.autograd.gradgradcheck(lambda x, y: getattr(F, fn)(x, y, reduction="sum", **kw), (a, b))
     assert mt.autograd.gradcheck(lambda x: F.silu(x), (a,))
     assert mt.autograd.gradgradcheck(lambda x: F.silu(x), (a,))
+
+
+INDEX_KEYS = [
+    "[0]",
+    "[1:3]",
+    "[0, 1:3]",
+    "[:, 0]",
+    "[None]",
+    "[..., 0]",
+    "[[0, 1]]",
+    "[x > 0]",
+    "[0, 1]",
+    "[1:3, None]",
+    "[:, 1:3]",
+    "[:]",
+    "[-1]",
+    "[:, ::2]",
+    "[0, :]",
+    "[:, :]",
+    "[...]",
+    "[None, 0]",
+    "[:, None, :]",
+    "[1:, [0, 1]]",
+    "[True]",
+]
+
+
+@pytest.mark.parametrize("key", INDEX_KEYS)
+def test_indexing_node_names_values_and_grads_as_torch(key):
+    res = []
+    for lib in (torch, mt):
+        x = lib.arange(20.0).reshape(4, 5).requires_grad_()
+        y = eval("x" + key, {"x": x})
+        (y * lib.arange(float(y.numel())).reshape(y.shape)).sum().backward()
+        res.append((type(y.grad_fn).__name__, y.detach().numpy(), x.grad.numpy()))
+    assert res[1][0] == res[0][0]
+    np.testing.assert_array_equal(res[1][1], res[0][1])
+    np.testing.assert_array_equal(res[1][2], res[0][2])
+
+
+def test_cross_entropy_graph_is_nll_after_log_softmax_and_leaves_are_accumulate_grad():
+    for lib in (torch, mt):
+        x = lib.randn(3, 4, requires_grad=True)
+        ce = lib.nn.functional.cross_entropy(x, lib.tensor([0, 1, 3]))
+        lsm = ce.grad_fn.next_functions[0][0]
+        names = [type(n).__name__ for n in (ce.grad_fn, lsm, lsm.next_functions[0][0])]
+        assert names == ["NllLossBackward0", "LogSoftmaxBackward0", "AccumulateGrad"]

@@ -40,6 +40,50 @@ class Index(Op):
         return IndexAddZeros.apply(g, ctx.idx, ctx.shape), None
 
 
+class _Select(Index):
+    _node_name = "SelectBackward0"
+
+
+class _Slice(Index):
+    _node_name = "SliceBackward0"
+
+
+class _Unsqueeze(Index):
+    _node_name = "UnsqueezeBackward0"
+
+
+class _Alias(Index):
+    _node_name = "AliasBackward0"
+
+
+_FULL = slice(None)
+
+
+def index_op(idx) -> type:
+    """The Index op named as torch names ``a[idx]``'s node: torch applies basic indexing one item at
+    a time (skipping ``...`` and full ``:`` after the first item), so the last int, slice or None
+    names it; any array, list or mask makes it ``IndexBackward0``."""
+    cls = idx.__class__
+    if cls is int or cls is np.int64:
+        return _Select
+    if cls is slice:
+        return _Slice
+    if idx is None:
+        return _Unsqueeze
+    if idx is Ellipsis:
+        return _Alias
+    if cls is not tuple or not _is_basic(idx):
+        return Index
+    for item in reversed(idx):
+        if item is None:
+            return _Unsqueeze
+        if isinstance(item, (int, np.integer)):
+            return _Select
+        if item.__class__ is slice and item != _FULL:
+            return _Slice
+    return _Alias
+
+
 class IndexAddZeros(Op):
     """zeros(shape) with g added at idx: the backward of indexing; its own backward is indexing"""
 

@@ -36,13 +36,14 @@ class IndexingMethods:
     def __getitem__(self, idx):
         if idx.__class__ is not _pyint and (idx.__class__ is not slice or idx.step is not None):
             idx = _index_arg(idx)
+        op = I.index_op(idx)
         try:
-            out = I.Index.apply(self, idx)
+            out = op.apply(self, idx)
         except IndexError as e:
             raise IndexError(f"{e} (indexing a tensor of shape {list(self._data.shape)})") from None
-        if I._is_basic(idx):  # basic indexing gives a view: share memory and version counter
+        if op is not I.Index:  # basic indexing gives a view: share memory and version counter
             out._vc = self._vc
-            step = ((I.Index, (idx,)),)
+            step = ((op, (idx,)),)
             if self._base is None:
                 out._base, out._vfn = self, step
             else:
