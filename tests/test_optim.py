@@ -90,6 +90,23 @@ CASES = [
     ("Adadelta", dict(lr=0.5, rho=0.8, eps=1e-5)),
     ("Adadelta", dict(weight_decay=0.1)),
     ("Adadelta", dict(maximize=True)),
+    ("Adamax", dict()),
+    ("Adamax", dict(lr=0.02, betas=(0.8, 0.9), weight_decay=0.1)),
+    ("Adamax", dict(lr=0.02, maximize=True)),
+    ("NAdam", dict()),
+    ("NAdam", dict(lr=0.02, momentum_decay=0.01, weight_decay=0.1)),
+    ("NAdam", dict(lr=0.02, weight_decay=0.1, decoupled_weight_decay=True)),
+    ("NAdam", dict(lr=0.02, maximize=True)),
+    ("RAdam", dict()),
+    ("RAdam", dict(lr=0.02, weight_decay=0.1)),
+    ("RAdam", dict(lr=0.02, weight_decay=0.1, decoupled_weight_decay=True)),
+    ("RAdam", dict(lr=0.02, betas=(0.5, 0.9), maximize=True)),
+    ("ASGD", dict()),
+    ("ASGD", dict(lr=0.05, lambd=1e-2, alpha=0.5, t0=10, weight_decay=0.1)),
+    ("ASGD", dict(lr=0.05, t0=5, maximize=True)),
+    ("Rprop", dict()),
+    ("Rprop", dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.1))),
+    ("Rprop", dict(maximize=True)),
 ]
 
 
@@ -405,7 +422,9 @@ def test_repr_lists_group_options():
 
 
 @needs_torch
-@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta"])
+@pytest.mark.parametrize(
+    "name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"]
+)
 def test_signature_mirrors_torch(name):
     """Same parameter names, order, kinds and defaults as torch (so positional calls port too)."""
     import inspect
