@@ -64,6 +64,7 @@ from ._random import (
     set_rng_state,
 )
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
 from ._size import Size
 from .tensor import Tensor
 from ._tensor_types import (

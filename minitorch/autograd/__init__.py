@@ -83,7 +83,7 @@ def grad(
     return res if not single else res
 
 
-from . import functional  # noqa: E402
+from . import functional, graph  # noqa: E402
 from .variable import Variable  # noqa: E402
 
 __all__ = [
@@ -99,6 +99,7 @@ __all__ = [
     "gradcheck",
     "gradgradcheck",
     "functional",
+    "graph",
     "once_differentiable",
     "anomaly_mode",
     "detect_anomaly",

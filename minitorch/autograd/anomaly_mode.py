@@ -30,6 +30,16 @@ def is_anomaly_check_nan_enabled() -> bool:
     return _state.check_nan
 
 
+def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
+    """Turn anomaly detection on or off (``torch.set_anomaly_enabled``: no warning, no context)."""
+    for i, (name, v) in enumerate((("enabled", enabled), ("check_nan", check_nan))):
+        if not isinstance(v, bool):
+            raise TypeError(
+                f"set_anomaly_enabled(): argument '{name}' (position {i + 1}) must be bool, not {type(v).__name__}"
+            )
+    _state.enabled, _state.check_nan = enabled, check_nan
+
+
 def _warn_enabled() -> None:
     warnings.warn(
         "Anomaly Detection has been enabled. This mode will increase the runtime and should only be "

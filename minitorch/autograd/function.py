@@ -19,6 +19,7 @@ from . import anomaly_mode, grad_mode
 
 _state = grad_mode._state
 _anomaly = anomaly_mode._state
+_saved_hooks: list = []  # (pack, unpack) of the active saved_tensors_hooks (autograd/graph.py)
 Tensor: Any = None  # set by minitorch.tensor on import (avoids an import cycle and a per-call import)
 
 
@@ -64,6 +65,7 @@ class Node:
     _materialize = True
     _leaves: tuple = ()  # the leaves this node's edges lead to (kept alive by the graph)
     _trace: list | None = None  # the forward traceback, recorded in anomaly mode
+    _packed = None  # (unpack_hook, packed tensors) where saved_tensors_hooks were on (graph.py)
 
     def name(self) -> str:
         return type(self).__name__
@@ -87,6 +89,10 @@ class Node:
     def saved_tensors(self) -> tuple:
         if self._freed:
             raise RuntimeError(_FREED_MSG)
+        if self._packed is not None:
+            from .graph import _unpack_saved
+
+            return _unpack_saved(self)
         for t, v in zip(self._saved, self._saved_versions):
             if t is not None and t._vc[0] != v:
                 where = (
@@ -302,6 +308,10 @@ class Function(metaclass=_FunctionMeta):
             _connect(ctx, args)
             if _anomaly.enabled:
                 anomaly_mode._record(ctx)
+            if _saved_hooks and ctx._saved:
+                from .graph import _pack_saved
+
+                _pack_saved(ctx)
             ctx._n_outputs = len(outs)
             ctx._output_meta = tuple(
                 (o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outs
@@ -356,6 +366,10 @@ class Op(Function):
                     _connect(ctx, args)
                     if _anomaly.enabled:
                         anomaly_mode._record(ctx)
+                    if _saved_hooks and ctx._saved:
+                        from .graph import _pack_saved
+
+                        _pack_saved(ctx)
                     out = Tensor._make(data, True, ctx)
                     if ctx.save_output:
                         ctx._out_data, ctx._out_vc = data, out._vc  # version-checked like saved tensors
