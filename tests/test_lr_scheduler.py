@@ -88,6 +88,25 @@ SCHEDULERS = {
     "OneCycleLR-no-momentum": lambda o, S: S.OneCycleLR(
         o, max_lr=0.5, total_steps=N_STEPS, cycle_momentum=False
     ),
+    "CyclicLR": lambda o, S: S.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=4),
+    "CyclicLR-triangular2": lambda o, S: S.CyclicLR(
+        o, base_lr=[0.01, 0.02], max_lr=0.1, step_size_up=3, step_size_down=5, mode="triangular2"
+    ),
+    "CyclicLR-exp_range": lambda o, S: S.CyclicLR(
+        o, base_lr=0.01, max_lr=0.1, step_size_up=4, mode="exp_range", gamma=0.9, base_momentum=0.7
+    ),
+    "CyclicLR-scale_fn": lambda o, S: S.CyclicLR(
+        o,
+        0.01,
+        0.1,
+        step_size_up=2,
+        scale_fn=lambda x: 1 / (x + 1),
+        scale_mode="iterations",
+        cycle_momentum=False,
+    ),
+    "ChainedScheduler": lambda o, S: S.ChainedScheduler(
+        [S.ConstantLR(o, factor=0.1, total_iters=2), S.ExponentialLR(o, gamma=0.9)]
+    ),
 }
 
 
