@@ -130,3 +130,79 @@ def test_binary_nan_inf_table(name, swap):
 )
 def test_no_runtime_warning(name, fn, x):
     _check(fn, [np.array(x)])
+
+
+def _grads(lib, fn, x, g, create_graph):
+    t = lib.tensor(x.copy(), requires_grad=True)
+    y = fn(lib, t)
+    (gx,) = lib.autograd.grad(y, t, lib.tensor(g.copy()), create_graph=create_graph)
+    return y, gx
+
+
+@needs_torch
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize(
+    "name, fn",
+    [
+        ("prod", lambda L, x: x.prod()),
+        ("prod_dim", lambda L, x: x.prod(1)),
+        ("cumprod", lambda L, x: x.cumprod(1)),
+        ("cumprod0", lambda L, x: x.cumprod(0)),
+    ],
+)
+def test_prod_cumprod_grads_with_zeros_nan_inf(name, fn, create_graph):
+    """Slices with no zero, one and two (torch's formulas differ between them), NaN/inf inputs and
+    output grads, with and without create_graph (torch takes another formula with it)."""
+    x = np.array(
+        [
+            [2.0, np.nan, 0.5, 3.0],
+            [0.0, np.inf, -2.0, 4.0],
+            [1.5, 0.0, -0.0, np.inf],
+            [1e300, 1e300, 0.0, 2.0],
+        ]
+    )
+    g_full = np.array(
+        [[1.0, -0.5, 2.0, np.nan], [np.inf, 1.0, 0.0, 2.0], [0.5, 1.0, -1.0, 3.0], [2.0, 0.0, np.inf, 1.0]]
+    )
+    for rows in (slice(0, 1), slice(1, 2), slice(0, 4)):
+        xs = x[rows]
+        out_shape = fn(torch, torch.tensor(xs)).shape
+        g = np.ones(out_shape) if len(out_shape) < 2 else g_full[rows]
+        m_y, m_g = _grads(mt, fn, xs, g, create_graph)
+        t_y, t_g = _grads(torch, fn, xs, g, create_graph)
+        _same(t_y.detach().numpy(), m_y.detach().numpy(), "forward")
+        _same(t_g.detach().numpy(), m_g.detach().numpy(), f"grad, rows {rows}")
+
+
+@needs_torch
+def test_elu_double_backward_at_zero_nan_inf():
+    x = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, -1.0, 2.0, 1000.0])
+    res = []
+    for L in (mt, torch):
+        t = L.tensor(x.copy(), requires_grad=True)
+        (g,) = L.autograd.grad(L.nn.functional.elu(t, alpha=0.7).sum(), t, create_graph=True)
+        (gg,) = L.autograd.grad(g.sum(), t)
+        res.append((g.detach().numpy(), gg.numpy()))
+    _same(res[1][0], res[0][0], "grad")
+    _same(res[1][1], res[0][1], "second derivative")
+
+
+@needs_torch
+@pytest.mark.parametrize(
+    "name, fn, x",
+    [
+        ("elu(-0.0)", lambda L, x: L.nn.functional.elu(x, alpha=-2.0), [-0.0, 0.0, -1e-30]),
+        ("(-0.0) ** 0.5", lambda L, x: x**0.5, [-0.0, 0.0]),
+        ("(-0.0) ** -0.5", lambda L, x: x**-0.5, [-0.0, 0.0, -np.inf]),
+        (
+            "remainder zero",
+            lambda L, x: L.remainder(x, L.tensor([1.0, -1.0, 2.0, -2.0])),
+            [-1.0, 1.0, -0.0, 4.0],
+        ),
+    ],
+)
+def test_signed_zeros(name, fn, x):
+    m = fn(mt, mt.tensor(x)).numpy()
+    t = fn(torch, torch.tensor(x)).numpy()
+    np.testing.assert_array_equal(m, t)
+    assert (np.signbit(m) == np.signbit(t)).all(), name

@@ -75,7 +75,9 @@ class Elu(Op):
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        return where(a <= 0, g * ctx.alpha * a.clamp(max=0).exp(), g), None
+        # exp of 0 where a >= 0 or NaN: no inf or NaN in the branch not taken, and a second
+        # derivative of 0 at zero (torch's elu_double_backward multiplies by a < 0)
+        return where(a <= 0, g * ctx.alpha * where(a < 0, a, 0.0).exp(), g), None
 
 
 class LogSigmoid(Op):
