@@ -444,3 +444,11 @@ def test_example_runs_end_to_end(capsys, tmp_path):
     flows = ex.show_flow([8, 8], seed=0, verbose=False)
     ratio = {k: f["fc1"] / f["out"] for k, f in flows.items()}
     assert ratio["sigmoid"] < ratio["relu"] / 5  # the sigmoid's first layer gets far smaller grads
+
+
+def test_rule_is_the_first_sentence_of_the_op_docstring():
+    x = mt.tensor([2.0, 3.0], requires_grad=True)
+    steps = trace_backward((x**2.0).sum())
+    rule = next(s.rule for s in steps if s.name == "PowBackward0")
+    assert rule.startswith("a ** b: d/da = b a^(b-1)") and rule.endswith(".")
+    assert "sqrt" not in rule  # the notes after the rule stay in the docstring

@@ -7,6 +7,8 @@ something else get their rule from the table below.
 
 from __future__ import annotations
 
+import re
+
 from ..autograd.function import AccumulateGrad
 
 __all__ = ["local_rule", "summed_axes"]
@@ -20,7 +22,8 @@ _RULES = {
 
 
 def local_rule(node) -> str:
-    """The derivative ``node`` applies, in one line (``'a * b: d/da = b, d/db = a'``)."""
+    """The derivative ``node`` applies, in one line (``'a * b: d/da = b, d/db = a'``): the first
+    sentence of its op's docstring."""
     name = node.name()
     if name in _RULES:
         return _RULES[name]
@@ -30,8 +33,8 @@ def local_rule(node) -> str:
     doc = (getattr(cls, "__doc__", None) or "").strip()
     if not doc or cls.__doc__ is getattr(cls.__base__, "__doc__", None):
         return f"{name}: the backward of a custom Function" if cls is not None else name
-    first = doc.split("\n\n")[0]
-    return " ".join(first.split())
+    first = " ".join(doc.split("\n\n")[0].split())
+    return re.split(r"(?<=\.)\s+(?=[A-Z])", first)[0]  # the notes after the first sentence are no rule
 
 
 def summed_axes(grad_shape: tuple, input_shape: tuple) -> tuple:
