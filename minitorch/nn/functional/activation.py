@@ -105,3 +105,171 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     if dim is None:
         dim = _get_softmax_dim("softmin", input.dim())
     return (-input).softmax(dim, dtype=dtype)
+
+
+# --- the rest of torch.nn.functional's activations, composed from differentiable ops ---
+
+
+def _inplace_or(input: Tensor, fn, inplace: bool) -> Tensor:
+    return input._inplace(fn) if inplace else fn(input)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    return hardtanh(input, min_val, max_val, True)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    return leaky_relu(input, negative_slope, True)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return elu(input, alpha, True)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """scale * elu(x, alpha) with torch's fixed alpha and scale (Klambauer et al., 2017)."""
+    return _inplace_or(input, lambda x: N.Elu.apply(x, _SELU_ALPHA) * _SELU_SCALE, inplace)
+
+
+def selu_(input: Tensor) -> Tensor:
+    return selu(input, True)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return _inplace_or(input, lambda x: N.Elu.apply(x * (1.0 / alpha), 1.0) * alpha, inplace)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return celu(input, alpha, True)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """x where x > 0, else weight * x, with one weight per channel (dim 1) or one for all."""
+    if input.dtype != weight.dtype:
+        from ._arguments import _tname
+
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {_tname(input)} and {_tname(weight)}")
+    n = weight.numel()
+    if n != 1:
+        channels = input.shape[1] if input.dim() >= 2 else 1
+        if channels != n:
+            raise RuntimeError(
+                "Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                f"{n} and channel size = {channels}."
+            )
+        if weight.dim() != 1:
+            weight = weight.reshape(n)
+        if input.dim() >= 2:
+            weight = weight.reshape((n,) + (1,) * (input.dim() - 2))
+    elif weight.dim() != 0 and input.dim() < weight.dim():
+        weight = weight.reshape(())
+    from ...ops.arithmetic import where
+
+    return where(input > 0, input, weight * input)
+
+
+def rrelu(
+    input: Tensor,
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    inplace: bool = False,
+) -> Tensor:
+    """leaky_relu with a slope drawn from U(lower, upper) per element (training) or their mean (eval)."""
+    if not training:
+        return leaky_relu(input, (lower + upper) / 2, inplace)
+    from ...ops.arithmetic import where
+
+    with_grad = input.detach()
+    slopes = with_grad.new_empty(input.shape).uniform_(lower, upper)
+    slopes = where(with_grad <= 0, slopes, 1.0)
+    return _inplace_or(input, lambda x: x * slopes, inplace)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
+    return rrelu(input, lower, upper, training, True)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """a * sigmoid(b), where a and b are the two halves of ``input`` along ``dim``."""
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = dim % input.dim() if -input.dim() <= dim < input.dim() else dim
+    if input.shape[d] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
+    a, b = input.chunk(2, d)
+    return a * b.sigmoid()
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * tanh(softplus(x))."""
+    return _inplace_or(input, lambda x: x * N.Softplus.apply(x, 1.0, 20.0).tanh(), inplace)
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * relu6(x + 3) / 6; grad x / 3 + 1/2 strictly inside (-3, 3), 0 below, 1 above, as torch."""
+    from ...ops.arithmetic import where
+
+    def f(x):
+        d = x.detach()
+        return where((d > -3) & (d < 3), x * (x + 3) * (1.0 / 6), where(d >= 3, x, x * 0))
+
+    return _inplace_or(input, f, inplace)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """relu6(x + 3) / 6; grad 1/6 strictly inside (-3, 3), as torch."""
+    from ...ops.arithmetic import where
+
+    def f(x):
+        d = x.detach()
+        return where((d > -3) & (d < 3), x * (1.0 / 6) + 0.5, (d >= 3).to(x.dtype))
+
+    return _inplace_or(input, f, inplace)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|)."""
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """x - tanh(x)."""
+    return input - input.tanh()
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """x where x > threshold, else value."""
+    from ...ops.arithmetic import where
+
+    return _inplace_or(input, lambda x: where(x.detach() <= threshold, value, x), inplace)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    return globals()["threshold"](input, threshold, value, True)
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, else 0."""
+    from ...ops.arithmetic import where
+
+    d = input.detach()
+    return where((d >= -lambd) & (d <= lambd), 0.0, input)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x - lambd above lambd, x + lambd below -lambd, else 0."""
+    from ...ops.arithmetic import where
+
+    if lambd < 0:
+        big, name = ("1.79769e+308", "Double") if input.dtype.itemsize == 8 else ("3.40282e+38", "Float")
+        raise RuntimeError(f"lambda must be in range [0, {big}] for input dtype {name}, but found {lambd:g}")
+    d = input.detach()
+    return where(d > lambd, input - lambd, where(d < -lambd, input + lambd, input * 0))

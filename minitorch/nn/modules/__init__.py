@@ -118,3 +118,37 @@ __all__ = [
     "TransformerDecoder",
     "Transformer",
 ]
+
+from .activation import (  # noqa: E402
+    CELU,
+    GLU,
+    SELU,
+    Hardshrink,
+    Hardsigmoid,
+    Hardswish,
+    Mish,
+    PReLU,
+    RReLU,
+    Softmax2d,
+    Softshrink,
+    Softsign,
+    Tanhshrink,
+    Threshold,
+)
+
+__all__ += [
+    "PReLU",
+    "RReLU",
+    "SELU",
+    "CELU",
+    "GLU",
+    "Mish",
+    "Hardswish",
+    "Hardsigmoid",
+    "Softsign",
+    "Tanhshrink",
+    "Threshold",
+    "Softmax2d",
+    "Hardshrink",
+    "Softshrink",
+]
