@@ -214,3 +214,38 @@ def test_bfloat16_conv2d_keeps_the_dtype(stride):
         res.append((str(y.dtype), str(x.grad.dtype), str(w.grad.dtype), y.float().detach().numpy()))
     assert res[0][:3] == ("minitorch.bfloat16",) * 3 and res[1][:3] == ("torch.bfloat16",) * 3
     np.testing.assert_allclose(res[0][3], res[1][3], rtol=5e-2, atol=5e-2)
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize(
+    "case", [FAST_CASES[1], FAST_CASES[2], FAST_CASES[3]], ids=lambda c: "-".join(map(str, c))
+)
+def test_batch_split_over_threads_matches_torch(case, threads, monkeypatch):
+    """The kernels split over image ranges on threads (forced here for any size) give torch's
+    numbers: convolution and max pooling, values and grads."""
+    monkeypatch.setattr(C, "_nthreads", [threads])
+    monkeypatch.setattr(C, "_MIN_SPLIT", 0)
+    n, c, h, w, o, k, s, p, d, g = case
+    xa, wa, ba = _case_arrays(case, np.float32)
+    xa = np.concatenate([xa] * 2)  # 4 images: uneven ranges for 3 threads
+    res = []
+    for lib in (mt, torch):
+        x, wt, b = (lib.tensor(a, requires_grad=True) for a in (xa, wa, ba))
+        y = lib.nn.functional.conv2d(x, wt, b, s, p, d, g)
+        z, ind = lib.nn.functional.max_pool2d(y, 2, return_indices=True)
+        (z * z).sum().backward()
+        res.append([t.detach().numpy() for t in (y, z, ind, x.grad, wt.grad, b.grad)])
+    for a, t in zip(*res):
+        np.testing.assert_allclose(a, t, rtol=1e-4, atol=1e-4 * max(1.0, np.abs(t).max()))
+
+
+def test_thread_count_comes_from_the_environment(monkeypatch):
+    monkeypatch.setattr(C, "_nthreads", [])
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert C._threads() == 3
+    monkeypatch.setattr(C, "_nthreads", [])
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert C._threads() == 1
+    calls = []
+    C._split(5, 1 << 30, lambda lo, hi: calls.append((lo, hi)))
+    assert calls == [(0, 5)]

@@ -26,6 +26,9 @@ Batch norm and layer norm are fused ops with closed-form backwards in NumPy; wit
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -34,6 +37,52 @@ from ..autograd.function import Op
 from .arithmetic import _const
 
 _state = grad_mode._state
+
+
+# --------------------------------------------------------------------------------------------
+# threads
+# --------------------------------------------------------------------------------------------
+_pool: list = [None, None]  # (executor, pid that made it)
+_nthreads: list = []
+_MIN_SPLIT = 1 << 17  # NOTE: elements a kernel must touch before it is split (a dispatch ~30 us)
+
+
+def _threads() -> int:
+    """Threads for the batch-split kernels: the BLAS/OpenMP count set in the environment
+    (``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS``), else the CPUs this
+    process may run on (torch's default), at most 8."""
+    if not _nthreads:
+        n = None
+        for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            try:
+                n = int(os.environ[v])
+                break
+            except (KeyError, ValueError):
+                pass
+        if n is None:
+            n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        _nthreads.append(max(1, min(n, 8)))
+    return _nthreads[0]
+
+
+def _split(n: int, size: int, fn) -> None:
+    """``fn(lo, hi)`` over batch ranges that cover [0, n): one range per thread when the work
+    (``size`` elements touched) pays for the dispatch, else ``fn(0, n)``. NumPy releases the
+    GIL in the copies, ufuncs and BLAS calls the kernels are made of, so the ranges run in
+    parallel; each writes its own slices of preallocated outputs."""
+    t = min(_threads(), n)
+    if t < 2 or size < _MIN_SPLIT:
+        fn(0, n)
+        return
+    if _pool[1] != os.getpid():  # NOTE: a forked child has the executor but not its threads
+        _pool[:] = [ThreadPoolExecutor(_threads() - 1, thread_name_prefix="minitorch"), os.getpid()]
+    bounds = [n * i // t for i in range(t + 1)]
+    futures = [_pool[0].submit(fn, bounds[i], bounds[i + 1]) for i in range(1, t)]
+    try:
+        fn(bounds[0], bounds[1])
+    finally:
+        for f in futures:
+            f.result()
 
 
 # --------------------------------------------------------------------------------------------
@@ -127,9 +176,9 @@ class ConvSpec:
             strides = (nb * s0, s1, s2 * dh, s3 * dw, s0, s2 * sh, s3 * sw)
         return as_strided(buf, shape, strides, writeable=writeable)
 
-    def im2col(self, x: np.ndarray, nb: int | None = None) -> np.ndarray:
+    def im2col(self, x: np.ndarray, nb: int | None = None, out=None) -> np.ndarray:
         """The column stack (N/nb, C*kh*kw, nb*OH*(OW or Wp)) of ``x`` (N, C, H, W), in the
-        ``full`` layout."""
+        ``full`` layout (written into ``out`` if given)."""
         n, c, h, w = x.shape
         nb = self.block(n) if nb is None else nb
         (kh, kw), (dh, dw) = self.kernel, self.dilation
@@ -141,6 +190,8 @@ class ConvSpec:
         else:
             buf = x
         oh, ow = self.out_hw
+        shape = (n // nb, c, kh, kw, nb, oh, self.padded_hw[1] if full else ow)
+        cols = np.empty(shape, x.dtype) if out is None else out.reshape(shape)
         if not full and self.stride[0] == 1 and kh > 1 and kw > 1:
             # two passes: the kw column shifts of every padded row, then the kh row shifts,
             # each window of the second pass a whole contiguous (OH, OW) block
@@ -152,11 +203,9 @@ class ConvSpec:
             )
             x1 = np.ascontiguousarray(shifted)
             t0, t1, t2, t3, t4, t5 = x1.strides
-            cols = np.ascontiguousarray(
-                as_strided(x1, (n // nb, c, kh, kw, nb, oh, ow), (t0, t1, dh * t4, t2, t3, t4, t5))
-            )
+            np.copyto(cols, as_strided(x1, shape, (t0, t1, dh * t4, t2, t3, t4, t5)))
         else:
-            cols = np.ascontiguousarray(self._windows(buf, n, c, full, nb))
+            np.copyto(cols, self._windows(buf, n, c, full, nb))
         if full and self.padded_hw[1] != ow and not np.isfinite(x).all():
             # NOTE: discarded columns hold stray pixels; keep a non-finite one from leaking
             # (as 0 * inf = nan) into the weight grad of kernel positions it is not under
@@ -230,6 +279,8 @@ def _conv_forward(x: np.ndarray, w: np.ndarray, b, spec: ConvSpec, cols=None):
     """conv(x, w) + b as ndarrays; returns (out, cols)."""
     n = x.shape[0]
     o, grp, nb = w.shape[0], spec.groups, spec.block(n)
+    if cols is None and nb == 1 and x.dtype.kind == "f" and w.dtype == x.dtype:
+        return _conv_forward_images(x, w, b, spec)
     if cols is None:
         cols = spec.im2col(x, nb)
     ch, k, m = cols.shape
@@ -238,6 +289,42 @@ def _conv_forward(x: np.ndarray, w: np.ndarray, b, spec: ConvSpec, cols=None):
     else:
         out = np.matmul(w.reshape(grp, o // grp, -1), cols.reshape(ch, grp, k // grp, m)).reshape(ch, o, m)
     return spec.output(out, n, nb, b), cols
+
+
+def _conv_forward_images(x: np.ndarray, w: np.ndarray, b, spec: ConvSpec):
+    """``_conv_forward`` with one GEMM per image: im2col, GEMM and bias per range of images,
+    the ranges on separate threads (``_split``)."""
+    n, c = x.shape[:2]
+    o, grp = w.shape[0], spec.groups
+    k, m = c * spec.kernel[0] * spec.kernel[1], spec.ncols(1, spec.full)
+    oh, ow = spec.out_hw
+    lw = m // oh
+    cols = np.empty((n, k, m), x.dtype)
+    out3 = np.empty((n, o, m), x.dtype)
+    out = out3.reshape(n, o, oh, ow) if lw == ow else np.empty((n, o, oh, ow), x.dtype)
+    wm = w.reshape(o, k) if grp == 1 else w.reshape(grp, o // grp, k // grp)
+    bias = None if b is None else b.reshape(1, o, 1, 1)
+
+    def part(lo, hi):
+        cl = spec.im2col(x[lo:hi], 1, out=cols[lo:hi])
+        if grp == 1:
+            np.matmul(wm, cl, out=out3[lo:hi])
+        else:
+            np.matmul(
+                wm, cl.reshape(hi - lo, grp, k // grp, m), out=out3[lo:hi].reshape(hi - lo, grp, o // grp, m)
+            )
+        if lw != ow:
+            src = out3[lo:hi].reshape(hi - lo, o, oh, lw)[..., :ow]
+            if bias is None:
+                np.copyto(out[lo:hi], src)
+            else:
+                np.add(src, bias, out=out[lo:hi])
+        elif bias is not None:
+            v = out[lo:hi]
+            np.add(v, bias, out=v)
+
+    _split(n, cols.size + out3.size, part)
+    return out, cols
 
 
 def _conv_input_grad(g: np.ndarray, w: np.ndarray, spec: ConvSpec, g2=None) -> np.ndarray:
@@ -278,29 +365,36 @@ def _conv_input_grad_rows(g2: np.ndarray, w: np.ndarray, spec: ConvSpec, n: int)
     m = lm - front
     dw, it = spec.dilation[1], g2.itemsize
     s0, s1 = g2.strides[:2]
-    # shifted[b, o, j', p] = g2[b, o, p + j' dw] = g(p - (kw - 1 - j') dw): the kernel flipped in j
-    shifted = np.ascontiguousarray(as_strided(g2, (ch, o, kw, m), (s0, s1, dw * it, it)))
     wt = w.reshape(grp, o // grp, cg, kh, kw).transpose(0, 2, 3, 1, 4)[..., ::-1]
     wt = np.ascontiguousarray(wt).reshape(grp, cg * kh, (o // grp) * kw)
-    if grp == 1:
-        t = np.matmul(wt[0], shifted.reshape(ch, o * kw, m))
-    else:
-        t = np.matmul(wt, shifted.reshape(ch, grp, (o // grp) * kw, m))
     nb = n // ch if ch else 1
-    oh, wp = spec.out_hw[0], spec.padded_hw[1]
-    t6 = t.reshape(ch, c, kh, nb, oh, wp)
-    hp = spec.padded_hw[0]
+    (oh, _), (hp, wp), (h, w_) = spec.out_hw, spec.padded_hw, spec.in_hw
+    sh, dh = spec.stride[0], spec.dilation[0]
+    (pt, _), (pl, _) = spec.pad
     img = np.zeros((n, c, hp, wp), g2.dtype)
     b0, b1, b2, b3 = img.strides
-    sh, dh = spec.stride[0], spec.dilation[0]
-    for i in range(kh):
-        v = as_strided(
-            img[:, :, i * dh :], (ch, c, nb, oh, wp), (nb * b0, b1, b0, sh * b2, b3), writeable=True
-        )
-        np.add(v, t6[:, :, i], out=v)
-    (pt, _), (pl, _) = spec.pad
-    h, w_ = spec.in_hw
-    return np.ascontiguousarray(img[:, :, pt : pt + h, pl : pl + w_])
+    crop = (hp, wp) != (h, w_)
+    gx = np.empty((n, c, h, w_), g2.dtype) if crop else img
+
+    def part(lo, hi):
+        # shifted[b, o, j', p] = g2[b, o, p + j' dw] = g(p - (kw - 1 - j') dw): the kernel flipped in j
+        shifted = np.ascontiguousarray(as_strided(g2[lo:hi], (hi - lo, o, kw, m), (s0, s1, dw * it, it)))
+        if grp == 1:
+            t = np.matmul(wt[0], shifted.reshape(hi - lo, o * kw, m))
+        else:
+            t = np.matmul(wt, shifted.reshape(hi - lo, grp, (o // grp) * kw, m))
+        t6 = t.reshape(hi - lo, c, kh, nb, oh, wp)
+        im = img[lo * nb : hi * nb]
+        for i in range(kh):
+            v = as_strided(
+                im[:, :, i * dh :], (hi - lo, c, nb, oh, wp), (nb * b0, b1, b0, sh * b2, b3), writeable=True
+            )
+            np.add(v, t6[:, :, i], out=v)
+        if crop:
+            np.copyto(gx[lo * nb : hi * nb], im[:, :, pt : pt + h, pl : pl + w_])
+
+    _split(ch, img.size * kh, part)
+    return gx
 
 
 def _conv_weight_grad(x: np.ndarray, g: np.ndarray, spec: ConvSpec, wshape, cols=None, g2=None) -> np.ndarray:
@@ -312,14 +406,24 @@ def _conv_weight_grad(x: np.ndarray, g: np.ndarray, spec: ConvSpec, wshape, cols
     if g2 is None:
         g2 = spec.grad_rows(g, spec.full, nb)
     ch, k, m = cols.shape
-    # NOTE: cols @ g^T (then transposed) is the faster orientation for long, thin operands
-    if grp == 1:
-        gw = np.matmul(cols, g2.transpose(0, 2, 1))
-    else:
-        gw = np.matmul(
-            cols.reshape(ch, grp, k // grp, m), g2.reshape(ch, grp, o // grp, m).transpose(0, 1, 3, 2)
-        )
-    gw = gw.sum(0) if ch > 1 else gw[0]  # (K, O) or (G, K/G, O/G)
+    sums = {}
+
+    def part(lo, hi):
+        # NOTE: cols @ g^T (then transposed) is the faster orientation for long, thin operands
+        if grp == 1:
+            p = np.matmul(cols[lo:hi], g2[lo:hi].transpose(0, 2, 1))
+        else:
+            c4, g4 = (
+                cols[lo:hi].reshape(hi - lo, grp, k // grp, m),
+                g2[lo:hi].reshape(hi - lo, grp, o // grp, m),
+            )
+            p = np.matmul(c4, g4.transpose(0, 1, 3, 2))
+        sums[lo] = p.sum(0) if hi - lo != 1 else p[0]  # (K, O) or (G, K/G, O/G)
+
+    _split(ch, cols.size, part)
+    gw = sums[0]
+    for lo in sorted(sums)[1:]:
+        gw = gw + sums[lo]
     return np.ascontiguousarray(gw.swapaxes(-1, -2)).reshape(wshape)
 
 
@@ -438,9 +542,9 @@ class PoolSpec:
         (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.stride, self.dilation
         return sh < dh * (kh - 1) + 1 or sw < dw * (kw - 1) + 1
 
-    def scatter(self, grads, like: np.ndarray) -> np.ndarray:
+    def scatter(self, grads, like: np.ndarray, out=None) -> np.ndarray:
         """The adjoint of ``columns``: sum ``grads(k)`` (an (N, C, OH, OW) array for window
-        position k, shaped like ``like``) into a zero (N, C, H, W) image.
+        position k, shaped like ``like``) into a zero (N, C, H, W) image (``out`` if given).
 
         One strided write per window position; when windows do not overlap it writes in
         place (``grads(k, out=view)``), otherwise it adds.
@@ -449,8 +553,20 @@ class PoolSpec:
         (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.stride, self.dilation
         (h, w), (oh, ow) = self.in_hw, self.out_hw
         n, c = like.shape[:2]
-        gx = np.zeros((n, c, h + pt + pb, w + pl + pr), like.dtype)
         overlap = self.overlapping()
+        if out is not None and not (pt or pb or pl or pr):
+            gx = out
+            # NOTE: windows that tile the image exactly write every pixel: no zeroing pass
+            if (
+                overlap
+                or (kh * dh, kw * dw) != (sh, sw)
+                or (oh * sh, ow * sw) != (h, w)
+                or dh != 1
+                or dw != 1
+            ):
+                gx[...] = 0
+        else:
+            gx = np.zeros((n, c, h + pt + pb, w + pl + pr), like.dtype)
         for i in range(kh):
             for j in range(kw):
                 view = gx[
@@ -460,6 +576,11 @@ class PoolSpec:
                     view += grads(i * kw + j)
                 else:
                     grads(i * kw + j, out=view)
+        if gx is out:
+            return out
+        if out is not None:
+            np.copyto(out, gx[:, :, pt : pt + h, pl : pl + w])
+            return out
         return np.ascontiguousarray(gx[:, :, pt : pt + h, pl : pl + w])
 
 
@@ -488,12 +609,24 @@ class MaxPool2d(Op):
 
     @staticmethod
     def forward(ctx, x, spec, indices_out):
-        cols = spec.columns(spec.padded(x._data, _lowest(x._data.dtype)))
-        out = cols.max(0)
-        if indices_out is not None or (_state.enabled and x._rg):
-            ctx.idx = _first_max(cols, out)
+        xd = x._data
+        low = _lowest(xd.dtype)
+        out = np.empty(xd.shape[:2] + spec.out_hw, xd.dtype)
+        k = spec.kernel[0] * spec.kernel[1]
+        need = indices_out is not None or (_state.enabled and x._rg)
+        idx = np.empty(out.shape, np.uint8 if k < 255 else np.int32) if need else None
+
+        def part(lo, hi):  # the images [lo, hi)
+            cols = spec.columns(spec.padded(xd[lo:hi], low))
+            np.max(cols, 0, out=out[lo:hi])
+            if need:
+                idx[lo:hi] = _first_max(cols, out[lo:hi])
+
+        _split(xd.shape[0], xd.size * 2, part)
+        if need:
+            ctx.idx = idx
             if indices_out is not None:  # a list the caller asked to receive the indices in
-                indices_out.append(ctx.idx)
+                indices_out.append(idx)
         ctx.spec = spec
         return out
 
@@ -509,11 +642,18 @@ class MaxPoolScatter(Op):
     def forward(ctx, g, spec, idx):
         ctx.spec, ctx.idx = spec, idx
         gd = g._data
+        gx = np.empty(gd.shape[:2] + spec.in_hw, gd.dtype)
 
-        def at(k, out=None):  # the grads that go to window position k
-            return np.multiply(gd, idx == k, out=out)
+        def part(lo, hi):  # the images [lo, hi)
+            gl, il = gd[lo:hi], idx[lo:hi]
 
-        return spec.scatter(at, gd)
+            def at(k, out=None):  # the grads that go to window position k
+                return np.multiply(gl, il == k, out=out)
+
+            spec.scatter(at, gl, out=gx[lo:hi])
+
+        _split(gd.shape[0], gx.size * 2, part)
+        return gx
 
     @staticmethod
     def backward(ctx, u):
