@@ -158,11 +158,38 @@ for _name in (
         globals()[_name] = _method(_name)
 del _name
 
-from . import autograd, datasets, nn, optim, teach, utils  # noqa: E402
-from . import amp, backends, cuda, distributed, jit, onnx  # noqa: E402
-from ._compile import compile  # noqa: E402, A004
-from .amp import autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
-from .serialization import load, load_safetensors, save, save_safetensors  # noqa: E402
+from . import autograd, nn, optim  # noqa: E402
+
+# NOTE: loaded on first use (module __getattr__, PEP 562), which keeps ``import minitorch`` short:
+# ``minitorch.datasets``, ``minitorch.load``, ``from minitorch import teach`` work as before.
+_LAZY_MODULES = ("amp", "backends", "cuda", "datasets", "distributed", "jit", "onnx", "serialization")
+_LAZY_MODULES += ("teach", "utils")
+_LAZY_NAMES = {
+    "compile": "_compile",
+    "autocast": "amp",
+    "get_autocast_dtype": "amp",
+    "is_autocast_enabled": "amp",
+    "load": "serialization",
+    "load_safetensors": "serialization",
+    "save": "serialization",
+    "save_safetensors": "serialization",
+}
 
 
-__all__ = [n for n in dir() if not n.startswith("_")]
+def __getattr__(name: str):
+    import importlib
+
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_MODULES) | set(_LAZY_NAMES))
+
+
+__all__ = sorted({n for n in dir() if not n.startswith("_")} | set(_LAZY_MODULES) | set(_LAZY_NAMES))

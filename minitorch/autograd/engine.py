@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import anomaly_mode, grad_mode
-from .function import AccumulateGrad, _check_hook_result
+from . import function as _function
+from .function import AccumulateGrad, _check_hook_result, quiet_off, quiet_on
 
 _state = grad_mode._state
 _anomaly = anomaly_mode._state
@@ -42,6 +43,9 @@ def _sum_to_shape(g, shape, dtype):
     if g._data.dtype != dtype:
         g = g.to(dtype)
     return g
+
+
+_SUM_TO_SHAPE = _sum_to_shape
 
 
 def _collect(roots):
@@ -100,6 +104,9 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         roots.append((node, t._output_nr))
         root_grads.append(g)
 
+    if not create_graph and inputs is None and not _anomaly.enabled:
+        return _run_fast(roots, [g._data for g in root_grads], retain_graph)
+
     deps, seen = _collect([n for n, _ in roots])
     capture = None
     needed = None
@@ -121,6 +128,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
 
     prev = _state.enabled
     _state.enabled = create_graph
+    token = quiet_on()  # NumPy's floating-point warnings off for the walk, as in _run_fast
     # ids of grad tensors that a leaf's .grad, the caller, a hook or a custom Function may hold:
     # a leaf that receives one of them stores a copy
     stored = {id(g) for g in root_grads}
@@ -199,6 +207,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     else:
                         _release_subtree(nxt, deps, ready, buffers, retain_graph)
     finally:
+        quiet_off(token)
         _state.enabled = prev
 
     if inputs is not None:
@@ -259,3 +268,209 @@ def _accumulate(var, g, create_graph, stored):
         var.grad._vc[0] += 1
     else:
         var.grad = var.grad + g
+
+
+# --- the fast path: ``create_graph=False`` (no graph of the backward), no ``inputs=``, no anomaly mode ---
+#
+# Grads flow as NumPy arrays: each node's ``backward_np`` (the built-in ops that have one) computes
+# on them directly; any other node (a custom Function, an op without one, a node with hooks) gets
+# them wrapped as Tensors and runs its ``backward`` with grad mode off, and its results are
+# unwrapped. Tensor hooks see Tensors as always. NumPy's floating-point warnings are off for the
+# whole walk (torch prints none for inf/NaN grads), which costs one switch per backward.
+
+
+def _run_fast(roots, root_grads, retain_graph):
+    deps = _collect_deps([n for n, _ in roots])
+    buffers: dict = {}
+    stored = set()  # ids of arrays someone else may hold (see _accumulate)
+    for (node, nr), g in zip(roots, root_grads):
+        g = np.asarray(g)
+        stored.add(id(g))
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * node._n_outputs
+        buf[nr] = g if buf[nr] is None else buf[nr] + g
+    ready = list(dict.fromkeys(n for n, _ in roots if deps.get(n, 0) == 0))
+
+    prev = _state.enabled
+    _state.enabled = False
+    token = quiet_on()
+    ndarray = np.ndarray
+    try:
+        while ready:
+            node = ready.pop()
+            grads = buffers.pop(node)
+            if node._pre_hooks:
+                _pre_hooks_np(node, grads, stored)
+            fast = node._np_backward
+            if fast is None:
+                if isinstance(node, AccumulateGrad):
+                    _accumulate_np(node.variable, grads[0], stored)
+                    continue
+                in_grads = _apply_wrapped(node, grads, stored)
+            elif node._hooks is not None and node._hooks:
+                in_grads = _apply_wrapped(node, grads, stored)
+            else:
+                if len(grads) > 1 and any(g is None for g in grads):
+                    grads = [g if g is not None else np.zeros(*m) for g, m in zip(grads, node._output_meta)]
+                in_grads = fast(node, *grads)
+                if in_grads is NotImplemented:  # this case is left to the Tensor backward
+                    in_grads = _apply_wrapped(node, grads, stored)
+            if not retain_graph:
+                node._release()
+            for (nxt, nr), g, meta in zip(node.next_functions, in_grads, node._input_meta):
+                if nxt is None:
+                    continue
+                if g is not None:
+                    if g.__class__ is not ndarray:
+                        g = np.asarray(g)
+                    if g.shape != meta[0] or g.dtype != meta[1]:
+                        try:
+                            if _sum_to_shape is _SUM_TO_SHAPE:
+                                g = _sum_to_shape_np(g, meta[0], meta[1])
+                            else:  # replaced (a test's spy): give it the Tensor it expects
+                                g = _sum_to_shape(_function.Tensor._make(g, False, None), *meta)._data
+                        except RuntimeError as e:
+                            raise RuntimeError(f"Function {node.name()} returned an {e}") from None
+                    buf = buffers.get(nxt)
+                    if buf is None:
+                        n_out = nxt._n_outputs
+                        if n_out == 1:
+                            buffers[nxt] = [g]
+                        else:
+                            buf = buffers[nxt] = [None] * n_out
+                            buf[nr] = g
+                    elif buf[nr] is None:
+                        buf[nr] = g
+                    else:
+                        buf[nr] = buf[nr] + g
+                d = deps[nxt] - 1
+                deps[nxt] = d
+                if d == 0:
+                    if nxt in buffers:
+                        ready.append(nxt)
+                    else:
+                        _release_subtree(nxt, deps, ready, buffers, retain_graph)
+    finally:
+        quiet_off(token)
+        _state.enabled = prev
+
+
+def _collect_deps(roots):
+    """Dependency counts for every node reachable from ``roots`` (explicit stack)."""
+    deps: dict = {}
+    stack = [n for n in roots if n is not None]
+    get = deps.get
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is None:
+                continue
+            c = get(nxt)
+            if c is None:
+                deps[nxt] = 1
+                stack.append(nxt)
+            else:
+                deps[nxt] = c + 1
+    return deps
+
+
+def _wrap(arr, stored, keep=True):
+    """An array as a Tensor; ``keep``: handed to user code, which may keep it (a leaf must copy it)."""
+    if keep:
+        stored.add(id(arr))
+    return _function.Tensor._make(arr, False, None)
+
+
+def _pre_hooks_np(node, grads, stored) -> None:
+    for nr, hooks in node._pre_hooks.items():
+        if not hooks or grads[nr] is None:
+            continue
+        g = _wrap(grads[nr], stored)
+        for hook in list(hooks):
+            new = hook(g)
+            if new is not None:
+                _check_hook_result(hook, g, new)
+                g = new
+        grads[nr] = _unwrap(g, stored)
+
+
+def _unwrap(t, stored):
+    arr = t._data
+    stored.add(id(arr))
+    return arr
+
+
+def _apply_wrapped(node, grads, stored):
+    """Run a node's Tensor ``backward`` (grad mode is off) on wrapped grads; return arrays."""
+    Tensor = _function.Tensor
+    user = not node._forward_cls._builtin or bool(node._hooks)
+    tgrads = [None if g is None else _wrap(g, stored, user) for g in grads]
+    if node._materialize and any(g is None for g in tgrads):
+        tgrads = [g if g is not None else _zeros(meta) for g, meta in zip(tgrads, node._output_meta)]
+    in_grads = node.apply(*tgrads)
+    if not isinstance(in_grads, tuple):
+        in_grads = (in_grads,)
+    if node._hooks:
+        for hook in node._hooks:
+            res = hook(in_grads, tuple(tgrads))
+            if res is not None:
+                in_grads = tuple(res)
+    nf = node.next_functions
+    if len(in_grads) < len(nf):
+        raise RuntimeError(
+            f"function {node.name()} returned an incorrect number of gradients "
+            f"(expected {len(nf)}, got {len(in_grads)})"
+        )
+    out = []
+    for g, (nxt, _) in zip(in_grads, nf):
+        if g is None or nxt is None:
+            out.append(None)
+        elif not isinstance(g, Tensor):
+            raise TypeError(
+                f"{node.name()} returned a gradient of type {type(g).__name__}; "
+                "backward must return Tensors or None"
+            )
+        else:  # a custom backward or a hook may keep the tensors it returns
+            out.append(_unwrap(g, stored) if user else g._data)
+    return out
+
+
+def _sum_to_shape_np(g, shape, dtype):
+    """``_sum_to_shape`` on an array."""
+    gshape = g.shape
+    if gshape != shape:
+        lead = len(gshape) - len(shape)
+        if lead < 0 or any(n != 1 and n != gshape[i + lead] for i, n in enumerate(shape)):
+            raise RuntimeError(
+                f"invalid gradient - got shape {list(gshape)} for an input of shape {list(shape)}; a "
+                "backward must return a grad of its input's shape or of a shape that it broadcasts to"
+            )
+        inner = tuple(i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+        if inner:
+            g = np.add.reduce(g, axis=tuple(range(lead)) + inner, keepdims=True)
+        elif lead:  # only leading dims to drop (a bias): no keepdims, no reshape
+            g = np.add.reduce(g, axis=tuple(range(lead)))
+        if g.shape != shape:
+            g = g.reshape(shape)
+    if g.dtype != dtype:
+        g = g.astype(dtype)
+    return g
+
+
+def _accumulate_np(var, g, stored) -> None:
+    """``_accumulate`` for an array grad (grad mode is off)."""
+    Tensor = _function.Tensor
+    old = var._grad
+    if old is None:
+        i = id(g)
+        if i in stored or not (g.flags.owndata and g.flags.writeable):
+            g = g.copy()  # NOTE: .grad must own its buffer (see _accumulate)
+        else:
+            stored.add(i)
+        var.grad = Tensor._make(g, False, None)
+    elif old._rg or not (old._data.shape == g.shape and old._data.flags.writeable):
+        var.grad = old + Tensor._make(g, False, None)
+    else:
+        np.add(old._data, g, out=old._data, casting="unsafe")
+        old._vc[0] += 1

@@ -41,6 +41,18 @@ class MatMul(Op):
             gb = gb.squeeze(-1)
         return ga, gb
 
+    @staticmethod
+    def backward_np(ctx, g):
+        """``backward`` on arrays for N-D @ N-D (N >= 2; the engine sums broadcast batch dims)."""
+        a, b = ctx.saved_tensors
+        ad, bd = a._data, b._data
+        if ad.ndim < 2 or bd.ndim < 2:
+            return NotImplemented  # 1-D operands: the engine runs ``backward``
+        need = ctx.needs_input_grad
+        ga = np.matmul(g, np.swapaxes(bd, -1, -2)) if need[0] else None
+        gb = np.matmul(np.swapaxes(ad, -1, -2), g) if need[1] else None
+        return ga, gb
+
 
 class Mm(MatMul):
     _node_name = "MmBackward0"

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._promotion import _fl
 from ..autograd import grad_mode as _grad_mode
-from ..autograd.function import Op
+from ..autograd.function import Op, quiet_off, quiet_on
 from .arithmetic import Where, _const, _quiet, where
 
 
@@ -27,6 +27,12 @@ class Exp(Op):
     @staticmethod
     def backward(ctx, g):
         return g * ctx.output
+
+    # NOTE: ``backward_np``: the same formula on NumPy arrays, which the engine uses when no graph
+    # of the backward is wanted (create_graph=False); tests/test_fast_backward.py checks both agree
+    @staticmethod
+    def backward_np(ctx, g):
+        return (g * ctx._output_np(),)
 
 
 @_quiet
@@ -114,13 +120,15 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     if x.dtype.char not in _EXP_MAX:  # float16: compute in float32
         return _sigmoid(x.astype(np.float32)).astype(x.dtype)
     e = np.negative(x, out=np.empty_like(x))
-    with np.errstate(over="ignore"):
+    token = quiet_on()  # exp overflows to inf, as intended
+    try:
         np.exp(e, out=e)
+    finally:
+        quiet_off(token)
     e += 1
     return np.reciprocal(e, out=e)
 
 
-@_quiet
 class Sigmoid(Op):
     """s = 1/(1+exp(-a)): d/da = s (1 - s)"""
 
@@ -135,8 +143,14 @@ class Sigmoid(Op):
         s = ctx.output
         return g * s * (1 - s)
 
+    @staticmethod
+    def backward_np(ctx, g):
+        s = ctx._output_np()
+        return (g * s * (1 - s),)
 
-@_quiet
+
+# NOTE: no @_quiet on Sigmoid and Tanh: their forward cannot warn (tanh is bounded; _sigmoid silences
+# its exp) and the engine turns NumPy's warnings off for the whole backward walk
 class Tanh(Op):
     """t = tanh(a): d/da = 1 - t^2"""
 
@@ -150,6 +164,15 @@ class Tanh(Op):
     def backward(ctx, g):
         t = ctx.output
         return g * (1 - t * t)
+
+    @staticmethod
+    def backward_np(ctx, g):
+        t = ctx._output_np()
+        d = t * t
+        if d.__class__ is not np.ndarray or g.dtype != d.dtype:  # 0-d (a NumPy scalar), or a cast
+            return (g * (1 - d),)
+        np.subtract(1, d, out=d)  # 1 - t * t, without a second temporary
+        return (np.multiply(g, d, out=d),)
 
 
 class Hardtanh(Op):
@@ -192,6 +215,14 @@ class Relu(Op):
         if np.isnan(out.sum()):
             out = np.where(mask, g._data, 0).astype(out.dtype, copy=False)
         return _const(out)
+
+    @staticmethod
+    def backward_np(ctx, g):
+        mask = ~(ctx._output_np() <= 0)
+        out = g * mask  # as backward: branch-free, redone with where if inf/NaN met the mask
+        if np.isnan(out.sum()):
+            out = np.where(mask, g, 0).astype(out.dtype, copy=False)
+        return (out,)
 
 
 @_quiet

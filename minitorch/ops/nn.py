@@ -160,6 +160,22 @@ class Linear(Op):
             gb = g  # the engine sums it over the batch dims back to b's shape
         return gx, gw, gb
 
+    @staticmethod
+    def backward_np(ctx, g):
+        """``backward``'s NumPy branch on arrays (the engine's path when no graph is wanted)."""
+        if g.ndim < 2:
+            return NotImplemented  # the engine runs ``backward`` instead
+        x, w = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        wd = w._data
+        gx = g @ wd if need[0] else None
+        gw = None
+        if need[1]:
+            xd = x._data
+            g2 = g if g.ndim == 2 else g.reshape(-1, wd.shape[0])
+            gw = g2.T @ (xd if xd.ndim == 2 else xd.reshape(-1, wd.shape[1]))
+        return gx, gw, (g if need[2] else None)
+
 
 class LinearMm(Linear):
     """``Linear`` without bias on a 2-D input: torch records an ``mm``."""
