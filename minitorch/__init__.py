@@ -65,8 +65,30 @@ from ._random import (
 )
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
+from ._format import set_printoptions
+from ._settings import (
+    are_deterministic_algorithms_enabled,
+    get_float32_matmul_precision,
+    get_num_interop_threads,
+    get_num_threads,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_float32_matmul_precision,
+    set_num_interop_threads,
+    set_num_threads,
+    use_deterministic_algorithms,
+)
 from ._size import Size
 from .tensor import Tensor
+from ._type_info import (
+    can_cast,
+    finfo,
+    iinfo,
+    is_complex,
+    is_floating_point,
+    promote_types,
+    result_type,
+    typename,
+)
 from ._tensor_types import (
     BFloat16Tensor,
     BoolTensor,
@@ -159,11 +181,14 @@ for _name in (
 del _name
 
 from . import autograd, nn, optim  # noqa: E402
+from . import fft, linalg, special  # noqa: E402
+from ._extra_functions import *  # noqa: E402, F403
 
 # NOTE: loaded on first use (module __getattr__, PEP 562), which keeps ``import minitorch`` short:
 # ``minitorch.datasets``, ``minitorch.load``, ``from minitorch import teach`` work as before.
 _LAZY_MODULES = ("amp", "backends", "cuda", "datasets", "distributed", "jit", "onnx", "serialization")
-_LAZY_MODULES += ("teach", "utils")
+_LAZY_MODULES += ("teach", "utils", "testing", "version", "hub")
+_LAZY_MODULES += ("distributions",)
 _LAZY_NAMES = {
     "compile": "_compile",
     "autocast": "amp",

@@ -15,6 +15,42 @@ import numpy as np
 from . import _dtype
 
 PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = 4, 1000, 3, 80
+SCI_MODE = None  # None: chosen per tensor; True/False: forced (``set_printoptions(sci_mode=...)``)
+
+_PROFILES = {
+    "default": dict(precision=4, threshold=1000, edgeitems=3, linewidth=80),
+    "short": dict(precision=2, threshold=1000, edgeitems=2, linewidth=80),
+    "full": dict(precision=4, threshold=math.inf, edgeitems=3, linewidth=80),
+}
+
+
+def set_printoptions(
+    precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None
+):
+    """How tensors print, as ``torch.set_printoptions``: digits after the point, the element count
+    above which a print is summarized, items kept at each edge, the line width, a ``profile``
+    ('default', 'short', 'full') and ``sci_mode`` (True/False forces scientific notation on/off,
+    None lets each tensor choose)."""
+    global PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH, SCI_MODE
+    if profile is not None:
+        opts = _PROFILES[profile]
+        PRECISION, THRESHOLD = opts["precision"], opts["threshold"]
+        EDGEITEMS, LINEWIDTH = opts["edgeitems"], opts["linewidth"]
+    if precision is not None:
+        PRECISION = precision
+    if threshold is not None:
+        THRESHOLD = threshold
+    if edgeitems is not None:
+        EDGEITEMS = edgeitems
+    if linewidth is not None:
+        LINEWIDTH = linewidth
+    SCI_MODE = sci_mode
+
+
+def get_printoptions() -> dict:
+    return dict(
+        precision=PRECISION, threshold=THRESHOLD, edgeitems=EDGEITEMS, linewidth=LINEWIDTH, sci_mode=SCI_MODE
+    )
 
 
 class _Formatter:
@@ -32,7 +68,11 @@ class _Formatter:
             return
         lo, hi = np.abs(v).min(), np.abs(v).max()
         self.int_mode = bool(np.all(v == np.ceil(v)))
-        if hi / lo > 1000.0 or hi > 1.0e8 or (not self.int_mode and lo < 1.0e-4):
+        if (
+            SCI_MODE
+            if SCI_MODE is not None
+            else (hi / lo > 1000.0 or hi > 1.0e8 or (not self.int_mode and lo < 1.0e-4))
+        ):
             self.sci_mode = True
             self.width = max(len(f"{e:.{PRECISION}e}") for e in v.tolist())
         elif self.int_mode:
