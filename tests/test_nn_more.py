@@ -23,10 +23,16 @@ def _pair(arr, grad=True):
     return mt.tensor(arr.copy(), requires_grad=grad), torch.tensor(arr.copy(), requires_grad=grad)
 
 
-def _compare(fm, ft, arrays, grad=True, tol=None, kwargs=None, gseed=1):
-    """Run ``fm`` and ``ft`` on the same float64 arrays; compare outputs and input grads."""
+def _compare(fm, ft, arrays, grad=True, tol=None, kwargs=None, gseed=1, nograd=()):
+    """Run ``fm`` and ``ft`` on the same float64 arrays; compare outputs and input grads
+    (of every floating input but those at the indices ``nograd``)."""
     kwargs = kwargs or {}
-    ms, ts = zip(*(_pair(a, grad and np.asarray(a).dtype.kind == "f") for a in arrays))
+    ms, ts = zip(
+        *(
+            _pair(a, grad and np.asarray(a).dtype.kind == "f" and i not in nograd)
+            for i, a in enumerate(arrays)
+        )
+    )
     om, ot = fm(*ms, **kwargs), ft(*ts, **kwargs)
     tol = tol or {}
     assert_close(om, ot, **tol)
@@ -35,7 +41,8 @@ def _compare(fm, ft, arrays, grad=True, tol=None, kwargs=None, gseed=1):
         (om * mt.tensor(g)).sum().backward()
         (ot * torch.tensor(g)).sum().backward()
         for a, b in zip(ms, ts):
-            if b.requires_grad:
+            if b.requires_grad and (a.grad is not None or b.grad is not None):
+                assert b.grad is not None and a.grad is not None, (a.grad, b.grad)
                 assert_close(a.grad, b.grad, **tol)
     return om, ot
 
@@ -45,16 +52,17 @@ def _raises_same(fm, ft):
         ft()
     with pytest.raises(type(et.value)) as em:
         fm()
-    assert str(em.value) == str(et.value), (str(em.value), str(et.value))
+    msg = str(em.value).replace("minitorch.", "torch.")
+    assert msg == str(et.value), (msg, str(et.value))
 
 
-def _same_module(mm, tm, x, tol=None):
+def _same_module(mm, tm, x, tol=None, nograd=()):
     """Same repr and state_dict keys; copy torch's parameters in; compare outputs and all grads."""
     assert repr(mm) == repr(tm)
     assert list(mm.state_dict()) == list(tm.state_dict())
     mm.load_state_dict({k: mt.tensor(v.detach().numpy().copy()) for k, v in tm.state_dict().items()})
     xs = x if isinstance(x, tuple) else (x,)
-    pairs = [_pair(a, np.asarray(a).dtype.kind == "f") for a in xs]
+    pairs = [_pair(a, np.asarray(a).dtype.kind == "f" and i not in nograd) for i, a in enumerate(xs)]
     om = mm(*(p[0] for p in pairs))
     ot = tm(*(p[1] for p in pairs))
     tol = tol or {}
@@ -63,7 +71,8 @@ def _same_module(mm, tm, x, tol=None):
     (om * mt.tensor(g)).sum().backward()
     (ot * torch.tensor(g)).sum().backward()
     for a, b in pairs:
-        if b.requires_grad:
+        if b.requires_grad and (a.grad is not None or b.grad is not None):
+            assert b.grad is not None and a.grad is not None, (a.grad, b.grad)
             assert_close(a.grad, b.grad, **tol)
     pm, pt = dict(mm.named_parameters()), dict(tm.named_parameters())
     assert list(pm) == list(pt)
@@ -206,3 +215,193 @@ def test_activation_errors():
     _raises_same(lambda: nn.Softmax2d()(mt.randn(2)), lambda: torch.nn.Softmax2d()(torch.randn(2)))
     _raises_same(lambda: F.celu(mt.randn(3), alpha=0.0), lambda: TF.celu(torch.randn(3), alpha=0.0))
     _raises_same(lambda: F.softshrink(mt.randn(3), -1.0), lambda: TF.softshrink(torch.randn(3), -1.0))
+
+
+# --- distances and losses ---
+
+
+def _ints(a):
+    return mt.tensor(a), torch.tensor(a)
+
+
+@pytest.mark.parametrize(
+    "s1,s2,kw",
+    [
+        ((3, 4), (3, 4), {}),
+        ((3, 4), (1, 4), {}),
+        ((2, 3, 4), (2, 3, 4), {"dim": -1}),
+        ((3, 4), (3, 4), {"dim": 0}),
+    ],
+)
+def test_cosine_similarity_pairwise_distance(s1, s2, kw):
+    x, y = RNG.standard_normal(s1), RNG.standard_normal(s2)
+    x[0] = 0.0  # a zero vector: the clamped norm, as torch
+    _compare(F.cosine_similarity, TF.cosine_similarity, [x, y], kwargs=kw)
+    for p in (1.0, 2.0, 3.0):
+        _compare(F.pairwise_distance, TF.pairwise_distance, [x, y], kwargs=dict(p=p, keepdim=bool(kw)))
+    _same_module(nn.CosineSimilarity(**kw), torch.nn.CosineSimilarity(**kw), (x, y))
+    _same_module(nn.PairwiseDistance(1.5), torch.nn.PairwiseDistance(1.5), (x, y))
+    _compare(F.pdist, TF.pdist, [RNG.standard_normal((5, 3))], kwargs=dict(p=1.5))
+
+
+RED = ["mean", "sum", "none"]
+
+
+@pytest.mark.parametrize("reduction", RED)
+def test_pointwise_losses(reduction):
+    x, y, x2 = RNG.standard_normal((4, 5)), RNG.standard_normal((4, 5)), RNG.standard_normal((4, 5))
+    sign = np.sign(RNG.standard_normal((4, 5)))
+    kw = dict(reduction=reduction)
+    _compare(F.margin_ranking_loss, TF.margin_ranking_loss, [x, x2, sign], kwargs=dict(margin=0.3, **kw))
+    _compare(F.hinge_embedding_loss, TF.hinge_embedding_loss, [x, sign], kwargs=dict(margin=0.5, **kw))
+    _compare(F.soft_margin_loss, TF.soft_margin_loss, [x, sign], kwargs=kw, nograd=(1,))
+    w = RNG.random(5)
+    probs = (RNG.random((4, 5)) > 0.5).astype(np.float64)
+    _compare(F.multilabel_soft_margin_loss, TF.multilabel_soft_margin_loss, [x, probs], kwargs=kw)
+    _compare(F.multilabel_soft_margin_loss, TF.multilabel_soft_margin_loss, [x, probs, w], kwargs=kw)
+    counts = RNG.poisson(2.0, (4, 5)).astype(np.float64)
+    for log_input, full in [(True, False), (True, True), (False, False), (False, True)]:
+        inp = x if log_input else np.abs(x) + 0.1
+        _compare(
+            F.poisson_nll_loss,
+            TF.poisson_nll_loss,
+            [inp, counts],
+            kwargs=dict(log_input=log_input, full=full, **kw),
+        )
+    var = RNG.random((4, 5)) + 0.05
+    var[0, 0] = 1e-8  # clamped to eps, grad unchanged
+    _compare(F.gaussian_nll_loss, TF.gaussian_nll_loss, [x, y, var], kwargs=kw)
+    _compare(F.gaussian_nll_loss, TF.gaussian_nll_loss, [x, y, var[:, :1]], kwargs=dict(full=True, **kw))
+    _compare(F.gaussian_nll_loss, TF.gaussian_nll_loss, [x, y, var[:, 0]], kwargs=kw)
+
+
+@pytest.mark.parametrize("reduction", RED)
+def test_embedding_and_triplet_losses(reduction):
+    a, b, c = (RNG.standard_normal((4, 6)) for _ in range(3))
+    t = np.array([1.0, -1.0, 1.0, -1.0])
+    kw = dict(reduction=reduction)
+    _compare(F.cosine_embedding_loss, TF.cosine_embedding_loss, [a, b, t], kwargs=dict(margin=0.1, **kw))
+    _compare(F.cosine_embedding_loss, TF.cosine_embedding_loss, [a[0], b[0], np.array(-1.0)], kwargs=kw)
+    for p, swap in [(2, False), (1, True), (3, False)]:
+        _compare(
+            F.triplet_margin_loss,
+            TF.triplet_margin_loss,
+            [a, b, c],
+            kwargs=dict(p=p, swap=swap, margin=2.0, **kw),
+        )
+    _compare(
+        lambda *x, **k: F.triplet_margin_with_distance_loss(
+            *x, distance_function=lambda u, v: 1 - F.cosine_similarity(u, v), swap=True, **k
+        ),
+        lambda *x, **k: TF.triplet_margin_with_distance_loss(
+            *x, distance_function=lambda u, v: 1 - TF.cosine_similarity(u, v), swap=True, **k
+        ),
+        [a, b, c],
+        kwargs=kw,
+    )
+    _compare(F.triplet_margin_with_distance_loss, TF.triplet_margin_with_distance_loss, [a, b, c], kwargs=kw)
+
+
+@pytest.mark.parametrize("reduction", RED)
+def test_margin_classification_losses(reduction):
+    x = RNG.standard_normal((5, 4))
+    y = np.array([0, 3, 1, 1, 2])
+    w = RNG.random(4)
+    kw = dict(reduction=reduction)
+    for p, margin in [(1, 1.0), (2, 0.5)]:
+        _compare(F.multi_margin_loss, TF.multi_margin_loss, [x, y], kwargs=dict(p=p, margin=margin, **kw))
+        _compare(
+            lambda a, b, c, **k: F.multi_margin_loss(a, b, weight=c, **k),
+            lambda a, b, c, **k: TF.multi_margin_loss(a, b, weight=c, **k),
+            [x, y, w],
+            kwargs=dict(p=p, margin=margin, **kw),
+            nograd=(2,),
+        )
+    _compare(F.multi_margin_loss, TF.multi_margin_loss, [x[0], y[:1]], kwargs=kw)
+    ml = np.array([[3, 0, -1, 1], [1, 2, 3, -1], [0, 1, 2, 3], [-1, 1, 0, 0], [2, 2, -1, 0]])
+    _compare(F.multilabel_margin_loss, TF.multilabel_margin_loss, [x, ml], kwargs=kw)
+    _compare(F.multilabel_margin_loss, TF.multilabel_margin_loss, [x[0], ml[0]], kwargs=kw)
+
+
+LOSS_MODULES = [
+    ("PoissonNLLLoss", {}, 2),
+    ("PoissonNLLLoss", {"log_input": False, "full": True, "reduction": "sum"}, 2),
+    ("GaussianNLLLoss", {"full": True}, 3),
+    ("HingeEmbeddingLoss", {"margin": 0.5}, 2),
+    ("MultiLabelMarginLoss", {}, 2),
+    ("SoftMarginLoss", {"reduction": "none"}, 2),
+    ("MultiLabelSoftMarginLoss", {}, 2),
+    ("CosineEmbeddingLoss", {"margin": 0.2}, 3),
+    ("MarginRankingLoss", {"margin": 0.2}, 3),
+    ("MultiMarginLoss", {"p": 2}, 2),
+    ("TripletMarginLoss", {"margin": 0.5, "swap": True}, 3),
+    ("TripletMarginWithDistanceLoss", {"margin": 0.5}, 3),
+]
+
+
+@pytest.mark.parametrize("name,kw,nargs", LOSS_MODULES)
+def test_loss_modules(name, kw, nargs):
+    mm, tm = getattr(nn, name)(**kw), getattr(torch.nn, name)(**kw)
+    x = RNG.standard_normal((4, 3)).astype(np.float32)
+    if name in ("MultiLabelMarginLoss",):
+        args = (x, np.array([[0, -1, 1], [2, 1, -1], [0, 1, 2], [1, -1, 0]]))
+    elif name == "MultiMarginLoss":
+        args = (x, np.array([0, 2, 1, 1]))
+    elif name in ("HingeEmbeddingLoss", "SoftMarginLoss"):
+        args = (x, np.sign(x + 0.3).astype(np.float32))
+    elif name == "MultiLabelSoftMarginLoss":
+        args = (x, (x > 0).astype(np.float32))
+    elif name == "PoissonNLLLoss":
+        args = (np.abs(x) + 0.1, RNG.poisson(2.0, (4, 3)).astype(np.float32))
+    elif name == "GaussianNLLLoss":
+        args = (x, x[::-1].copy(), np.abs(x) + 0.1)
+    elif name in ("CosineEmbeddingLoss",):
+        args = (x, x[::-1].copy(), np.array([1, -1, 1, -1], np.float32))
+    elif name == "MarginRankingLoss":
+        args = (x, x[::-1].copy(), np.sign(x).astype(np.float32))
+    else:
+        args = (x, x[::-1].copy(), RNG.standard_normal((4, 3)).astype(np.float32))
+    _same_module(mm, tm, args, nograd=(1,) if nargs == 2 else ())
+
+
+def test_loss_errors():
+    r = mt.randn
+    tr = torch.randn
+    _raises_same(
+        lambda: F.margin_ranking_loss(r(3), r(3, 1), r(3)),
+        lambda: TF.margin_ranking_loss(tr(3), tr(3, 1), tr(3)),
+    )
+    _raises_same(
+        lambda: F.cosine_embedding_loss(r(3, 4), r(3, 4), r(3, 1)),
+        lambda: TF.cosine_embedding_loss(tr(3, 4), tr(3, 4), tr(3, 1)),
+    )
+    _raises_same(
+        lambda: F.multi_margin_loss(r(3, 4), mt.tensor([0, 1, 5])),
+        lambda: TF.multi_margin_loss(tr(3, 4), torch.tensor([0, 1, 5])),
+    )
+    _raises_same(
+        lambda: F.multi_margin_loss(r(3, 4), mt.tensor([0, 1, 2]), p=3),
+        lambda: TF.multi_margin_loss(tr(3, 4), torch.tensor([0, 1, 2]), p=3),
+    )
+    _raises_same(
+        lambda: F.multilabel_margin_loss(r(3, 4), mt.tensor([0, 1, 2])),
+        lambda: TF.multilabel_margin_loss(tr(3, 4), torch.tensor([0, 1, 2])),
+    )
+    _raises_same(
+        lambda: F.triplet_margin_loss(r(3, 4), r(3, 4), r(4)),
+        lambda: TF.triplet_margin_loss(tr(3, 4), tr(3, 4), tr(4)),
+    )
+    _raises_same(
+        lambda: F.poisson_nll_loss(r(3), r(3), reduction="x"),
+        lambda: TF.poisson_nll_loss(tr(3), tr(3), reduction="x"),
+    )
+    _raises_same(
+        lambda: F.gaussian_nll_loss(r(3), r(3), -mt.ones(3)),
+        lambda: TF.gaussian_nll_loss(tr(3), tr(3), -torch.ones(3)),
+    )
+    _raises_same(
+        lambda: F.gaussian_nll_loss(r(3, 4), r(3, 4), mt.ones(2)),
+        lambda: TF.gaussian_nll_loss(tr(3, 4), tr(3, 4), torch.ones(2)),
+    )
+    _raises_same(lambda: nn.TripletMarginLoss(margin=0), lambda: torch.nn.TripletMarginLoss(margin=0))
+    _raises_same(lambda: nn.MultiMarginLoss(p=3), lambda: torch.nn.MultiMarginLoss(p=3))
