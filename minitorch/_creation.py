@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import _device, _dtype
+from . import _device, _dtype, _random
 from ._arguments import _shape_arg, _to_array
-from ._random import _rng
 from ._size import Size
 from .autograd import function as _function
 
@@ -216,8 +215,9 @@ def rand(
 ) -> Tensor:
     """Uniform on [0, 1), drawn from the global generator (see ``manual_seed``)."""
     _placed(device, layout, pin_memory)
-    d = _float_dtype(dtype)
-    return _new(_rng(generator).random(_size(size)).astype(d, copy=False), requires_grad)
+    d, shape = np.dtype(_float_dtype(dtype)), _size(size)
+    n = int(np.prod(shape, dtype=np.int64))
+    return _new(_random.uniform(n, d, 0.0, 1.0, generator).reshape(shape), requires_grad)
 
 
 def randn(
@@ -231,8 +231,9 @@ def randn(
 ) -> Tensor:
     """Standard normal, drawn from the global generator (see ``manual_seed``)."""
     _placed(device, layout, pin_memory)
-    d = _float_dtype(dtype)
-    return _new(_rng(generator).standard_normal(_size(size)).astype(d, copy=False), requires_grad)
+    d, shape = np.dtype(_float_dtype(dtype)), _size(size)
+    n = int(np.prod(shape, dtype=np.int64))
+    return _new(_random.normal(n, d, 0.0, 1.0, generator).reshape(shape), requires_grad)
 
 
 def randint(
@@ -258,7 +259,9 @@ def randint(
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     d = _dtype.to_np(dtype) if dtype is not None else np.int64
-    return _new(_rng(generator).integers(low, high, _size((size,))).astype(d), requires_grad)
+    shape = _size((size,))
+    n = int(np.prod(shape, dtype=np.int64))
+    return _new(_random.random_from_to(n, d, low, high, generator).reshape(shape), requires_grad)
 
 
 def randperm(
@@ -272,7 +275,9 @@ def randperm(
 ) -> Tensor:
     _placed(device, layout, pin_memory)
     d = _dtype.to_np(dtype) if dtype is not None else np.int64
-    return _new(_rng(generator).permutation(n).astype(d), requires_grad)
+    if n < 0:
+        raise RuntimeError(f"n must be non-negative, got{n}")
+    return _new(_random.randperm(n, generator).astype(d), requires_grad)
 
 
 def normal(
@@ -303,7 +308,17 @@ def normal(
         if size is None:
             raise TypeError("normal() missing required argument 'size' (mean and std are numbers)")
         shape, d = _size((size,)), _dtype.default_float.np
-    return _new((m + s * _rng(generator).standard_normal(shape)).astype(d, copy=False), requires_grad)
+    d = np.dtype(d)
+    n = int(np.prod(shape, dtype=np.int64))
+    if not tensors:  # empty(size).normal_(mean, std)
+        return _new(_random.normal(n, d, mean, std, generator).reshape(shape), requires_grad)
+    # torch: normal_(0, std) then add_(mean) for a float std, normal_(0, 1).mul_(std).add_(mean) else
+    if isinstance(std, _function.Tensor):
+        z = _random.normal(n, d, 0.0, 1.0, generator).reshape(shape)
+        z = (z * np.asarray(s).astype(d, copy=False)).astype(d, copy=False)
+    else:
+        z = _random.normal(n, d, 0.0, std, generator).reshape(shape)
+    return _new((z + np.asarray(m).astype(d, copy=False)).astype(d, copy=False), requires_grad)
 
 
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, generator=None) -> Tensor:
@@ -324,21 +339,31 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
     sums = rows.sum(axis=1)
     if np.any(sums <= 0):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    rng = _rng(generator)
-    out = np.empty((rows.shape[0], num_samples), np.int64)
-    for i, (row, total) in enumerate(zip(rows, sums)):
+    for row in rows:
         if not replacement and num_samples > np.count_nonzero(row):
             raise RuntimeError(
                 "invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)"
             )
-        out[i] = rng.choice(row.shape[0], num_samples, replace=replacement, p=row / total)
+    w = p.reshape(-1, p.shape[-1])
+    if w.dtype not in (np.float32, np.float64):
+        w = w.astype(np.float32)
+    out = _random.multinomial(w, num_samples, replacement, generator)
     return _function.Tensor._make(out.reshape(p.shape[:-1] + (num_samples,)), False, None)
 
 
-def bernoulli(input: Tensor, generator=None) -> Tensor:
-    return _function.Tensor._make(
-        (_rng(generator).random(input._data.shape) < input._data).astype(input._data.dtype), False, None
-    )
+def bernoulli(input: Tensor, p=None, *, generator=None, out=None) -> Tensor:
+    """``bernoulli(input)``: 1 with probability ``input`` (elementwise), in ``input``'s dtype; with
+    ``p`` a number, ``bernoulli_(p)`` on a tensor shaped as ``input``."""
+    x = input._data
+    if p is None:
+        vals = _random.bernoulli_tensor(np.ascontiguousarray(x).reshape(-1), generator)
+    else:
+        vals = _random.bernoulli_scalar(x.size, p, generator)
+    res = _function.Tensor._make(vals.reshape(x.shape).astype(x.dtype), False, None)
+    if out is not None:
+        out._fill_with(res._data)
+        return out
+    return res
 
 
 def _like(fn):

@@ -8,8 +8,8 @@ import warnings
 
 import numpy as np
 
-from .._random import _rng
 from ..autograd.grad_mode import no_grad
+from ..ops.special import erfinv_np
 from ..tensor import Tensor
 
 __all__ = [
@@ -86,33 +86,39 @@ def _fill(tensor: Tensor, values) -> Tensor:
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
-    """Fill with U(a, b)."""
-    return _fill(tensor, _rng(generator).uniform(a, b, tensor._data.shape))
+    """Fill with U(a, b): ``tensor.uniform_(a, b)``, torch's numbers for torch's seed."""
+    with no_grad():
+        return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
-    """Fill with N(mean, std^2)."""
-    return _fill(tensor, _rng(generator).normal(mean, std, tensor._data.shape))
+    """Fill with N(mean, std^2): ``tensor.normal_(mean, std)``, torch's numbers for torch's seed."""
+    with no_grad():
+        return tensor.normal_(mean, std, generator=generator)
 
 
 def trunc_normal_(
     tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0, generator=None
 ) -> Tensor:
-    """Fill with N(mean, std^2) truncated to [a, b] (by resampling the values outside)."""
+    """Fill with N(mean, std^2) truncated to [a, b], as torch: uniform on [2 cdf(a) - 1, 2 cdf(b) - 1],
+    then the inverse error function, scaled, shifted and clamped."""
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn(
             "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.",
             stacklevel=2,
         )
-    rng = _rng(generator)
-    x = rng.normal(mean, std, tensor._data.shape)
-    for _ in range(1000):
-        bad = (x < a) | (x > b)
-        n = int(bad.sum())
-        if n == 0:
-            break
-        x[bad] = rng.normal(mean, std, n)
-    return _fill(tensor, np.clip(x, a, b))
+
+    def norm_cdf(x):
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    lo, hi = norm_cdf((a - mean) / std), norm_cdf((b - mean) / std)
+    with no_grad():
+        tensor.uniform_(2 * lo - 1, 2 * hi - 1, generator=generator)
+        dt = tensor._data.dtype
+        x = erfinv_np(tensor._data).astype(dt)
+        x = (x * dt.type(std * math.sqrt(2.0))).astype(dt)
+        x = (x + dt.type(mean)).astype(dt)
+        return tensor._fill_with(np.clip(x, a, b))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -138,7 +144,8 @@ def eye_(tensor: Tensor) -> Tensor:
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     """Fill with U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    a = math.sqrt(3.0) * gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    a = math.sqrt(3.0) * std
     return uniform_(tensor, -a, a, generator)
 
 
@@ -189,7 +196,8 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = _rng(generator).standard_normal((rows, cols))
+    draw = Tensor._make(np.empty((rows, cols), tensor._data.dtype), False, None)
+    flat = draw.normal_(0, 1, generator=generator)._data.astype(np.float64)
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import _dtype
+from .. import _dtype, _random
 from .._arguments import _d, _to_array
-from .._random import _rng
 from ..autograd import function as _function
 from ..autograd import grad_mode
 from ..ops import shape as S
@@ -291,19 +290,69 @@ class InplaceMethods:
             return self._inplace(S.Copy.apply, src)
         return self._fill_with(np.broadcast_to(src._data, self._data.shape))
 
+    # random fills: torch's CPU kernels on torch's mt19937 stream (see minitorch/_random.py)
     def uniform_(self, a: float = 0.0, b: float = 1.0, generator=None):
-        return self._fill_with(_rng(generator).uniform(a, b, self._data.shape))
+        if a > b:
+            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
+        d = self._data
+        return self._fill_with(_random.ordered(d, _random.uniform(d.size, d.dtype, a, b, generator)))
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, generator=None):
-        return self._fill_with(_rng(generator).normal(mean, std, self._data.shape))
+        if std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+        d = self._data
+        vals = _random.normal(d.size, d.dtype, mean, std, generator, contiguous=d.flags.c_contiguous)
+        return self._fill_with(_random.ordered(d, vals))
 
-    def bernoulli_(self, p: float = 0.5, generator=None):
-        return self._fill_with(_rng(generator).random(self._data.shape) < p)
+    def bernoulli_(self, p=0.5, generator=None):
+        d = self._data
+        if isinstance(p, _function.Tensor):
+            probs = np.broadcast_to(p._data, d.shape)
+            vals = _random.bernoulli_tensor(_random.in_order(d, probs), generator)
+        else:
+            if not 0 <= p <= 1:
+                raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+            vals = _random.bernoulli_scalar(d.size, p, generator)
+        return self._fill_with(_random.ordered(d, vals))
 
-    def random_(self, low: int = 0, high: int | None = None, generator=None):
+    def random_(self, low=None, high=None, generator=None, *, to=None):
+        """``random_()``: ``[0, max]`` of the dtype; ``random_(to)``; ``random_(from, to)``."""
+        if to is not None:
+            low, high = (0 if low is None else low), to
+        d = self._data
+        if low is None and high is None:
+            return self._fill_with(_random.ordered(d, _random.random_full(d.size, d.dtype, generator)))
         if high is None:
             low, high = 0, low
-        return self._fill_with(_rng(generator).integers(low, high, self._data.shape))
+        if low >= high:
+            raise RuntimeError(
+                f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+            )
+        return self._fill_with(
+            _random.ordered(d, _random.random_from_to(d.size, d.dtype, low, high, generator))
+        )
+
+    def exponential_(self, lambd: float = 1.0, *, generator=None):
+        if lambd <= 0:
+            raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+        d = self._data
+        return self._fill_with(_random.ordered(d, _random.exponential(d.size, d.dtype, lambd, generator)))
+
+    def geometric_(self, p: float, *, generator=None):
+        if not 0 < p < 1:
+            raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
+        d = self._data
+        return self._fill_with(_random.ordered(d, _random.geometric(d.size, d.dtype, p, generator)))
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator=None):
+        if std <= 0:
+            raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
+        d = self._data
+        return self._fill_with(_random.ordered(d, _random.log_normal(d.size, d.dtype, mean, std, generator)))
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator=None):
+        d = self._data
+        return self._fill_with(_random.ordered(d, _random.cauchy(d.size, d.dtype, median, sigma, generator)))
 
     def set_(self, source):
         self._data = source._data

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from ..._random import _rng
+from ... import _random
 from ...tensor import Tensor
 
 
@@ -16,14 +16,16 @@ def _check_p(p: float) -> None:
 
 
 def _apply_mask(input: Tensor, p: float, mask_shape: tuple, inplace: bool) -> Tensor:
+    """torch's CPU dropout: ``noise = empty(mask_shape).bernoulli_(1 - p)``, ``noise.div_(1 - p)``,
+    then ``input * noise`` (so the kept values are ``x * (1 / (1 - p))`` rounded in the dtype)."""
     x = input._data
-    dt = x.dtype if x.dtype.kind in "fV" else np.float32
+    dt = x.dtype if x.dtype.kind in "fV" else np.dtype(np.float32)
     if p == 1.0:
         mask = np.zeros(mask_shape, dt)
     else:
-        draw = _rng(None).random(mask_shape, dtype=np.float32 if dt == np.float32 else np.float64)
-        mask = (draw >= p).astype(dt) * dt.type(1.0 / (1.0 - p))
-    m = Tensor._make(mask, False, None)
+        keep = _random.bernoulli_scalar(int(np.prod(mask_shape, dtype=np.int64)), 1.0 - p).reshape(mask_shape)
+        mask = keep.astype(dt) / np.asarray(1.0 - p).astype(dt)
+    m = Tensor._make(mask.astype(dt, copy=False), False, None)
     return input.mul_(m) if inplace else input * m
 
 

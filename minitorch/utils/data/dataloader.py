@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ... import _random
 from ._collate import default_collate, default_convert
 from .dataset import Dataset, IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
@@ -154,6 +155,8 @@ class DataLoader:
         return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
 
     def __iter__(self) -> Iterator:
+        # torch's _BaseDataLoaderIter draws a base_seed for its workers at each iteration start
+        _random.int64_seed(self.generator)
         if self._iterable:
             return self._iter_stream()
         if self.batch_sampler is None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sized
 
-import numpy as np
-
+from ... import _random
 from ... import distributed as dist
 from .sampler import Sampler
 
@@ -50,7 +49,8 @@ class DistributedSampler(Sampler):
     def __iter__(self) -> Iterator[int]:
         n = len(self.dataset)
         if self.shuffle:
-            indices = np.random.default_rng(self.seed + self.epoch).permutation(n).tolist()
+            g = _random.Generator().manual_seed(self.seed + self.epoch)
+            indices = _random.randperm(n, g).tolist()
         else:
             indices = list(range(n))
         if not self.drop_last:

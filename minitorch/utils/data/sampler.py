@@ -1,10 +1,12 @@
 """Samplers: the order in which a ``DataLoader`` visits dataset indices, as in torch.
 
 Random samplers draw from ``generator`` or, by default, from minitorch's global generator, so
-``minitorch.manual_seed`` makes shuffling reproducible. Samplers are lazy, like torch's: indices
-are drawn a chunk at a time (one permutation of the dataset, or ``_CHUNK`` draws with
-replacement), so ``RandomSampler(ds, replacement=True, num_samples=10**10)`` allocates nothing
-up front. Chunks concatenate to the same stream as one big draw.
+``minitorch.manual_seed`` makes shuffling reproducible, with torch's numbers: ``RandomSampler``
+without a generator draws one 63-bit seed from the global generator at the start of each epoch
+and shuffles with ``randperm`` on a private generator seeded with it, as torch does. Samplers are
+lazy, like torch's: indices are drawn a chunk at a time (one permutation of the dataset, or
+``_CHUNK`` draws with replacement), so ``RandomSampler(ds, replacement=True, num_samples=10**10)``
+allocates nothing up front. Chunks concatenate to the same stream as one big draw.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence, Sized
 
 import numpy as np
 
-from ..._random import _rng
+from ... import _random
 
 _CHUNK = 1 << 16  # indices drawn at once with replacement (even: chunks continue one stream)
 
@@ -80,15 +82,20 @@ class RandomSampler(Sampler):
     def _index_chunks(self) -> Iterator[np.ndarray]:
         """This epoch's indices, a chunk at a time: one permutation of the dataset per chunk
         (the last one cut short), or ``_CHUNK`` draws with replacement."""
-        n, rng = len(self.data_source), _rng(self.generator)
-        left = self.num_samples
-        while left > 0:
-            if self.replacement:
-                chunk = rng.integers(0, n, size=min(_CHUNK, left))
-            else:
-                chunk = rng.permutation(n)[:left]
-            left -= len(chunk)
-            yield chunk
+        n = len(self.data_source)
+        generator = self.generator
+        if generator is None:  # torch: a private generator seeded from the global one
+            generator = _random.Generator().manual_seed(_random.int64_seed(None))
+        if self.replacement:  # torch draws randint(high=n, size=(32,)) at a time: the same stream
+            left = self.num_samples
+            while left > 0:
+                chunk = _random.random_from_to(min(_CHUNK, left), np.int64, 0, n, generator)
+                left -= len(chunk)
+                yield chunk
+            return
+        for _ in range(self.num_samples // n):
+            yield _random.randperm(n, generator)
+        yield _random.randperm(n, generator)[: self.num_samples % n]  # drawn even when empty, as torch
 
     def __iter__(self) -> Iterator[int]:
         for chunk in self._index_chunks():
@@ -106,7 +113,7 @@ class SubsetRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self) -> Iterator[int]:
-        for i in _rng(self.generator).permutation(len(self.indices)).tolist():
+        for i in _random.randperm(len(self.indices), self.generator).tolist():
             yield self.indices[i]
 
     def __len__(self) -> int:
@@ -136,8 +143,16 @@ class WeightedRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self) -> Iterator[int]:
-        p = self.weights / self.weights.sum()
-        idx = _rng(self.generator).choice(self.weights.size, self.num_samples, replace=self.replacement, p=p)
+        w = self.weights
+        if not np.all(np.isfinite(w)) or np.any(w < 0):
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        if w.sum() <= 0:
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        if not self.replacement and self.num_samples > np.count_nonzero(w):
+            raise RuntimeError(
+                "invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)"
+            )
+        idx = _random.multinomial(w[None, :], self.num_samples, self.replacement, self.generator)[0]
         return iter(idx.tolist())
 
     def __len__(self) -> int:
