@@ -249,3 +249,20 @@ def test_thread_count_comes_from_the_environment(monkeypatch):
     calls = []
     C._split(5, 1 << 30, lambda lo, hi: calls.append((lo, hi)))
     assert calls == [(0, 5)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kernel", [(1, 2), 2, 3, (4, 4), 5])  # K = 2, 4, 9, 16 (counted), 25 (ranked)
+def test_max_pool_first_max_counting_matches_torch(kernel, dtype):
+    """Ties (small integers) and a NaN window: indices and grads as torch's, on both ways of
+    finding the first maximum (counting leading non-maxima for K <= 16, ranks above)."""
+    xa = np.random.default_rng(11).integers(0, 3, (2, 3, 10, 10)).astype(dtype)
+    xa[1, 2, 0, 0] = np.nan
+    res = []
+    for lib in (mt, torch):
+        x = lib.tensor(xa, requires_grad=True)
+        out, ind = lib.nn.functional.max_pool2d(x, kernel, 1, return_indices=True)
+        (out * lib.tensor(np.arange(out.numel(), dtype=dtype).reshape(out.shape))).sum().backward()
+        res.append([t.detach().numpy() for t in (out, ind, x.grad)])
+    for a, t in zip(*res):
+        np.testing.assert_array_equal(a, t)
