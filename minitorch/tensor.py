@@ -29,6 +29,7 @@ from .tensor_methods.linalg import LinalgMethods
 from .tensor_methods.math import MathMethods
 from .tensor_methods.reduction import ReductionMethods
 from .tensor_methods.shape import ShapeMethods
+from .tensor_methods.special import SpecialMethods
 
 _state = grad_mode._state
 _new_tensor = object.__new__
@@ -45,6 +46,7 @@ class Tensor(
     IndexingMethods,
     LinalgMethods,
     InplaceMethods,
+    SpecialMethods,
 ):
     """An n-dimensional array that records operations for automatic differentiation.
 

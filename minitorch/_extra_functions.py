@@ -1,0 +1,191 @@
+"""The top-level functions of the special-function, linear-algebra and tensor-algebra families
+(``minitorch.lgamma``, ``minitorch.det``, ``minitorch.tensordot``, ...), as torch's; ``__init__``
+re-exports ``__all__``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .ops import decompositions as _D
+from .ops.arithmetic import _const
+from .ops.decompositions import (
+    chain_matmul,
+    matrix_power,
+    slogdet,
+)
+from .ops.decompositions import cholesky as _linalg_cholesky
+from .ops.decompositions import det as det
+from .ops.decompositions import inv as inverse
+from .ops.decompositions import logdet as logdet
+from .ops.elementwise import (
+    addcdiv,
+    addcmul,
+    bitwise_and,
+    bitwise_left_shift,
+    bitwise_not,
+    bitwise_or,
+    bitwise_right_shift,
+    bitwise_xor,
+    bucketize,
+    deg2rad,
+    fix,
+    float_power,
+    frac,
+    heaviside,
+    histc,
+    histogram,
+    isin,
+    rad2deg,
+    searchsorted,
+    sgn,
+    signbit,
+)
+from .ops.special import (
+    copysign,
+    digamma,
+    erfc,
+    erfinv,
+    i0,
+    lgamma,
+    mvlgamma,
+    polygamma,
+    sinc,
+    xlogy,
+)
+from .ops.tensor_algebra import (
+    aminmax,
+    block_diag,
+    combinations,
+    cross,
+    cummax,
+    cummin,
+    cumulative_trapezoid,
+    diff,
+    dist,
+    fliplr,
+    flipud,
+    gradient,
+    inner,
+    logcumsumexp,
+    nanmean,
+    nanquantile,
+    nansum,
+    quantile,
+    renorm,
+    rot90,
+    scatter_reduce,
+    take_along_dim,
+    tensordot,
+    trapezoid,
+    trapz,
+    tril_indices,
+    triu_indices,
+)
+
+
+def pinverse(input, rcond=1e-15, hermitian=False):
+    return _D.pinv(input, rtol=rcond, hermitian=hermitian)
+
+
+def cholesky(input, upper=False):
+    return _linalg_cholesky(input, upper=upper)
+
+
+def qr(input, some=True):
+    return _D.qr(input, "reduced" if some else "complete")
+
+
+def svd(input, some=True, compute_uv=True):
+    """torch.svd: (U, S, V) with V, not V^T; ``some=False`` gives full U and V."""
+    if not compute_uv:
+        m, n = input._data.shape[-2:]
+        S = _D.svdvals(input)
+        z = input._data.dtype
+        return _D.torch_svd_type(
+            _const(np.zeros((*input._data.shape[:-2], m, m), z)),
+            S,
+            _const(np.zeros((*input._data.shape[:-2], n, n), z)),
+        )
+    U, S, Vh = _D.svd(input, full_matrices=not some)
+    return _D.torch_svd_type(U, S, Vh.mT)
+
+
+def lu(A, pivot=True, get_infos=False):
+    LU, piv = _D.lu_factor(A, pivot=pivot)
+    if get_infos:
+        info = np.array([_D._lu_np(m)[2] for m in A._data.reshape(-1, *A._data.shape[-2:])], np.int32)
+        return LU, piv, _const(info.reshape(A._data.shape[:-2]))
+    return LU, piv
+
+
+__all__ = [
+    "addcdiv",
+    "addcmul",
+    "aminmax",
+    "bitwise_and",
+    "bitwise_left_shift",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_right_shift",
+    "bitwise_xor",
+    "block_diag",
+    "bucketize",
+    "chain_matmul",
+    "cholesky",
+    "combinations",
+    "copysign",
+    "cross",
+    "cummax",
+    "cummin",
+    "cumulative_trapezoid",
+    "deg2rad",
+    "det",
+    "diff",
+    "digamma",
+    "dist",
+    "erfc",
+    "erfinv",
+    "fix",
+    "fliplr",
+    "flipud",
+    "float_power",
+    "frac",
+    "gradient",
+    "heaviside",
+    "histc",
+    "histogram",
+    "i0",
+    "inner",
+    "inverse",
+    "isin",
+    "lgamma",
+    "logcumsumexp",
+    "logdet",
+    "lu",
+    "matrix_power",
+    "mvlgamma",
+    "nanmean",
+    "nanquantile",
+    "nansum",
+    "pinverse",
+    "polygamma",
+    "qr",
+    "quantile",
+    "rad2deg",
+    "renorm",
+    "rot90",
+    "scatter_reduce",
+    "searchsorted",
+    "sgn",
+    "signbit",
+    "sinc",
+    "slogdet",
+    "svd",
+    "take_along_dim",
+    "tensordot",
+    "trapezoid",
+    "trapz",
+    "tril_indices",
+    "triu_indices",
+    "xlogy",
+]

@@ -1,0 +1,545 @@
+"""Special functions: ``lgamma``, ``digamma``, ``polygamma``, ``erfinv``, ``erfc``, ``i0``/``i1``,
+``sinc``, ``xlogy``, ``xlog1py``, ``entr``, ``copysign``. NumPy has none of the first ones, so the
+kernels are here (float64 inside, the input's dtype out); each docstring states the derivative,
+and every ``backward`` is written with Tensor ops, so gradients of gradients work."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._arguments import _as_tensor_arg
+from .._promotion import _fl, _promote
+from ..autograd.function import Op
+from .arithmetic import _const, _quiet, where
+from .math import _erfc_scaled, erf_np
+
+# ---------------------------------------------------------------- NumPy kernels (float64)
+
+_LANCZOS_G = 7.0
+_LANCZOS = (
+    0.99999999999980993,
+    676.5203681218851,
+    -1259.1392167224028,
+    771.32342877765313,
+    -176.61502916214059,
+    12.507343278686905,
+    -0.13857109526572012,
+    9.9843695780195716e-6,
+    1.5056327351493116e-7,
+)
+_HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
+
+
+def _out(res: np.ndarray, like: np.ndarray) -> np.ndarray:
+    return res.astype(like.dtype, copy=False) if like.dtype.kind in "fV" else res
+
+
+def _lgamma_pos(x: np.ndarray) -> np.ndarray:
+    """log Gamma(x) for x >= 0.5 (Lanczos, g=7, n=9: about 1e-15 relative)."""
+    xm = x - 1.0
+    acc = np.full_like(x, _LANCZOS[0])
+    for i in range(1, 9):
+        acc += _LANCZOS[i] / (xm + i)
+    t = xm + _LANCZOS_G + 0.5
+    return _HALF_LOG_2PI + (xm + 0.5) * np.log(t) - t + np.log(acc)
+
+
+def lgamma_np(x) -> np.ndarray:
+    """log|Gamma(x)| elementwise: Lanczos for x >= 0.5, the reflection formula below; +inf at the poles."""
+    xd = np.asarray(x, dtype=np.float64)
+    out = np.empty_like(xd)
+    with np.errstate(all="ignore"):
+        pos = xd >= 0.5
+        out[pos] = _lgamma_pos(xd[pos])
+        xn = xd[~pos]
+        # log|Gamma(x)| = log(pi / |sin(pi x)|) - log Gamma(1 - x); sin(pi x) via the fractional part
+        s = np.abs(np.sin(math.pi * (xn - np.round(xn))))
+        out[~pos] = math.log(math.pi) - np.log(s) - _lgamma_pos(1.0 - xn)
+        out[(xd <= 0) & (xd == np.floor(xd))] = np.inf
+        out[np.isinf(xd)] = np.inf
+        out[np.isnan(xd)] = np.nan
+    return _out(out, np.asarray(x))
+
+
+# Bernoulli numbers B_2k for the asymptotic series of digamma and the Euler-Maclaurin tail of zeta
+_B2K = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798)
+
+
+def _shift(x: np.ndarray, fn_term, lo: float = 10.0):
+    """Move x up to x >= lo by recurrence, summing ``fn_term(x + k)`` for the steps taken."""
+    acc = np.zeros_like(x)
+    y = x.copy()
+    while True:
+        m = y < lo
+        if not m.any():
+            return y, acc
+        acc[m] += fn_term(y[m])
+        y[m] += 1.0
+
+
+def digamma_np(x) -> np.ndarray:
+    """psi(x) = d/dx log Gamma(x): recurrence up to x >= 10, then the asymptotic series; reflection
+    for x < 0; -inf at 0 and NaN at the negative integers, as torch."""
+    xd = np.asarray(x, dtype=np.float64)
+    out = np.empty_like(xd)
+    with np.errstate(all="ignore"):
+        neg = xd < 0
+        xr = np.where(neg, 1.0 - xd, xd)
+        fin = np.isfinite(xr) & (xr != 0)
+        y, acc = _shift(np.where(fin, xr, 10.0), lambda v: 1.0 / v)
+        z = 1.0 / (y * y)
+        series = np.zeros_like(y)
+        for k in range(len(_B2K) - 1, -1, -1):
+            series = series * z + _B2K[k] / (2 * (k + 1))
+        res = np.log(y) - 0.5 / y - z * series - acc
+        # psi(x) = psi(1 - x) - pi / tan(pi x); tan via the fractional part keeps its period exact
+        xn = xd[neg]
+        res[neg] -= math.pi / np.tan(math.pi * (xn - np.round(xn)))
+        out[...] = res
+        out[neg & (xd == np.floor(xd))] = np.nan
+        out[xd == 0] = -np.inf
+        out[xd == np.inf] = np.inf
+        out[(xd == -np.inf) | np.isnan(xd)] = np.nan
+    return _out(out, np.asarray(x))
+
+
+def zeta_np(s: float, x) -> np.ndarray:
+    """Hurwitz zeta(s, x) = sum_k (x + k)^-s for s > 1: recurrence up to x >= 10, then Euler-Maclaurin."""
+    xd = np.asarray(x, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        y, acc = _shift(np.where(np.isfinite(xd), xd, 10.0), lambda v: v**-s)
+        res = acc + y ** (1.0 - s) / (s - 1.0) + 0.5 * y**-s
+        fac, term = 1.0, s * y ** (-s - 1.0)  # s (s+1) ... (s+2k-2) y^(-s-2k+1) / (2k)!
+        for k in range(1, len(_B2K) + 1):
+            fac *= (2 * k) * (2 * k - 1) if k > 1 else 2
+            res += _B2K[k - 1] / fac * term
+            term = term * (s + 2 * k - 1) * (s + 2 * k) / (y * y)
+        res[xd == np.inf] = 0.0
+        res[np.isnan(xd) | (xd == -np.inf)] = np.nan
+        res[(xd <= 0) & (xd == np.floor(xd))] = np.inf
+    return res
+
+
+def polygamma_np(n: int, x) -> np.ndarray:
+    """psi^(n)(x) = (-1)^(n+1) n! zeta(n+1, x) for n >= 1; digamma for n = 0."""
+    if n == 0:
+        return digamma_np(x)
+    res = (-1.0) ** (n + 1) * math.factorial(n) * zeta_np(n + 1.0, x)
+    return _out(res, np.asarray(x))
+
+
+# Giles' single-precision erfinv (2010), then Newton steps on erf to float64 accuracy
+_GILES_A = (
+    2.81022636e-08,
+    3.43273939e-07,
+    -3.5233877e-06,
+    -4.39150654e-06,
+    0.00021858087,
+    -0.00125372503,
+    -0.00417768164,
+    0.246640727,
+    1.50140941,
+)
+_GILES_B = (
+    -0.000200214257,
+    0.000100950558,
+    0.00134934322,
+    -0.00367342844,
+    0.00573950773,
+    -0.0076224613,
+    0.00943887047,
+    1.00167406,
+    2.83297682,
+)
+
+
+def erfinv_np(y) -> np.ndarray:
+    """erf^-1(y) for -1 <= y <= 1 (+-inf at +-1, NaN outside)."""
+    yd = np.asarray(y, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        w = -np.log((1.0 - yd) * (1.0 + yd))
+        small = w < 5.0
+        ws = np.where(small, w - 2.5, np.sqrt(w) - 3.0)
+        p = np.where(small, _GILES_A[0], _GILES_B[0])
+        for a, b in zip(_GILES_A[1:], _GILES_B[1:]):
+            p = np.where(small, a, b) + p * ws
+        x = p * yd
+        ok = np.isfinite(x)
+        # Newton on erf(x) = y near 0, on erfc(|x|) = 1 - |y| in the tails (1 - |y| is exact there)
+        mid = ok & (np.abs(yd) <= 0.5)
+        tail = ok & ~mid
+        ym, t = yd[mid], 1.0 - np.abs(yd[tail])
+        xm, xt = x[mid], np.abs(x[tail])
+        for _ in range(4):
+            xm = xm - (erf_np(xm) - ym) / (2.0 / math.sqrt(math.pi) * np.exp(-xm * xm))
+            c = erfc_np(xt)  # Newton on log erfc(x) = log t: nearly linear in the far tail
+            xt = xt + (np.log(c) - np.log(t)) * c / (2.0 / math.sqrt(math.pi) * np.exp(-xt * xt))
+        x[mid] = xm
+        x[tail] = np.copysign(xt, yd[tail])
+        x[yd == 1.0] = np.inf
+        x[yd == -1.0] = -np.inf
+        x[np.abs(yd) > 1.0] = np.nan
+    return _out(x, np.asarray(y))
+
+
+def erfc_np(x) -> np.ndarray:
+    """1 - erf(x) without the cancellation for large x."""
+    xd = np.asarray(x, dtype=np.float64)
+    out = 1.0 - erf_np(xd)
+    big = np.abs(xd) > 0.46875
+    if big.any():
+        with np.errstate(all="ignore"):
+            tail = _erfc_scaled(np.abs(xd[big]))
+        out[big] = np.where(xd[big] > 0, tail, 2.0 - tail)
+    return _out(out, np.asarray(x))
+
+
+def _bessel_i(nu: int, x: np.ndarray, scaled: bool) -> np.ndarray:
+    """Modified Bessel I_nu(x) (nu = 0, 1), or exp(-|x|) I_nu(x): power series for |x| <= 20,
+    the asymptotic expansion above."""
+    xd = np.asarray(x, dtype=np.float64)
+    ax = np.abs(xd)
+    out = np.empty_like(xd)
+    with np.errstate(all="ignore"):
+        small = ax <= 20.0
+        xs = ax[small]
+        q = (xs * 0.5) ** 2
+        term = np.ones_like(xs) if nu == 0 else xs * 0.5
+        acc = term.copy()
+        for k in range(1, 80):
+            term = term * q / (k * (k + nu))
+            acc += term
+        out[small] = acc * np.exp(-xs) if scaled else acc
+        xb = ax[~small]
+        mu = 4.0 * nu * nu
+        term = np.ones_like(xb)
+        acc = term.copy()
+        for k in range(1, 40):
+            term = -term * (mu - (2 * k - 1) ** 2) / (k * 8.0 * xb)
+            acc += term
+        pref = 1.0 / np.sqrt(2 * math.pi * xb)
+        out[~small] = acc * pref if scaled else acc * pref * np.exp(xb)
+        if nu == 1:
+            out = np.copysign(out, xd)
+        out[np.isnan(xd)] = np.nan
+    return _out(out, np.asarray(x))
+
+
+def i0_np(x):
+    return _bessel_i(0, x, False)
+
+
+def i1_np(x):
+    return _bessel_i(1, x, False)
+
+
+# ---------------------------------------------------------------- Ops
+
+
+@_quiet
+class Lgamma(Op):
+    """lgamma(a): d/da = digamma(a)"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return lgamma_np(a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * Digamma.apply(a)
+
+
+@_quiet
+class Digamma(Op):
+    """digamma(a): d/da = polygamma(1, a)"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return digamma_np(a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * Polygamma.apply(a, 1)
+
+
+@_quiet
+class Polygamma(Op):
+    """polygamma(n, a): d/da = polygamma(n + 1, a)"""
+
+    @staticmethod
+    def forward(ctx, a, n):
+        ctx.save_for_backward(a)
+        ctx.n = n
+        return polygamma_np(n, a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * Polygamma.apply(a, ctx.n + 1), None
+
+
+@_quiet
+class Erfinv(Op):
+    """erfinv(a): d/da = sqrt(pi)/2 * exp(erfinv(a)^2)"""
+
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return erfinv_np(a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        out = ctx.output
+        return g * (math.sqrt(math.pi) / 2) * (out * out).exp()
+
+
+@_quiet
+class Erfc(Op):
+    """erfc(a): d/da = -2/sqrt(pi) * exp(-a^2)"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return erfc_np(a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * (-2.0 / math.sqrt(math.pi)) * (-(a * a)).exp()
+
+
+@_quiet
+class I0(Op):
+    """i0(a): d/da = i1(a)"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return i0_np(a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * I1.apply(a)
+
+
+@_quiet
+class I1(Op):
+    """i1(a): d/da = i0(a) - i1(a)/a (1/2 at 0)"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return i1_np(a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        zero = a == 0
+        safe = where(zero, 1.0, a)
+        return g * where(zero, 0.5, I0.apply(a) - I1.apply(safe) / safe)
+
+
+@_quiet
+class I0e(Op):
+    """i0e(a) = exp(-|a|) i0(a): d/da = i1e(a) - sign(a) i0e(a)"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _bessel_i(0, a._data, True)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * (I1e.apply(a) - a.sign() * I0e.apply(a))
+
+
+@_quiet
+class I1e(Op):
+    """i1e(a) = exp(-|a|) i1(a): d/da = i0e(a) - i1e(a) (sign(a) + 1/a) (1/2 at 0)"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _bessel_i(1, a._data, True)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        zero = a == 0
+        safe = where(zero, 1.0, a)
+        d = I0e.apply(a) - I1e.apply(safe) * (safe.sign() + 1 / safe)
+        return g * where(zero, 0.5, d)
+
+
+@_quiet
+class Sinc(Op):
+    """sinc(a) = sin(pi a)/(pi a), 1 at 0: d/da = (cos(pi a) - sinc(a)) / a (0 at 0)"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.sinc(a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        zero = a == 0
+        safe = where(zero, 1.0, a)
+        d = ((safe * math.pi).cos() - Sinc.apply(safe)) / safe
+        return g * where(zero, 0.0, d)
+
+
+@_quiet
+class Xlogy(Op):
+    """x * log(y), 0 where x == 0 (unless y is NaN): d/dx = log(y) (0 where x == 0 and y <= 0), d/dy = x / y"""
+
+    @staticmethod
+    def forward(ctx, x, y, log1p=False):
+        ctx.save_for_backward(x, y)
+        ctx.log1p = log1p
+        xd, yd = x._data, y._data
+        res = xd * (np.log1p(yd) if log1p else np.log(yd))
+        return np.where((xd == 0) & ~np.isnan(yd), np.zeros((), res.dtype), res)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        lo = -1.0 if ctx.log1p else 0.0
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            gx = Xlogy.apply(g, y, ctx.log1p).masked_fill((x == 0) & (y <= lo), 0.0)
+        if ctx.needs_input_grad[1]:
+            gy = g * x / (y + 1 if ctx.log1p else y)
+        return gx, gy, None
+
+
+@_quiet
+class Entr(Op):
+    """-x log x (0 at 0, -inf below): d/dx = -(1 + log x)"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        d = a._data
+        res = np.where(d > 0, -d * np.log(np.where(d > 0, d, 1)), np.where(d == 0, 0.0, -np.inf))
+        return np.where(np.isnan(d), d, res).astype(d.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return -g * (1 + a.log())
+
+
+class Copysign(Op):
+    """|a| with b's sign: d/da = copysign(1, a) * copysign(1, b) (0 where a == 0), d/db = 0"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.copysign(a._data, b._data if hasattr(b, "_vc") else b)
+        ctx.save_for_backward(a)
+        ctx.ratio = _const(np.where(a._data == 0, 0, out / np.where(a._data == 0, 1, a._data)))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.ratio, (g * 0 if ctx.needs_input_grad[1] else None)
+
+
+# ---------------------------------------------------------------- functions
+
+
+def lgamma(x):
+    return Lgamma.apply(_fl(x))
+
+
+def digamma(x):
+    return Digamma.apply(_fl(x))
+
+
+def polygamma(n, x):
+    if not isinstance(n, int) or n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    return Polygamma.apply(_fl(x), n)
+
+
+def mvlgamma(x, p):
+    """Multivariate log-gamma: sum_i lgamma(x - i/2) + p (p-1)/4 log(pi)."""
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    x = _fl(x)
+    if bool((x._data <= (p - 1) / 2).any()):
+        raise RuntimeError(f"All elements must be greater than (p-1)/2 (= {(p - 1) / 2})")
+    out = p * (p - 1) / 4 * math.log(math.pi)
+    for i in range(p):
+        out = Lgamma.apply(x - i / 2) + out
+    return out
+
+
+def erfinv(x):
+    return Erfinv.apply(_fl(x))
+
+
+def erfc(x):
+    return Erfc.apply(_fl(x))
+
+
+def erfcx(x):
+    return erfc(x) * (x * x).exp()
+
+
+def i0(x):
+    return I0.apply(_fl(x))
+
+
+def i1(x):
+    return I1.apply(_fl(x))
+
+
+def i0e(x):
+    return I0e.apply(_fl(x))
+
+
+def i1e(x):
+    return I1e.apply(_fl(x))
+
+
+def sinc(x):
+    return Sinc.apply(_fl(x))
+
+
+def _pair(x, y):
+    if not hasattr(x, "_vc"):
+        if not hasattr(y, "_vc"):
+            raise TypeError("expected at least one Tensor argument")
+        y, x = _promote(_fl(y), x, true_div=True)
+        return _as_tensor_arg(x).to(y.dtype), y
+    x, y = _promote(x, y, true_div=True)
+    x = _fl(x)
+    y = _as_tensor_arg(y)
+    return x, (y if y.dtype == x.dtype else y.to(x.dtype))
+
+
+def xlogy(x, y):
+    return Xlogy.apply(*_pair(x, y), False)
+
+
+def xlog1py(x, y):
+    return Xlogy.apply(*_pair(x, y), True)
+
+
+def entr(x):
+    return Entr.apply(_fl(x))
+
+
+def copysign(x, other):
+    a, b = _pair(x, other)
+    return Copysign.apply(a, b)
