@@ -423,7 +423,8 @@ def test_repr_lists_group_options():
 
 @needs_torch
 @pytest.mark.parametrize(
-    "name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"]
+    "name",
+    ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"],
 )
 def test_signature_mirrors_torch(name):
     """Same parameter names, order, kinds and defaults as torch (so positional calls port too)."""

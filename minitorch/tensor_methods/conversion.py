@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .. import _creation, _device, _dtype
 from ..autograd import function as _function
 from ..ops import arithmetic as A
@@ -102,6 +104,81 @@ class ConversionMethods:
 
     def new_full(self, size, fill_value, *, dtype=None, requires_grad: bool = False):
         return _creation.new(self, size, fill_value, dtype, requires_grad)
+
+    # --- storage ---
+    def storage_offset(self) -> int:
+        """Elements between the start of the memory this tensor views and its first element."""
+        root = self._data
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        start = root.__array_interface__["data"][0]
+        return (self._data.__array_interface__["data"][0] - start) // self._data.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self._data.size * self._data.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        return self._data.itemsize
+
+    def share_memory_(self):
+        """Kept for API parity: minitorch tensors live in process memory (DataLoader workers are
+        threads or fork()ed processes, which see it already)."""
+        return self
+
+    def is_shared(self) -> bool:
+        return False
+
+    def apply_(self, callable):  # noqa: A002 - torch's parameter name
+        """Replace each element ``x`` by ``callable(x)`` (a Python loop, as torch's)."""
+        if self.requires_grad:
+            raise RuntimeError("apply_ is only implemented on tensors that do not require grad")
+        flat = self._data.reshape(-1)
+        for i, v in enumerate(flat.tolist()):
+            flat[i] = callable(v)
+        if not np.shares_memory(flat, self._data):
+            self._data[...] = flat.reshape(self._data.shape)
+        self._vc[0] += 1
+        return self
+
+    def map_(self, tensor, callable):  # noqa: A002
+        """Replace each element ``x`` by ``callable(x, y)``, ``y`` from ``tensor`` (broadcast)."""
+        if self.requires_grad:
+            raise RuntimeError("map_ is only implemented on tensors that do not require grad")
+        other = np.broadcast_to(tensor._data, self._data.shape).reshape(-1).tolist()
+        flat = self._data.reshape(-1)
+        for i, (v, w) in enumerate(zip(flat.tolist(), other)):
+            flat[i] = callable(v, w)
+        if not np.shares_memory(flat, self._data):
+            self._data[...] = flat.reshape(self._data.shape)
+        self._vc[0] += 1
+        return self
+
+    def resize_(self, *sizes):
+        """Give this tensor a new shape in place, keeping the leading elements (new ones are 0)."""
+        if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+            sizes = tuple(sizes[0])
+        if self.requires_grad:
+            raise RuntimeError("cannot resize variables that require grad")
+        shape = tuple(int(n) for n in sizes)
+        n = int(np.prod(shape))
+        if n == self._data.size:
+            self._data = (
+                self._data.reshape(shape)
+                if self._data.flags.c_contiguous
+                else self._data.copy().reshape(shape)
+            )
+        else:
+            new = np.zeros(n, self._data.dtype)
+            k = min(n, self._data.size)
+            new[:k] = self._data.reshape(-1)[:k]
+            self._data = new.reshape(shape)
+        self._vc[0] += 1
+        return self
+
+    def resize_as_(self, other):
+        return self.resize_(other.shape)
 
     def new_zeros(self, *size, dtype=None, requires_grad: bool = False):
         return _creation.new(self, size, 0, dtype, requires_grad)

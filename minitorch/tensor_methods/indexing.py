@@ -78,6 +78,47 @@ class IndexingMethods:
     def index_add(self, dim: int, index, source, *, alpha=1):
         return I.index_add(self, dim, index, source, alpha)
 
+    def index_put(self, indices, values, accumulate: bool = False):
+        """A copy with ``values`` written at ``self[indices]`` (``indices``: a tuple of index tensors);
+        with ``accumulate`` repeated positions add up."""
+        return self.clone().index_put_(indices, values, accumulate)
+
+    def index_put_(self, indices, values, accumulate: bool = False):
+        if not isinstance(indices, (tuple, list)):
+            raise TypeError(
+                f"index_put_(): argument 'indices' must be tuple of Tensors, not {type(indices).__name__}"
+            )
+        idx = _index_arg(tuple(indices))
+        if not isinstance(values, _function.Tensor):
+            values = _function.Tensor._make(np.asarray(values, dtype=self._data.dtype), False, None)
+        if not accumulate:
+            self[idx] = values
+            return self
+        shape = self._data[idx].shape
+        return self._inplace(
+            lambda s, v: s + I.IndexAddZeros.apply(v.expand(shape), idx, s._data.shape), values
+        )
+
+    def masked_scatter(self, mask, source):
+        """A copy with the elements of ``source`` (in order) written where ``mask`` is True."""
+        return self.clone().masked_scatter_(mask, source)
+
+    def masked_scatter_(self, mask, source):
+        m = mask._data if isinstance(mask, _function.Tensor) else np.asarray(mask)
+        if m.dtype != np.bool_:
+            raise RuntimeError(
+                f"masked_scatter_ only supports boolean masks, but got mask with dtype {m.dtype}"
+            )
+        where = np.nonzero(np.broadcast_to(m, self._data.shape))
+        n = where[0].size
+        if source.numel() < n:
+            raise RuntimeError(
+                "masked_scatter: expected source to have at least as many elements as ones in mask"
+            )
+        return self.index_put_(
+            tuple(_function.Tensor._make(w, False, None) for w in where), source.reshape(-1)[:n]
+        )
+
     def index_fill(self, dim: int, index, value):
         return I.index_fill(self, dim, index, value)
 

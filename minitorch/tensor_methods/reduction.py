@@ -29,7 +29,7 @@ class ReductionMethods:
 
     def mean(self, dim=None, keepdim: bool = False, dtype=None):
         x = self if dtype is None else self.to(dtype)
-        if not (x._data.dtype.kind in "fV"):
+        if x._data.dtype.kind not in "fV":
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a floating point "
                 f"or complex dtype. Got: {x.dtype.name.capitalize()}"
@@ -96,7 +96,7 @@ class ReductionMethods:
         return R.CumSum.apply(x, norm_dims(dim, x._data.ndim)[0])
 
     def _var_args(self, name, dim, unbiased, correction):
-        if not (self._data.dtype.kind in "fV"):
+        if self._data.dtype.kind not in "fV":
             raise RuntimeError(f"{name}(): std and var only support floating point and complex dtypes")
         if isinstance(dim, _pybool):  # the var(unbiased) overload
             dim, unbiased = None, dim
@@ -117,7 +117,7 @@ class ReductionMethods:
     def norm(self, p="fro", dim=None, keepdim: bool = False, dtype=None):
         """Vector p-norm over ``dim`` (all elements by default): 2 ('fro'), 1, inf, -inf or any p > 0."""
         x = self if dtype is None else self.to(dtype)
-        if not (x._data.dtype.kind in "fV"):
+        if x._data.dtype.kind not in "fV":
             raise RuntimeError(
                 f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {x.dtype.name.capitalize()}"
             )

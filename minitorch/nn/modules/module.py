@@ -39,6 +39,9 @@ def _addindent(s: str, n: int) -> str:
     return lines[0] + "\n" + "\n".join((" " * n + line) if line.strip() else "" for line in lines[1:])
 
 
+_EXTRA_STATE_KEY_SUFFIX = "_extra_state"
+
+
 class RemovableHandle:
     """Returned by the ``register_*_hook`` methods: ``handle.remove()`` unregisters the hook.
 
@@ -456,6 +459,18 @@ class Module:
     def half(self) -> Module:
         return self._apply(lambda t: t.half() if t.is_floating_point() else t)
 
+    def bfloat16(self) -> Module:
+        return self._apply(lambda t: t.to(_dtype.bfloat16) if t.is_floating_point() else t)
+
+    def to_empty(self, *, device=None, recurse: bool = True) -> Module:
+        """New, uninitialised storage for every parameter and buffer (as torch; zeros here)."""
+        _device.check_cpu(device, "a module")
+        return self._apply(lambda t: Tensor._make(np.zeros_like(t._data), False, None))
+
+    def compile(self, *args, **kwargs) -> None:
+        """``torch.compile`` this module in place: minitorch runs eagerly, so nothing changes."""
+        return None
+
     def type(self, dst_type) -> Module:
         return self._apply(lambda t: t.to(dst_type))
 
@@ -586,6 +601,30 @@ class Module:
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = b if keep_vars else b.detach()
+        if type(self).get_extra_state is not Module.get_extra_state:
+            destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
+
+    def get_extra_state(self):
+        """Extra state to put in ``state_dict`` (under ``'_extra_state'``): override it, and
+        ``set_extra_state``, to save more than parameters and buffers."""
+        raise RuntimeError(
+            "Reached a code path in Module.get_extra_state() that should never be called. Please file an "
+            "issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml to report this bug."
+        )
+
+    def set_extra_state(self, state) -> None:
+        """Restore what ``get_extra_state`` returned (called by ``load_state_dict``)."""
+        raise RuntimeError(
+            "Reached a code path in Module.set_extra_state() that should never be called. Please file an "
+            "issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml to report this bug."
+        )
+
+    def register_load_state_dict_post_hook(self, hook) -> RemovableHandle:
+        """``hook(module, incompatible_keys)`` runs after ``load_state_dict`` loaded this module;
+        it may remove keys from ``incompatible_keys.missing_keys`` / ``unexpected_keys``."""
+        if "_load_state_dict_post_hooks" not in self.__dict__:
+            self.__dict__["_load_state_dict_post_hooks"] = OrderedDict()
+        return self._add_hook(self.__dict__["_load_state_dict_post_hooks"], hook, False)
 
     def state_dict(
         self, *, destination: dict | None = None, prefix: str = "", keep_vars: bool = False
@@ -637,6 +676,13 @@ class Module:
                 errors.append(f'While copying the parameter named "{key}", got an array of dtype {arr.dtype}')
                 continue
             todo.append((self, name, param, value, arr))
+        extra = prefix + _EXTRA_STATE_KEY_SUFFIX
+        if type(self).set_extra_state is not Module.set_extra_state:
+            if extra in state_dict:
+                todo.append((self, _EXTRA_STATE_KEY_SUFFIX, None, state_dict[extra], None))
+            else:
+                missing.append(extra)
+            local = dict(local, **{_EXTRA_STATE_KEY_SUFFIX: None})
         for key in state_dict:
             if key.startswith(prefix):
                 parts = key[len(prefix) :].split(".", 1)
@@ -683,6 +729,7 @@ class Module:
                     0, "Missing key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in missing))
                 )
         if errors:
+            self._run_load_post_hooks(_IncompatibleKeys(missing, unexpected))  # as torch, before raising
             raise RuntimeError(
                 "Error(s) in loading state_dict for {}:\n\t{}".format(
                     type(self).__name__, "\n\t".join(errors)
@@ -690,7 +737,9 @@ class Module:
             )
         with no_grad():
             for module, name, param, value, arr in todo:
-                if assign:
+                if param is None:  # the module's extra state
+                    module.set_extra_state(value)
+                elif assign:
                     t = value if isinstance(value, Tensor) else Tensor._make(arr, False, None)
                     if name in module._parameters:
                         if not isinstance(t, Parameter):
@@ -703,7 +752,14 @@ class Module:
                 elif arr is not param._data:
                     np.copyto(param._data, arr.reshape(param._data.shape), casting="unsafe")
                     param._vc[0] += 1
-        return _IncompatibleKeys(missing, unexpected)
+        result = _IncompatibleKeys(missing, unexpected)
+        self._run_load_post_hooks(result)
+        return result
+
+    def _run_load_post_hooks(self, keys) -> None:
+        for module in self.modules():
+            for hook in module.__dict__.get("_load_state_dict_post_hooks", {}).values():
+                hook(module, keys)
 
     # --- repr ---
     def _get_name(self) -> str:
