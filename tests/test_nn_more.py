@@ -405,3 +405,210 @@ def test_loss_errors():
     )
     _raises_same(lambda: nn.TripletMarginLoss(margin=0), lambda: torch.nn.TripletMarginLoss(margin=0))
     _raises_same(lambda: nn.MultiMarginLoss(p=3), lambda: torch.nn.MultiMarginLoss(p=3))
+
+
+# --- vision: pixel shuffle, interpolate, grid_sample, affine_grid, unfold/fold ---
+
+
+def test_pixel_shuffle():
+    _compare(
+        F.pixel_shuffle, TF.pixel_shuffle, [RNG.standard_normal((2, 8, 3, 4))], kwargs=dict(upscale_factor=2)
+    )
+    _compare(
+        F.pixel_shuffle, TF.pixel_shuffle, [RNG.standard_normal((9, 2, 3))], kwargs=dict(upscale_factor=3)
+    )
+    _compare(
+        F.pixel_unshuffle,
+        TF.pixel_unshuffle,
+        [RNG.standard_normal((2, 2, 4, 6))],
+        kwargs=dict(downscale_factor=2),
+    )
+    _same_module(
+        nn.PixelShuffle(2), torch.nn.PixelShuffle(2), RNG.standard_normal((1, 4, 2, 3)).astype(np.float32)
+    )
+    _same_module(
+        nn.PixelUnshuffle(2), torch.nn.PixelUnshuffle(2), RNG.standard_normal((1, 1, 2, 4)).astype(np.float32)
+    )
+    _raises_same(
+        lambda: F.pixel_shuffle(mt.randn(1, 3, 2, 2), 2), lambda: TF.pixel_shuffle(torch.randn(1, 3, 2, 2), 2)
+    )
+    _raises_same(
+        lambda: F.pixel_unshuffle(mt.randn(1, 3, 3, 2), 2),
+        lambda: TF.pixel_unshuffle(torch.randn(1, 3, 3, 2), 2),
+    )
+
+
+SIZES = [
+    dict(size=(5, 7)),
+    dict(scale_factor=2),
+    dict(scale_factor=(1.7, 0.6)),
+    dict(size=(2, 3)),
+    dict(size=4),
+]
+
+
+@pytest.mark.parametrize(
+    "mode,ac",
+    [
+        ("nearest", None),
+        ("nearest-exact", None),
+        ("bilinear", False),
+        ("bilinear", True),
+        ("bicubic", False),
+        ("bicubic", True),
+        ("area", None),
+    ],
+)
+@pytest.mark.parametrize("kw", SIZES)
+def test_interpolate_2d(mode, ac, kw):
+    if mode == "area" and "scale_factor" in kw and not isinstance(kw["scale_factor"], int):
+        kw = dict(kw, recompute_scale_factor=True)
+    x = RNG.standard_normal((2, 3, 5, 6))
+    _compare(F.interpolate, TF.interpolate, [x], kwargs=dict(mode=mode, align_corners=ac, **kw))
+    x32 = x.astype(np.float32)
+    _compare(
+        F.interpolate,
+        TF.interpolate,
+        [x32],
+        kwargs=dict(mode=mode, align_corners=ac, **kw),
+        tol=dict(rtol=1e-5, atol=1e-5),
+    )
+
+
+@pytest.mark.parametrize(
+    "shape,kw",
+    [
+        ((2, 3, 5), dict(size=9, mode="linear")),
+        ((2, 3, 5), dict(scale_factor=0.7, mode="linear", align_corners=True)),
+        ((2, 3, 5), dict(scale_factor=2.5, mode="nearest")),
+        ((2, 3, 5), dict(size=3, mode="area")),
+        ((1, 2, 3, 4, 5), dict(scale_factor=1.5, mode="trilinear", align_corners=True)),
+        ((1, 2, 3, 4, 5), dict(size=(2, 5, 3), mode="trilinear")),
+        ((1, 2, 3, 4, 5), dict(scale_factor=(2, 1, 0.5), mode="nearest-exact")),
+        ((2, 3, 5, 6), dict(scale_factor=0.5, mode="bilinear", recompute_scale_factor=True)),
+    ],
+)
+def test_interpolate_other_dims(shape, kw):
+    _compare(F.interpolate, TF.interpolate, [RNG.standard_normal(shape)], kwargs=kw)
+
+
+def test_upsample_modules_and_errors():
+    x = RNG.standard_normal((1, 2, 3, 4)).astype(np.float32)
+    for mm, tm in [
+        (nn.Upsample(scale_factor=2), torch.nn.Upsample(scale_factor=2)),
+        (nn.Upsample(size=(5, 3), mode="bilinear"), torch.nn.Upsample(size=(5, 3), mode="bilinear")),
+        (
+            nn.Upsample(scale_factor=(2, 3), mode="bicubic", align_corners=True),
+            torch.nn.Upsample(scale_factor=(2, 3), mode="bicubic", align_corners=True),
+        ),
+        (nn.UpsamplingNearest2d(scale_factor=2), torch.nn.UpsamplingNearest2d(scale_factor=2)),
+        (nn.UpsamplingBilinear2d(size=(4, 6)), torch.nn.UpsamplingBilinear2d(size=(4, 6))),
+    ]:
+        _same_module(mm, tm, x, tol=dict(rtol=1e-5, atol=1e-5))
+    r, tr = mt.randn, torch.randn
+    _raises_same(
+        lambda: F.interpolate(r(1, 2, 3), scale_factor=2, mode="bilinear"),
+        lambda: TF.interpolate(tr(1, 2, 3), scale_factor=2, mode="bilinear"),
+    )
+    _raises_same(
+        lambda: F.interpolate(r(1, 2, 3), scale_factor=2, align_corners=True),
+        lambda: TF.interpolate(tr(1, 2, 3), scale_factor=2, align_corners=True),
+    )
+    _raises_same(lambda: F.interpolate(r(1, 2, 3)), lambda: TF.interpolate(tr(1, 2, 3)))
+    _raises_same(
+        lambda: F.interpolate(r(1, 2, 3), size=(2, 3)), lambda: TF.interpolate(tr(1, 2, 3), size=(2, 3))
+    )
+    _raises_same(
+        lambda: F.interpolate(r(1, 2, 3), size=2, scale_factor=2),
+        lambda: TF.interpolate(tr(1, 2, 3), size=2, scale_factor=2),
+    )
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("ac", [False, True])
+def test_grid_sample(mode, padding_mode, ac):
+    x = RNG.standard_normal((2, 3, 5, 6))
+    grid = RNG.uniform(-1.3, 1.3, (2, 4, 7, 2))
+    _compare(
+        F.grid_sample,
+        TF.grid_sample,
+        [x, grid],
+        kwargs=dict(mode=mode, padding_mode=padding_mode, align_corners=ac),
+    )
+
+
+def test_affine_grid_spatial_transformer():
+    for ac in (False, True):
+        _compare(
+            lambda t, **k: F.affine_grid(t, (2, 3, 4, 5), **k),
+            lambda t, **k: TF.affine_grid(t, (2, 3, 4, 5), **k),
+            [RNG.standard_normal((2, 2, 3))],
+            kwargs=dict(align_corners=ac),
+        )
+    _compare(
+        lambda t, **k: F.affine_grid(t, (2, 3, 4, 5, 3), **k),
+        lambda t, **k: TF.affine_grid(t, (2, 3, 4, 5, 3), **k),
+        [RNG.standard_normal((2, 3, 4))],
+        kwargs=dict(align_corners=False),
+    )
+
+    # the spatial transformer tutorial's sampling step: grads reach both the image and theta
+    def stn(x, theta, F_):
+        grid = F_.affine_grid(theta, list(x.shape), align_corners=False)
+        return F_.grid_sample(x, grid, align_corners=False)
+
+    _compare(
+        lambda x, t: stn(x, t, F),
+        lambda x, t: stn(x, t, TF),
+        [RNG.standard_normal((2, 1, 6, 6)), RNG.standard_normal((2, 2, 3)) * 0.5],
+    )
+    with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+        F.affine_grid(mt.randn(1, 2, 3), (1, 1, 2, 2))
+    _raises_same(
+        lambda: F.affine_grid(mt.randn(1, 2, 4), (1, 1, 2, 2), False),
+        lambda: TF.affine_grid(torch.randn(1, 2, 4), (1, 1, 2, 2), False),
+    )
+    _raises_same(
+        lambda: F.grid_sample(mt.randn(1, 1, 2, 2), mt.randn(1, 2, 2, 2), mode="x"),
+        lambda: TF.grid_sample(torch.randn(1, 1, 2, 2), torch.randn(1, 2, 2, 2), mode="x"),
+    )
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(kernel_size=2),
+        dict(kernel_size=(2, 3), dilation=(1, 2), padding=1, stride=(2, 1)),
+        dict(kernel_size=3, padding=1),
+    ],
+)
+def test_unfold_fold(kw):
+    _compare(F.unfold, TF.unfold, [RNG.standard_normal((2, 3, 5, 6))], kwargs=kw)
+    _compare(F.unfold, TF.unfold, [RNG.standard_normal((3, 5, 6))], kwargs=kw)
+    length = TF.unfold(torch.zeros(2, 3, 5, 6), **kw).shape
+    cols = RNG.standard_normal(tuple(length))
+    _compare(lambda c, **k: F.fold(c, (5, 6), **k), lambda c, **k: TF.fold(c, (5, 6), **k), [cols], kwargs=kw)
+    _compare(
+        lambda c, **k: F.fold(c, (5, 6), **k), lambda c, **k: TF.fold(c, (5, 6), **k), [cols[0]], kwargs=kw
+    )
+    x = RNG.standard_normal((2, 3, 5, 6)).astype(np.float32)
+    _same_module(nn.Unfold(**kw), torch.nn.Unfold(**kw), x)
+    _same_module(nn.Fold((5, 6), **kw), torch.nn.Fold((5, 6), **kw), cols.astype(np.float32))
+
+
+def test_unfold_fold_errors():
+    r, tr = mt.randn, torch.randn
+    _raises_same(lambda: F.unfold(r(2, 3, 4, 4), 0), lambda: TF.unfold(tr(2, 3, 4, 4), 0))
+    _raises_same(lambda: F.unfold(r(2, 3, 4, 4), 5), lambda: TF.unfold(tr(2, 3, 4, 4), 5))
+    _raises_same(lambda: F.unfold(r(2, 3, 4, 4), 2, stride=0), lambda: TF.unfold(tr(2, 3, 4, 4), 2, stride=0))
+    _raises_same(lambda: F.unfold(r(2, 3, 4, 4, 4), 2), lambda: TF.unfold(tr(2, 3, 4, 4, 4), 2))
+    _raises_same(lambda: F.fold(r(2, 12, 8), (4, 4), 2), lambda: TF.fold(tr(2, 12, 8), (4, 4), 2))
+    _raises_same(lambda: F.fold(r(2, 13, 9), (4, 4), 2), lambda: TF.fold(tr(2, 13, 9), (4, 4), 2))
+
+
+@pytest.mark.parametrize("args", [(1, 3, 2), (0, 2, 1), (2, 4, 1), (-1, 1, 3)])
+def test_tensor_unfold(args):
+    _compare(lambda x: x.unfold(*args), lambda x: x.unfold(*args), [RNG.standard_normal((3, 7, 4))])
+    _raises_same(lambda: mt.randn(3, 5).unfold(1, 6, 1), lambda: torch.randn(3, 5).unfold(1, 6, 1))
+    _raises_same(lambda: mt.randn(3, 5).unfold(1, 2, 0), lambda: torch.randn(3, 5).unfold(1, 2, 0))

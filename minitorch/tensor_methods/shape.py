@@ -233,6 +233,11 @@ class ShapeMethods:
     def roll(self, shifts, dims=None):
         return S.roll(self, shifts, dims)
 
+    def unfold(self, dimension: int, size: int, step: int):
+        from ..nn.functional.vision import _tensor_unfold
+
+        return _tensor_unfold(self, dimension, size, step)
+
     def tril(self, diagonal: int = 0):
         return S.tril(self, diagonal)
 

@@ -173,3 +173,29 @@ __all__ += [
     "triplet_margin_loss",
     "triplet_margin_with_distance_loss",
 ]
+
+from .vision import (  # noqa: E402
+    affine_grid,
+    fold,
+    grid_sample,
+    interpolate,
+    pixel_shuffle,
+    pixel_unshuffle,
+    unfold,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
+
+__all__ += [
+    "affine_grid",
+    "fold",
+    "grid_sample",
+    "interpolate",
+    "pixel_shuffle",
+    "pixel_unshuffle",
+    "unfold",
+    "upsample",
+    "upsample_bilinear",
+    "upsample_nearest",
+]

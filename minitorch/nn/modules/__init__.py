@@ -183,3 +183,17 @@ __all__ += [
     "TripletMarginLoss",
     "TripletMarginWithDistanceLoss",
 ]
+
+from .fold import Fold, Unfold  # noqa: E402
+from .pixelshuffle import PixelShuffle, PixelUnshuffle  # noqa: E402
+from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: E402
+
+__all__ += [
+    "Fold",
+    "Unfold",
+    "PixelShuffle",
+    "PixelUnshuffle",
+    "Upsample",
+    "UpsamplingBilinear2d",
+    "UpsamplingNearest2d",
+]
