@@ -339,11 +339,6 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
     sums = rows.sum(axis=1)
     if np.any(sums <= 0):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    for row in rows:
-        if not replacement and num_samples > np.count_nonzero(row):
-            raise RuntimeError(
-                "invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)"
-            )
     w = p.reshape(-1, p.shape[-1])
     if w.dtype not in (np.float32, np.float64):
         w = w.astype(np.float32)

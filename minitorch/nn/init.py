@@ -9,7 +9,6 @@ import warnings
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from ..ops.special import erfinv_np
 from ..tensor import Tensor
 
 __all__ = [
@@ -100,25 +99,54 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
 def trunc_normal_(
     tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0, generator=None
 ) -> Tensor:
-    """Fill with N(mean, std^2) truncated to [a, b], as torch: uniform on [2 cdf(a) - 1, 2 cdf(b) - 1],
-    then the inverse error function, scaled, shifted and clamped."""
-    if mean < a - 2 * std or mean > b + 2 * std:
-        warnings.warn(
-            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.",
-            stacklevel=2,
-        )
+    """Fill with N(mean, std^2) truncated to [a, b], by torch 2.13's rejection sampling (so the same
+    draws): when [a, b] holds more than 30% of the mass, redraw a whole normal tensor and keep
+    the new values where the old ones fell outside; otherwise uniform proposals on [a, b],
+    accepted where log(uniform) <= the log density relative to its peak."""
 
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
-    lo, hi = norm_cdf((a - mean) / std), norm_cdf((b - mean) / std)
+    if (mean < a - 2 * std) or (mean > b + 2 * std):
+        warnings.warn(
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.",
+            stacklevel=2,
+        )
+    dt = tensor._data.dtype
+    shape = tensor._data.shape
+
+    def draw(fill, *args):
+        return getattr(Tensor._make(np.empty(shape, dt), False, None), fill)(*args, generator=generator)._data
+
     with no_grad():
-        tensor.uniform_(2 * lo - 1, 2 * hi - 1, generator=generator)
-        dt = tensor._data.dtype
-        x = erfinv_np(tensor._data).astype(dt)
-        x = (x * dt.type(std * math.sqrt(2.0))).astype(dt)
-        x = (x + dt.type(mean)).astype(dt)
-        return tensor._fill_with(np.clip(x, a, b))
+        if norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3:
+            lo, hi = float(np.asarray(a).astype(dt)), float(np.asarray(b).astype(dt))
+            result = tensor.normal_(mean, std, generator=generator)._data.copy()
+            while True:
+                mask = (result < lo) | (result > hi)
+                if not mask.any():
+                    break
+                result = np.where(mask, draw("normal_", mean, std), result)
+            return tensor._fill_with(result)
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+        c = dt.type
+
+        def log_pdf(x):
+            z = ((x - c(mean)).astype(dt) / c(std)).astype(dt)
+            return ((z * z).astype(dt) * c(-0.5) - c(log_peak)).astype(dt)
+
+        def accept(cand):
+            with np.errstate(divide="ignore"):
+                return np.log(draw("uniform_", 0.0, 1.0)) > cand
+
+        result = tensor.uniform_(a, b, generator=generator)._data.copy()
+        pending = accept(log_pdf(result))
+        while pending.any():
+            cand = draw("uniform_", a, b)
+            result = np.where(pending, cand, result)
+            pending = np.where(pending, accept(log_pdf(cand)), pending)
+        return tensor._fill_with(result)
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:

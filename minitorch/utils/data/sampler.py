@@ -148,10 +148,6 @@ class WeightedRandomSampler(Sampler):
             raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
         if w.sum() <= 0:
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        if not self.replacement and self.num_samples > np.count_nonzero(w):
-            raise RuntimeError(
-                "invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)"
-            )
         idx = _random.multinomial(w[None, :], self.num_samples, self.replacement, self.generator)[0]
         return iter(idx.tolist())
 
