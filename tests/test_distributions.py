@@ -10,6 +10,16 @@ import torch.distributions as TD
 import minitorch as mt
 import minitorch.distributions as MD
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _torch_one_thread():
+    """torch's batched linalg on tiny matrices is ~50x slower with threads on a busy 2-core box."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
 RNG = np.random.default_rng(1234)
 B = (3, 2)  # batch shape used by most cases
 
@@ -86,6 +96,39 @@ CASES = {
     "Exp_Affine_Uniform": (lambda D, p: D.TransformedDistribution(
         D.Uniform(p["low"], p["high"]), [D.transforms.ExpTransform(), D.transforms.AffineTransform(1.0, -3.0)]),
         {"low": -_pos(*B), "high": _pos(*B)}, (), np.full(B, -2.0)),
+    "Cauchy": (lambda D, p: D.Cauchy(p["loc"], p["scale"]), {"loc": _real(*B), "scale": _pos(*B)}, (), _real(4, *B)),
+    "HalfNormal": (lambda D, p: D.HalfNormal(p["scale"]), {"scale": _pos(*B)}, (), _pos(4, *B, lo=0.01, hi=3)),
+    "HalfCauchy": (lambda D, p: D.HalfCauchy(p["scale"]), {"scale": _pos(*B)}, (), _pos(4, *B, lo=0.01, hi=3)),
+    "Geometric": (lambda D, p: D.Geometric(probs=p["probs"]), {"probs": RNG.uniform(0.1, 0.9, B)}, (),
+                  RNG.integers(0, 6, size=(4, *B)).astype(np.float64)),
+    "Geometric_logits": (lambda D, p: D.Geometric(logits=p["logits"]), {"logits": _real(*B)}, (),
+                         RNG.integers(0, 6, size=B).astype(np.float64)),
+    "Gumbel": (lambda D, p: D.Gumbel(p["loc"], p["scale"]), {"loc": _real(*B), "scale": _pos(*B)}, (), _real(4, *B)),
+    "StudentT": (lambda D, p: D.StudentT(p["df"], p["loc"], p["scale"]),
+                 {"df": _pos(*B, lo=2.5, hi=9), "loc": _real(*B), "scale": _pos(*B)}, (), _real(4, *B)),
+    "StudentT_lowdf": (lambda D, p: D.StudentT(p["df"]), {"df": np.array([0.5, 1.5, 3.0])}, (), _real(2, 3)),
+    "Chi2": (lambda D, p: D.Chi2(p["df"]), {"df": _pos(*B, lo=1, hi=6)}, (), _pos(4, *B, lo=0.1, hi=6)),
+    "Pareto": (lambda D, p: D.Pareto(p["scale"], p["alpha"]), {"scale": _pos(*B, hi=1), "alpha": _pos(*B, lo=2.5, hi=6)},
+               (), _pos(4, *B, lo=1.0, hi=4)),
+    "Weibull": (lambda D, p: D.Weibull(p["scale"], p["c"]), {"scale": _pos(*B), "c": _pos(*B, lo=0.8, hi=3)}, (),
+                _pos(4, *B, lo=0.1, hi=3)),
+    "NegativeBinomial": (lambda D, p: D.NegativeBinomial(p["n"], probs=p["probs"]),
+                         {"n": _pos(*B, lo=1, hi=5), "probs": RNG.uniform(0.1, 0.7, B)}, (),
+                         RNG.integers(0, 8, size=(4, *B)).astype(np.float64)),
+    "ContinuousBernoulli": (lambda D, p: D.ContinuousBernoulli(probs=p["probs"]),
+                            {"probs": np.array([[0.1, 0.3], [0.4995, 0.5003], [0.8, 0.95]])}, (),
+                            RNG.uniform(0.02, 0.98, (4, *B))),
+    "ContinuousBernoulli_logits": (lambda D, p: D.ContinuousBernoulli(logits=p["logits"]), {"logits": _real(*B)}, (),
+                                   RNG.uniform(0.02, 0.98, B)),
+    "RelaxedBernoulli": (lambda D, p: D.RelaxedBernoulli(p["t"], probs=p["probs"]),
+                         {"t": np.array(0.7), "probs": RNG.uniform(0.1, 0.9, B)}, (), RNG.uniform(0.05, 0.95, (4, *B))),
+    "RelaxedOneHotCategorical": (lambda D, p: D.RelaxedOneHotCategorical(p["t"], logits=p["logits"]),
+                                 {"t": np.array(0.5), "logits": _real(3, 4)}, (), _simplex(2, 3, 4)),
+    "MixtureSameFamily": (lambda D, p: D.MixtureSameFamily(D.Categorical(logits=p["w"]), D.Normal(p["loc"], p["scale"])),
+                          {"w": _real(2, 3), "loc": _real(2, 3), "scale": _pos(2, 3)}, (), _real(4, 2)),
+    "MixtureSameFamily_MVN": (lambda D, p: D.MixtureSameFamily(
+        D.Categorical(probs=p["w"]), D.Independent(D.Normal(p["loc"], p["scale"]), 1)),
+        {"w": _simplex(3), "loc": _real(3, 2), "scale": _pos(3, 2)}, (), _real(5, 2)),
 }  # fmt: skip
 
 
@@ -170,20 +213,18 @@ def test_entropy_and_grad(case):
 
 
 @pytest.mark.parametrize("case", list(CASES))
-@pytest.mark.parametrize("prop", ["mean", "variance", "stddev", "mode"])
-def test_moments(case, prop):
-    td, tp, md, mp = _pair(case)
-    try:
-        tres = getattr(td, prop)
-    except NotImplementedError:
-        with pytest.raises(NotImplementedError):
-            getattr(md, prop)
-        return
-    mres = getattr(md, prop)
-    _close(mres, tres)
-    if tres.requires_grad and prop != "mode":
-        finite = torch.isfinite(tres).all()
-        if finite:
+def test_moments(case):
+    for prop in ["mean", "variance", "stddev", "mode"]:
+        td, tp, md, mp = _pair(case)
+        try:
+            tres = getattr(td, prop)
+        except NotImplementedError:
+            with pytest.raises(NotImplementedError):
+                getattr(md, prop)
+            continue
+        mres = getattr(md, prop)
+        _close(mres, tres)
+        if tres.requires_grad and prop != "mode" and torch.isfinite(tres).all():
             _check_grads(mres, mp, tres, tp)
 
 
@@ -199,7 +240,7 @@ def test_cdf_icdf(case):
         return
     mres = md.cdf(mt.tensor(value, dtype=mt.float64))
     _close(mres, tres)
-    if case not in ("Gamma",):  # torch gives no gradient for gammainc's first argument
+    if case not in ("Gamma", "Chi2"):  # torch gives no gradient for gammainc's first argument
         _check_grads(mres, mp, tres, tp)
     q = RNG.uniform(0.05, 0.95, size=tuple(td.batch_shape))
     try:
@@ -242,6 +283,29 @@ KL_PAIRS = [
     ("Normal", "Gamma"),
     ("Bernoulli_probs", "Poisson"),
     ("Poisson", "Bernoulli_probs"),
+    ("Cauchy", "Cauchy"),
+    ("HalfNormal", "HalfNormal"),
+    ("Geometric", "Geometric_logits"),
+    ("Gumbel", "Gumbel"),
+    ("Pareto", "Pareto"),
+    ("ContinuousBernoulli", "ContinuousBernoulli_logits"),
+    ("Chi2", "Gamma"),
+    ("Gumbel", "Normal"),
+    ("Normal", "Gumbel"),
+    ("Exponential", "Gumbel"),
+    ("Gamma", "Gumbel"),
+    ("Uniform", "Gumbel"),
+    ("Pareto", "Normal"),
+    ("Pareto", "Exponential"),
+    ("Pareto", "Gamma"),
+    ("Uniform", "Pareto"),
+    ("Beta", "ContinuousBernoulli"),
+    ("ContinuousBernoulli", "Normal"),
+    ("ContinuousBernoulli", "Exponential"),
+    ("ContinuousBernoulli", "Uniform"),
+    ("Uniform", "ContinuousBernoulli"),
+    ("Gumbel", "Exponential"),
+    ("Normal", "Pareto"),
 ]
 
 
@@ -382,18 +446,29 @@ def test_sample_mean_within_standard_errors(case):
     _, _, md, _ = _pair(case, grad=False)
     n = 20000
     x = md.sample((n,)).double()
-    mean = md.mean.detach().numpy()
-    std = md.stddev.detach().numpy()
-    est = x.mean(0).numpy()
-    assert np.all(np.isfinite(est))
-    if not np.all(np.isfinite(mean)):  # Categorical: compare class frequencies instead
+    assert np.all(np.isfinite(x.numpy()))
+    if not MD.constraints.is_dependent(md.support) or hasattr(md, "total_count"):
+        assert bool(md.support.check(x).all())
+    if isinstance(md, MD.Categorical):  # compare class frequencies
         probs = md.probs.detach().numpy()
         freq = np.stack([(x.numpy() == k).mean(0) for k in range(probs.shape[-1])], -1)
-        assert np.all(np.abs(freq - probs) < 5 * np.sqrt(probs * (1 - probs) / n) + 1e-12)
+        assert np.all(np.abs(freq - probs) < 5 * np.sqrt(probs * (1 - probs) / n))
         return
+    try:
+        mean = md.mean.detach().numpy()
+        std = md.stddev.detach().numpy()
+    except NotImplementedError:  # relaxed distributions: no closed-form moments
+        return
+    if not np.all(np.isfinite(mean) & np.isfinite(std)):  # Cauchy: the median is icdf(0.5)
+        try:
+            median = md.icdf(mt.full(tuple(md.batch_shape), 0.5, dtype=mt.float64)).numpy()
+        except NotImplementedError:
+            return
+        frac_below = (x.numpy() < median).mean(0)
+        assert np.all(np.abs(frac_below - 0.5) < 5 * 0.5 / math.sqrt(n))
+        return
+    est = x.mean(0).numpy()
     assert np.all(np.abs(est - mean) < 5 * std / math.sqrt(n) + 1e-12), (est, mean)
-    if md.support is not None and not MD.constraints.is_dependent(md.support):
-        assert bool(md.support.check(x).all())
 
 
 @pytest.mark.parametrize(
@@ -460,9 +535,16 @@ def _same_generator():
     return np.array_equal(a, b)
 
 
-@pytest.mark.parametrize(
-    "case", ["Normal", "Categorical_probs", "Uniform", "MVN_cov", "OneHotCategorical", "Bernoulli_probs"]
-)
+# the distributions whose draws use the primitives torch uses (normal_, rand, uniform_, exponential_,
+# multinomial, bernoulli); Gamma/Beta/Dirichlet/Poisson/Binomial draw with NumPy's samplers
+SAME_DRAWS = [
+    "Normal", "Categorical_probs", "Categorical_logits", "Bernoulli_probs", "Bernoulli_logits", "Uniform",
+    "MVN_cov", "MVN_tril", "MVN_prec", "Independent_Normal", "OneHotCategorical", "Exponential", "Laplace",
+    "LogNormal", "Multinomial", "Tanh_Normal", "Affine_Sigmoid", "Exp_Affine_Uniform",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", SAME_DRAWS)
 def test_samples_match_torch_when_generators_match(case):
     if not _same_generator():
         pytest.skip("minitorch's generator does not reproduce torch's draws (yet)")

@@ -541,3 +541,12 @@ class StandardGamma(Op):
 
 def _rsample_standard_gamma(alpha: Tensor) -> Tensor:
     return StandardGamma.apply(alpha)
+
+
+def _cauchy(shape, dtype) -> Tensor:
+    """Standard Cauchy draws (``Tensor.cauchy_()`` where minitorch has it)."""
+    out = minitorch.empty(tuple(shape), dtype=dtype)
+    if hasattr(out, "cauchy_"):
+        return out.cauchy_()
+    u = minitorch.rand(tuple(shape), dtype=dtype)
+    return (math.pi * (u - 0.5)).tan()
