@@ -4,7 +4,7 @@
 short file whose ``step`` follows torch's formulas in torch's order of operations.
 """
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
@@ -34,4 +34,5 @@ __all__ = [
     "ASGD",
     "Rprop",
     "lr_scheduler",
+    "swa_utils",
 ]
