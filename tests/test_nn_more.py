@@ -612,3 +612,93 @@ def test_tensor_unfold(args):
     _compare(lambda x: x.unfold(*args), lambda x: x.unfold(*args), [RNG.standard_normal((3, 7, 4))])
     _raises_same(lambda: mt.randn(3, 5).unfold(1, 6, 1), lambda: torch.randn(3, 5).unfold(1, 6, 1))
     _raises_same(lambda: mt.randn(3, 5).unfold(1, 2, 0), lambda: torch.randn(3, 5).unfold(1, 2, 0))
+
+
+# --- Bilinear, EmbeddingBag ---
+
+
+def test_bilinear():
+    x1, x2 = RNG.standard_normal((4, 3)), RNG.standard_normal((4, 5))
+    w, b = RNG.standard_normal((2, 3, 5)), RNG.standard_normal(2)
+    _compare(F.bilinear, TF.bilinear, [x1, x2, w, b])
+    _compare(F.bilinear, TF.bilinear, [x1, x2, w])
+    _compare(F.bilinear, TF.bilinear, [RNG.standard_normal((2, 4, 3)), RNG.standard_normal((2, 4, 5)), w, b])
+    for bias in (True, False):
+        args = (
+            RNG.standard_normal((4, 3)).astype(np.float32),
+            RNG.standard_normal((4, 5)).astype(np.float32),
+        )
+        _same_module(nn.Bilinear(3, 5, 2, bias=bias), torch.nn.Bilinear(3, 5, 2, bias=bias), args)
+    m = nn.Bilinear(4, 5, 6)
+    k = 1 / np.sqrt(4)
+    assert np.abs(m.weight._data).max() <= k and np.abs(m.bias._data).max() <= k
+    assert np.abs(m.weight._data).max() > 0.8 * k
+    _raises_same(
+        lambda: F.bilinear(mt.randn(4, 2), mt.randn(4, 5), mt.randn(2, 3, 5)),
+        lambda: TF.bilinear(torch.randn(4, 2), torch.randn(4, 5), torch.randn(2, 3, 5)),
+    )
+
+
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+@pytest.mark.parametrize("padding_idx", [None, 2])
+def test_embedding_bag(mode, padding_idx):
+    w = RNG.standard_normal((10, 3))
+    idx = np.array([1, 2, 4, 5, 4, 3, 2, 9, 2])
+    kw = dict(mode=mode, padding_idx=padding_idx)
+    for offsets, last in [
+        (np.array([0, 3, 3, 7]), False),
+        (np.array([0, 2, 5, 9]), True),
+        (np.array([0, 4]), False),
+    ]:
+        _compare(
+            lambda w_, o=offsets, **k: F.embedding_bag(mt.tensor(idx), w_, mt.tensor(o), **k),
+            lambda w_, o=offsets, **k: TF.embedding_bag(torch.tensor(idx), w_, torch.tensor(o), **k),
+            [w],
+            kwargs=dict(include_last_offset=last, **kw),
+        )
+    idx2 = np.array([[1, 2, 4], [2, 2, 9]])
+    _compare(
+        lambda w_, **k: F.embedding_bag(mt.tensor(idx2), w_, **k),
+        lambda w_, **k: TF.embedding_bag(torch.tensor(idx2), w_, **k),
+        [w],
+        kwargs=kw,
+    )
+    if mode == "sum":
+        psw = RNG.standard_normal(9)
+        _compare(
+            lambda w_, p, **k: F.embedding_bag(
+                mt.tensor(idx), w_, mt.tensor([0, 3, 7]), per_sample_weights=p, **k
+            ),
+            lambda w_, p, **k: TF.embedding_bag(
+                torch.tensor(idx), w_, torch.tensor([0, 3, 7]), per_sample_weights=p, **k
+            ),
+            [w, psw],
+            kwargs=kw,
+        )
+    mm = nn.EmbeddingBag(10, 3, mode=mode, padding_idx=padding_idx)
+    tm = torch.nn.EmbeddingBag(10, 3, mode=mode, padding_idx=padding_idx)
+    assert repr(mm) == repr(tm) and list(mm.state_dict()) == list(tm.state_dict())
+    if padding_idx is not None:
+        assert np.all(mm.weight._data[padding_idx] == 0)
+    _same_module(mm, tm, (idx2,))
+
+
+def test_embedding_bag_errors():
+    w, tw = mt.randn(10, 3), torch.randn(10, 3)
+    _raises_same(
+        lambda: F.embedding_bag(mt.tensor([1, 2]), w), lambda: TF.embedding_bag(torch.tensor([1, 2]), tw)
+    )
+    _raises_same(
+        lambda: F.embedding_bag(mt.tensor([[1, 2]]), w, mt.tensor([0])),
+        lambda: TF.embedding_bag(torch.tensor([[1, 2]]), tw, torch.tensor([0])),
+    )
+    _raises_same(
+        lambda: F.embedding_bag(mt.tensor([[1, 2]]), w, mode="x"),
+        lambda: TF.embedding_bag(torch.tensor([[1, 2]]), tw, mode="x"),
+    )
+    _raises_same(
+        lambda: F.embedding_bag(mt.tensor([[1, 2]]), w, mode="mean", per_sample_weights=mt.ones(1, 2)),
+        lambda: TF.embedding_bag(
+            torch.tensor([[1, 2]]), tw, mode="mean", per_sample_weights=torch.ones(1, 2)
+        ),
+    )

@@ -199,3 +199,8 @@ __all__ += [
     "upsample_bilinear",
     "upsample_nearest",
 ]
+
+from .linear import bilinear  # noqa: E402
+from .sparse import embedding_bag  # noqa: E402
+
+__all__ += ["bilinear", "embedding_bag"]

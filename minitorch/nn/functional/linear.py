@@ -37,3 +37,24 @@ _LINEAR_OPS = {
     False: {1: N.LinearView, 2: N.Linear, 3: N.LinearView},
     True: {1: N.LinearSqueeze, 2: N.LinearMm, 3: N.LinearUnsafeView},
 }
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y_k = x1^T W_k x2 + b_k, with ``weight`` of shape (out, in1, in2)."""
+    out_f, in1, in2 = weight.shape
+    if input1.shape[-1] != in1:
+        raise RuntimeError(
+            f"bilinear(): input1 size does not match weight size: got {input1.shape[-1]} but expected {in1}"
+        )
+    if input2.shape[-1] != in2:
+        raise RuntimeError(
+            f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but expected {in2}"
+        )
+    if tuple(input1.shape[:-1]) != tuple(input2.shape[:-1]):
+        raise RuntimeError(
+            "bilinear(): input batch dimensions do not match: got "
+            f"{list(input1.shape[:-1])} and {list(input2.shape[:-1])}"
+        )
+    t = input1 @ weight.permute(1, 0, 2).reshape(in1, out_f * in2)  # (..., out * in2)
+    y = (t.reshape(*input1.shape[:-1], out_f, in2) * input2.unsqueeze(-2)).sum(-1)
+    return y if bias is None else y + bias

@@ -197,3 +197,8 @@ __all__ += [
     "UpsamplingBilinear2d",
     "UpsamplingNearest2d",
 ]
+
+from .linear import Bilinear  # noqa: E402
+from .sparse import EmbeddingBag  # noqa: E402
+
+__all__ += ["Bilinear", "EmbeddingBag"]
