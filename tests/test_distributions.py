@@ -670,3 +670,118 @@ def test_reinforce_bandit_reduces_loss():
     assert abs(first - 0.5) < 0.05
     assert last > 0.85
     assert MD.Categorical(logits=logits).probs[2].item() > 0.9
+
+
+# -- transforms and the constraint registry ---------------------------------------------------
+
+TRANSFORMS = {
+    "exp": (lambda T, lib: T.ExpTransform(), (3, 2)),
+    "affine": (lambda T, lib: T.AffineTransform(lib.tensor([0.5, -1.0], dtype=lib.float64), -2.0), (3, 2)),
+    "affine_event": (
+        lambda T, lib: T.AffineTransform(0.3, lib.tensor([1.5, -0.5], dtype=lib.float64), event_dim=1),
+        (3, 2),
+    ),
+    "sigmoid": (lambda T, lib: T.SigmoidTransform(), (3, 2)),
+    "tanh": (lambda T, lib: T.TanhTransform(), (3, 2)),
+    "softplus": (lambda T, lib: T.SoftplusTransform(), (3, 2)),
+    "power": (lambda T, lib: T.PowerTransform(lib.tensor([2.0, 0.5], dtype=lib.float64)), (3, 2)),
+    "stick_breaking": (lambda T, lib: T.StickBreakingTransform(), (3, 4)),
+    "lower_cholesky": (lambda T, lib: T.LowerCholeskyTransform(), (2, 3, 3)),
+    "positive_definite": (lambda T, lib: T.PositiveDefiniteTransform(), (2, 3, 3)),
+    "corr_cholesky": (lambda T, lib: T.CorrCholeskyTransform(), (2, 6)),
+    "softmax": (lambda T, lib: T.SoftmaxTransform(), (3, 4)),
+    "reshape": (lambda T, lib: T.ReshapeTransform((2, 3), (6,)), (4, 2, 3)),
+    "compose": (lambda T, lib: T.ComposeTransform([T.TanhTransform(), T.AffineTransform(1.0, 3.0)]), (3, 2)),
+    "independent": (lambda T, lib: T.IndependentTransform(T.SigmoidTransform(), 1), (3, 2)),
+    "cat": (
+        lambda T, lib: T.CatTransform([T.ExpTransform(), T.SigmoidTransform()], dim=-1, lengths=[1, 2]),
+        (2, 3),
+    ),
+    "stack": (lambda T, lib: T.StackTransform([T.ExpTransform(), T.TanhTransform()], dim=-1), (3, 2)),
+    "inverse_exp": (lambda T, lib: T.ExpTransform().inv, (3, 2)),
+}
+
+
+@pytest.mark.parametrize("name", list(TRANSFORMS))
+def test_transforms_against_torch(name):
+    build, shape = TRANSFORMS[name]
+    x = RNG.normal(size=shape) * 0.7
+    if name in ("power", "inverse_exp"):
+        x = np.abs(x) + 0.2
+    tt, mtt = build(TD.transforms, torch), build(MD.transforms, mt)
+    tx = torch.tensor(x, requires_grad=True)
+    mx = mt.tensor(x, requires_grad=True)
+    ty, my = tt(tx), mtt(mx)
+    _close(my, ty)
+    if name not in ("lower_cholesky", "positive_definite", "softmax"):
+        _close(mtt.inv(my), tt.inv(ty))
+    try:
+        tj = tt.log_abs_det_jacobian(tx, ty)
+    except NotImplementedError:
+        with pytest.raises(NotImplementedError):
+            mtt.log_abs_det_jacobian(mx, my)
+        tj = None
+    if tj is not None:
+        mj = mtt.log_abs_det_jacobian(mx, my)
+        _close(mj, tj)
+        (ty.sum() + tj.sum()).backward()
+        (my.sum() + mj.sum()).backward()
+        _close(mx.grad, tx.grad)
+    assert tuple(mtt.forward_shape(shape)) == tuple(tt.forward_shape(shape))
+    assert mtt.domain.event_dim == tt.domain.event_dim
+    assert mtt.codomain.event_dim == tt.codomain.event_dim
+    assert repr(mtt).split("(")[0] == repr(tt).split("(")[0]
+
+
+@pytest.mark.parametrize(
+    "constraint",
+    [
+        "real",
+        "positive",
+        "nonnegative",
+        "unit_interval",
+        "simplex",
+        "lower_cholesky",
+        "corr_cholesky",
+        "positive_definite",
+        "real_vector",
+    ],
+)
+@pytest.mark.parametrize("registry", ["biject_to", "transform_to"])
+def test_constraint_registry(constraint, registry):
+    tc, mc = getattr(TD.constraints, constraint), getattr(MD.constraints, constraint)
+    try:
+        tt = getattr(TD, registry)(tc)
+    except NotImplementedError:
+        with pytest.raises(NotImplementedError):
+            getattr(MD, registry)(mc)
+        return
+    mtt = getattr(MD, registry)(mc)
+    assert type(mtt).__name__ == type(tt).__name__
+    shape = (2, 3, 3) if constraint in ("lower_cholesky", "positive_definite") else (2, 3)
+    x = RNG.normal(size=shape)
+    y = mtt(mt.tensor(x))
+    _close(y, tt(torch.tensor(x)))
+    assert bool(mc.check(y).all())
+
+
+def test_biject_to_intervals_and_bounds():
+    for tc, mc in [
+        (TD.constraints.interval(-1.0, 3.0), MD.constraints.interval(-1.0, 3.0)),
+        (TD.constraints.greater_than(2.0), MD.constraints.greater_than(2.0)),
+        (TD.constraints.less_than(-1.0), MD.constraints.less_than(-1.0)),
+    ]:
+        x = RNG.normal(size=(5,))
+        _close(MD.biject_to(mc)(mt.tensor(x)), TD.biject_to(tc)(torch.tensor(x)))
+    with pytest.raises(NotImplementedError, match="Cannot transform _Boolean constraints"):
+        MD.biject_to(MD.constraints.boolean)
+
+
+def test_transform_cache_returns_same_object():
+    t = MD.TanhTransform(cache_size=1)
+    x = mt.randn(3)
+    y = t(x)
+    assert t.inv(y) is x
+    assert t(x) is y
+    with pytest.raises(ValueError, match="cache_size must be 0 or 1"):
+        MD.ExpTransform(cache_size=2)
