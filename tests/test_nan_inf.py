@@ -206,3 +206,26 @@ def test_signed_zeros(name, fn, x):
     t = fn(torch, torch.tensor(x)).numpy()
     np.testing.assert_array_equal(m, t)
     assert (np.signbit(m) == np.signbit(t)).all(), name
+
+
+@needs_torch
+@pytest.mark.parametrize(
+    "name",
+    ["prod", "cumprod", "pow0.5", "pow2", "elu", "pow", "remainder", "fmod", "huber_loss", "smooth_l1_loss"],
+)
+def test_double_backward_nan_inf_table(name):
+    """Second derivatives on the table's values, as torch's formulas (e.g. 0 * inf = NaN where
+    torch multiplies, none where it masks or slices)."""
+    fn = UNARY.get(name) or BINARY[name]
+    arrays = [VALS] if name in UNARY else [VALS, OTHER]
+    res = []
+    for L in (mt, torch):
+        leaves = [L.tensor(a.copy(), requires_grad=True) for a in arrays]
+        out = fn(L, *leaves)
+        grads = L.autograd.grad(out, leaves, L.ones_like(out), create_graph=True)
+        w = L.tensor(np.linspace(0.5, 1.5, VALS.size))
+        s = sum((g * w).sum() for g in grads)
+        second = L.autograd.grad(s, leaves, allow_unused=True) if s.requires_grad else [None] * len(leaves)
+        res.append([np.zeros(VALS.size) if g is None else g.numpy() for g in second])
+    for i, (m, t) in enumerate(zip(*res)):
+        _same(t, m, f"second derivative, input {i}")

@@ -259,15 +259,15 @@ class Pow(Op):
         if ctx.needs_input_grad[0]:
             if not hasattr(b, "_vc"):
                 ga = _const(np.zeros_like(g._data)) if b == 0 else g * (b * a ** (b - 1))
-            elif (b._data == 0).any():  # NOTE: b a^(b-1) is 0 * inf = nan at a = b = 0; torch gives 0
-                ga = g * b * a ** (where(b == 0, 1.0, b) - 1)
+            elif (b._data == 0).any():  # b a^(b-1) is 0 * inf = nan at a = b = 0: torch's where
+                ga = where(b == 0, 0.0, g * (b * a ** (b - 1)))
             else:
-                ga = g * b * a ** (b - 1)
+                ga = g * (b * a ** (b - 1))
         if ctx.needs_input_grad[1]:
             base = a if hasattr(a, "_vc") else _const(np.asarray(a, dtype=b._data.dtype))
-            zero = _const((base._data == 0) & (_d(b) >= 0))
-            # NOTE: log(1) in place of log(0) where the grad is 0 anyway (no 0 * -inf = nan warnings)
-            gb = where(zero, 0.0, g * base**b * where(zero, 1.0, base).log())
+            zero = (base._data == 0) & (_d(b) >= 0)
+            # NOTE: torch's formula as it is (its double backward is NaN where it is, e.g. at 0 ** 0)
+            gb = g * (where(_const(zero), 0.0, base**b * base.log()) if zero.any() else base**b * base.log())
         return ga, gb
 
 
@@ -469,8 +469,24 @@ class Fmod(Op):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        gb = -g * (a / b).trunc() if ctx.needs_input_grad[1] else None
+        gb = -g * _DivRounded.apply(a, b, "trunc") if ctx.needs_input_grad[1] else None
         return g, gb
+
+
+class _DivRounded(Op):
+    """trunc(a / b) or a // b (torch's ``div(rounding_mode=...)``, which fmod's and remainder's
+    backward use): as torch, its own derivative is zero, so double backward gets no NaN from a / b."""
+
+    _node_name = "DivBackward3"
+
+    @staticmethod
+    def forward(ctx, a, b, mode):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            return np.trunc(a._data / b._data) if mode == "trunc" else np.floor_divide(a._data, b._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        return None, None, None
 
 
 @_quiet
@@ -494,7 +510,7 @@ class Remainder(Op):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        gb = -g * _const(np.floor_divide(a._data, b._data)) if ctx.needs_input_grad[1] else None
+        gb = -g * _DivRounded.apply(a, b, "floor") if ctx.needs_input_grad[1] else None
         return g, gb
 
 

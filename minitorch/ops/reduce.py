@@ -10,7 +10,7 @@ from .. import return_types
 from .._arguments import _as_tensor_arg, _dim, norm_dims
 from ..autograd import function as _function
 from ..autograd.function import Op
-from .arithmetic import Where, _const, _d, _quiet, where
+from .arithmetic import _const, _d, _quiet, where
 from .indexing import GatherGrad
 
 
@@ -207,16 +207,20 @@ class Prod(Op):
 
 
 def _prod_of_others(a, axes):
-    """For each element, the product of the other elements of its reduction slice, built from
-    differentiable ops (n x n per slice: only used for double backward through zeros)."""
+    """For each element, the product of the other elements of its reduction slice, from
+    differentiable ops (for create_graph): torch's prod_safe_zeros_backward, exclusive cumprods
+    from both ends of the (flattened) reduced axes."""
+    from .shape import cat
+
     nd, shape = a._data.ndim, a._data.shape
     perm = tuple(axes) + tuple(i for i in range(nd) if i not in axes)
     rest = tuple(shape[i] for i in perm[len(axes) :])
     n = math.prod(shape[i] for i in axes)
     xf = a.permute(*perm).reshape((n,) + rest)
-    eye = _function.Tensor._make(np.eye(n, dtype=bool).reshape((n, n) + (1,) * len(rest)), False, None)
-    m = where(eye, 1.0, xf.unsqueeze(0).expand((n, n) + rest))  # m[i, j] = x_j, or 1 where j == i
-    others = m.prod(1).reshape(tuple(shape[i] for i in axes) + rest)
+    ones = _const(np.ones((1,) + rest, a._data.dtype))
+    before = cat([ones, xf[:-1]], 0).cumprod(0)
+    after = cat([ones, xf[1:].flip(0)], 0).cumprod(0).flip(0)
+    others = (before * after).reshape(tuple(shape[i] for i in axes) + rest)
     return others.permute(*np.argsort(perm))
 
 
@@ -464,16 +468,25 @@ class CumProd(Op):
             return (g * ctx.output).flip(d).cumsum(d).flip(d) / a, None
         if not _function._state.enabled:
             return _const(_cumprod_grad_zeros(g._data, a._data, ctx.output._data, zeros, d)), None
-        # NOTE: with zeros and create_graph, every "product without a_k" explicitly, O(n^2), as torch:
-        # prod(a[:k]) * cumprod(a[k+1 : j+1]) (that grouping decides where inf * 0 gives NaN)
+        # NOTE: with zeros and create_graph, torch's O(n^2) loop: the grad of a_k is the sum over
+        # j >= k of g_j * prod(a[:k]) * prod(a[k+1 : j+1]) (slices, so no inf * 0 from j < k)
+        from .shape import cat, stack
+
         x, gm = a.movedim(d, -1), g.movedim(d, -1)
         n = x._data.shape[-1]
-        upper = np.triu(np.ones((n, n), dtype=bool))  # [k, j]: j >= k
-        xk = x.unsqueeze(-2)
-        before_k = Where.apply(_const(upper), 1.0, xk).prod(-1, keepdim=True)  # prod(a[:k])
-        after_k = Where.apply(_const(~upper | np.eye(n, dtype=bool)), 1.0, xk).cumprod(-1)
-        grad = Where.apply(_const(upper), before_k * after_k * gm.unsqueeze(-2), 0.0).sum(-1)
-        return grad.movedim(-1, d), None
+        grads = []
+        for k in range(n):
+            if k == 0:
+                ones = _const(np.ones(x._data.shape[:-1] + (1,), x._data.dtype))
+                omitted = cat([ones, x[..., 1:].cumprod(-1)], -1)
+            else:
+                until_k = x[..., :k].prod(-1, keepdim=True)
+                omitted = until_k
+                if k < n - 1:
+                    after = x[..., k + 1 :].cumprod(-1)
+                    omitted = cat([until_k, until_k.expand(after.shape) * after], -1)
+            grads.append((gm[..., k:] * omitted).sum(-1))
+        return stack(grads, -1).movedim(-1, d), None
 
 
 def _cumprod_grad_zeros(g, x, out, zeros, d):
