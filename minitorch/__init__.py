@@ -174,7 +174,7 @@ for _name in (
     "addbmm baddbmm addr cumprod erf tan asin acos atan sinh cosh asinh acosh atanh arcsin arccos "
     "arctan arcsinh arccosh arctanh log2 log10 exp2 logit atan2 arctan2 hypot logaddexp logaddexp2 "
     "fmod remainder nan_to_num median kthvalue mode count_nonzero isclose bincount unique "
-    "unique_consecutive"
+    "unique_consecutive select index_put masked_scatter"
 ).split():
     if hasattr(Tensor, _name):
         globals()[_name] = _method(_name)
@@ -187,10 +187,11 @@ from ._extra_functions import *  # noqa: E402, F403
 # NOTE: loaded on first use (module __getattr__, PEP 562), which keeps ``import minitorch`` short:
 # ``minitorch.datasets``, ``minitorch.load``, ``from minitorch import teach`` work as before.
 _LAZY_MODULES = ("amp", "backends", "cuda", "datasets", "distributed", "jit", "onnx", "serialization")
-_LAZY_MODULES += ("teach", "utils", "testing", "version", "hub")
+_LAZY_MODULES += ("teach", "utils", "testing", "version", "hub", "func")
 _LAZY_MODULES += ("distributions",)
 _LAZY_NAMES = {
     "compile": "_compile",
+    "vmap": "func",
     "autocast": "amp",
     "get_autocast_dtype": "amp",
     "is_autocast_enabled": "amp",

@@ -78,6 +78,16 @@ class IndexingMethods:
     def index_add(self, dim: int, index, source, *, alpha=1):
         return I.index_add(self, dim, index, source, alpha)
 
+    def select(self, dim: int, index: int):
+        """The slice at ``index`` along ``dim`` (that dim removed): a view, as ``x[:, index]``."""
+        (d,) = norm_dims(dim, self._data.ndim)
+        n = self._data.shape[d]
+        if not -n <= index < n:
+            raise IndexError(
+                f"select(): index {index} out of range for tensor of size {list(self._data.shape)} at dimension {dim}"
+            )
+        return self[(slice(None),) * d + (index,)]
+
     def index_put(self, indices, values, accumulate: bool = False):
         """A copy with ``values`` written at ``self[indices]`` (``indices``: a tuple of index tensors);
         with ``accumulate`` repeated positions add up."""
