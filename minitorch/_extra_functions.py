@@ -10,14 +10,20 @@ from .ops import decompositions as _D
 from .ops.arithmetic import _const
 from .ops.decompositions import (
     chain_matmul,
+    cholesky_inverse,
+    cholesky_solve,
+    lu_unpack,
+    matrix_exp,
     matrix_power,
     slogdet,
+    triangular_solve,
 )
 from .ops.decompositions import cholesky as _linalg_cholesky
 from .ops.decompositions import det as det
 from .ops.decompositions import inv as inverse
 from .ops.decompositions import logdet as logdet
 from .ops.elementwise import (
+    absolute,
     addcdiv,
     addcmul,
     bitwise_and,
@@ -30,11 +36,24 @@ from .ops.elementwise import (
     deg2rad,
     fix,
     float_power,
+    fmax,
+    fmin,
     frac,
+    frexp,
+    gcd,
     heaviside,
     histc,
     histogram,
     isin,
+    isneginf,
+    isposinf,
+    isreal,
+    lcm,
+    ldexp,
+    logical_xor,
+    negative,
+    nextafter,
+    positive,
     rad2deg,
     searchsorted,
     sgn,
@@ -56,6 +75,8 @@ from .ops.tensor_algebra import (
     aminmax,
     block_diag,
     combinations,
+    corrcoef,
+    cov,
     cross,
     cummax,
     cummin,
@@ -80,6 +101,7 @@ from .ops.tensor_algebra import (
     trapz,
     tril_indices,
     triu_indices,
+    vander,
 )
 
 
@@ -110,6 +132,11 @@ def svd(input, some=True, compute_uv=True):
     return _D.torch_svd_type(U, S, Vh.mT)
 
 
+def lu_solve(b, LU_data, LU_pivots):
+    """torch.lu_solve (deprecated argument order): X with A X = b from A's LU factorisation."""
+    return _D.lu_solve(LU_data, LU_pivots, b)
+
+
 def lu(A, pivot=True, get_infos=False):
     LU, piv = _D.lu_factor(A, pivot=pivot)
     if get_infos:
@@ -119,6 +146,7 @@ def lu(A, pivot=True, get_infos=False):
 
 
 __all__ = [
+    "absolute",
     "addcdiv",
     "addcmul",
     "aminmax",
@@ -132,8 +160,12 @@ __all__ = [
     "bucketize",
     "chain_matmul",
     "cholesky",
+    "cholesky_inverse",
+    "cholesky_solve",
     "combinations",
     "copysign",
+    "corrcoef",
+    "cov",
     "cross",
     "cummax",
     "cummin",
@@ -149,7 +181,11 @@ __all__ = [
     "fliplr",
     "flipud",
     "float_power",
+    "fmax",
+    "fmin",
     "frac",
+    "frexp",
+    "gcd",
     "gradient",
     "heaviside",
     "histc",
@@ -158,17 +194,29 @@ __all__ = [
     "inner",
     "inverse",
     "isin",
+    "isneginf",
+    "isposinf",
+    "isreal",
+    "lcm",
+    "ldexp",
     "lgamma",
     "logcumsumexp",
     "logdet",
+    "logical_xor",
     "lu",
+    "lu_solve",
+    "lu_unpack",
+    "matrix_exp",
     "matrix_power",
     "mvlgamma",
     "nanmean",
     "nanquantile",
     "nansum",
+    "negative",
+    "nextafter",
     "pinverse",
     "polygamma",
+    "positive",
     "qr",
     "quantile",
     "rad2deg",
@@ -185,7 +233,9 @@ __all__ = [
     "tensordot",
     "trapezoid",
     "trapz",
+    "triangular_solve",
     "tril_indices",
     "triu_indices",
+    "vander",
     "xlogy",
 ]

@@ -730,3 +730,102 @@ def test_inplace_methods():
     (t * 1).erfinv_().sum().backward()
     np.testing.assert_allclose(w.grad._data, t.grad.numpy())
     assert y.grad_fn is not None
+
+
+def test_matrix_exp_and_solvers():
+    a = rand(2, 3, 3)
+    check(mt.matrix_exp, torch.matrix_exp, [a * 2], rtol=1e-10)
+    check(mt.linalg.matrix_exp, torch.linalg.matrix_exp, [a / 10], rtol=1e-10)
+    assert gradgradcheck(mt.linalg.matrix_exp, (leaf(rand(2, 2)),))
+    s = spd(3)
+    L = np.linalg.cholesky(s)
+    b = rand(3, 2)
+    check(mt.cholesky_solve, torch.cholesky_solve, [b, L])
+    check(
+        lambda x, y: mt.cholesky_solve(x, y, True),
+        lambda x, y: torch.cholesky_solve(x, y, True),
+        [b, L.T.copy()],
+    )
+    check(mt.cholesky_inverse, torch.cholesky_inverse, [L])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for up, tr, unit in [(True, False, False), (False, True, False), (True, True, True)]:
+            check(
+                lambda x, y: mt.triangular_solve(x, y, up, tr, unit),
+                lambda x, y: torch.triangular_solve(x, y, up, tr, unit),
+                [b, a[0] + 3 * np.eye(3)],
+            )
+    A = a[0] + 3 * np.eye(3)
+    LU, piv = mt.linalg.lu_factor(mt.tensor(A))
+    LUt, pivt = torch.linalg.lu_factor(torch.tensor(A))
+    np.testing.assert_allclose(LU._data, LUt.numpy(), atol=1e-12)
+    assert piv.tolist() == pivt.tolist() and piv.dtype == mt.int32
+    for left, adj in [(True, False), (True, True), (False, False), (False, True)]:
+        B = b if left else b.T.copy()
+        r = mt.linalg.lu_solve(LU, piv, mt.tensor(B), left=left, adjoint=adj)
+        e = torch.linalg.lu_solve(LUt, pivt, torch.tensor(B), left=left, adjoint=adj)
+        np.testing.assert_allclose(r._data, e.numpy(), atol=1e-12)
+    P, Lm, U = mt.linalg.lu(mt.tensor(A))
+    Pt, Lt, Ut = torch.linalg.lu(torch.tensor(A))
+    for x, y in [(P, Pt), (Lm, Lt), (U, Ut)]:
+        np.testing.assert_allclose(x._data, y.numpy(), atol=1e-12)
+    for x, y in zip(mt.lu_unpack(LU, piv), torch.lu_unpack(LUt, pivt)):
+        np.testing.assert_allclose(x._data, y.numpy(), atol=1e-12)
+    check(
+        lambda x: mt.linalg.tensorinv(x, 1),
+        lambda x: torch.linalg.tensorinv(x, 1),
+        [(rand(4, 2, 2) + 0).reshape(4, 2, 2) + np.eye(4).reshape(4, 2, 2) * 3],
+    )
+    check(
+        mt.linalg.tensorsolve,
+        torch.linalg.tensorsolve,
+        [rand(2, 3, 6) + np.eye(6).reshape(2, 3, 6) * 3, rand(2, 3)],
+    )
+
+
+def test_more_pointwise():
+    a = np.array([1.0, np.nan, 3.0, -2.0])
+    b = np.array([2.0, 1.0, np.nan, -2.0])
+    for name in ["fmax", "fmin"]:
+        r = getattr(mt, name)(mt.tensor(a), mt.tensor(b))
+        np.testing.assert_array_equal(r._data, getattr(torch, name)(torch.tensor(a), torch.tensor(b)).numpy())
+    check(mt.fmax, torch.fmax, [rand(3, 1), rand(4)])
+    # NOTE: not negative exponents: torch 2.13's ldexp grad there is 0 (2 ** -2 in integers)
+    check(mt.ldexp, torch.ldexp, [rand(3)], consts=(np.array([1, 0, 3]),))
+    assert mt.ldexp(mt.tensor([1]), mt.tensor([3])).dtype == mt.float32
+    m, e = mt.frexp(mt.tensor(a[[0, 2, 3]]))
+    mt_, et = torch.frexp(torch.tensor(a[[0, 2, 3]]))
+    assert m.tolist() == mt_.tolist() and e.tolist() == et.tolist() and e.dtype == mt.int32
+    x = mt.nextafter(mt.tensor([1.0], dtype=mt.float32), mt.tensor([2.0], dtype=mt.float32))
+    assert x.item() == torch.nextafter(torch.tensor([1.0]), torch.tensor([2.0])).item()
+    i, j = np.array([12, -9, 0]), np.array([8, 6, 5])
+    assert mt.gcd(mt.tensor(i), mt.tensor(j)).tolist() == torch.gcd(torch.tensor(i), torch.tensor(j)).tolist()
+    assert mt.lcm(mt.tensor(i), mt.tensor(j)).tolist() == torch.lcm(torch.tensor(i), torch.tensor(j)).tolist()
+    f = np.array([np.inf, -np.inf, 1.0, np.nan])
+    assert mt.isposinf(mt.tensor(f)).tolist() == [True, False, False, False]
+    assert mt.isneginf(mt.tensor(f)).tolist() == [False, True, False, False]
+    assert mt.logical_xor(mt.tensor([True, False]), mt.tensor([True, True])).tolist() == [False, True]
+    check(mt.negative, torch.negative, [rand(3)])
+    check(mt.absolute, torch.absolute, [rand(3)])
+
+
+def test_cov_corrcoef_vander():
+    x = rand(3, 6)
+    check(mt.cov, torch.cov, [x])
+    check(lambda t: mt.cov(t, correction=0), lambda t: torch.cov(t, correction=0), [x])
+    fw, aw = np.array([1, 2, 1, 3, 1, 1]), np.abs(rand(6)) + 0.1
+    check(lambda t, w: mt.cov(t, aweights=w), lambda t, w: torch.cov(t, aweights=w), [x, aw])
+    check(lambda t, f: mt.cov(t, fweights=f), lambda t, f: torch.cov(t, fweights=f), [x], consts=(fw,))
+    check(mt.cov, torch.cov, [rand(5)])
+    check(mt.corrcoef, torch.corrcoef, [x])
+    # NOTE: torch 2.13's vander cannot backward (an in-place cumprod); the grads are checked by gradcheck
+    check(mt.vander, torch.vander, [rand(4)], grad=False)
+    check(
+        lambda t: mt.vander(t, 3, True),
+        lambda t: torch.vander(t, 3, True),
+        [np.array([0.0, 1.5, -2.0])],
+        grad=False,
+    )
+    assert gradcheck(lambda t: mt.vander(t, 4), (leaf(np.array([0.0, 1.5, -2.0])),))
+    assert mt.vander(mt.tensor([1, 2, 3])).tolist() == torch.vander(torch.tensor([1, 2, 3])).tolist()
+    check(mt.linalg.vander, torch.linalg.vander, [rand(2, 3)])

@@ -20,6 +20,9 @@ from ..ops.decompositions import (
     lstsq,
     lu,
     lu_factor,
+    lu_factor_ex,
+    lu_solve,
+    matrix_exp,
     matrix_norm,
     matrix_power,
     matrix_rank,
@@ -33,6 +36,8 @@ from ..ops.decompositions import (
     solve_triangular,
     svd,
     svdvals,
+    tensorinv,
+    tensorsolve,
     vecdot,
     vector_norm,
 )
@@ -51,10 +56,9 @@ def vander(x, *, N=None):
     n = x.shape[-1] if N is None else N
     if n < 1:
         raise RuntimeError(f"N must be greater than 1. Got N = {n}")
-    cols = [x.unsqueeze(-1) ** 0 if i == 0 else x.unsqueeze(-1) ** i for i in range(n)]
-    from ..ops.shape import cat
+    from ..ops.tensor_algebra import _powers
 
-    return cat(cols, -1)
+    return _powers(x, n)
 
 
 __all__ = [
@@ -74,7 +78,10 @@ __all__ = [
     "lstsq",
     "lu",
     "lu_factor",
+    "lu_factor_ex",
+    "lu_solve",
     "matmul",
+    "matrix_exp",
     "matrix_norm",
     "matrix_power",
     "matrix_rank",
@@ -88,6 +95,8 @@ __all__ = [
     "solve_triangular",
     "svd",
     "svdvals",
+    "tensorinv",
+    "tensorsolve",
     "vander",
     "vecdot",
     "vector_norm",

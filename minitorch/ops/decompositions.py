@@ -836,3 +836,121 @@ def lu(A, *, pivot=True):
             perm[[i, j]] = perm[[j, i]]
         P[b, perm, np.arange(m)] = 1
     return lu_type(_const(P.reshape(*a.shape[:-2], m, m)), _const(L), _const(U))
+
+
+# ---------------------------------------------------------------- built on the above
+
+
+def matrix_exp(A):
+    """exp(A) by scaling and squaring of a degree-18 Taylor polynomial, with Tensor ops (so the
+    gradient, and the gradient of that, come from matmul)."""
+    A = _as_tensor_arg(A)
+    if A._data.ndim < 2 or A._data.shape[-1] != A._data.shape[-2]:
+        raise RuntimeError("linalg.matrix_exp: The input tensor A must have at least 2 dimensions.")
+    _check_float("linalg.matrix_exp", A)
+    n = A._data.shape[-1]
+    norm1 = float(np.abs(A._data).sum(-2).max()) if A._data.size else 0.0
+    s = max(0, math.ceil(math.log2(norm1))) if norm1 > 0.5 else 0
+    X = A / (2.0**s) if s else A
+    eye = _const(np.eye(n, dtype=A._data.dtype))
+    E = eye + X / 18
+    for k in range(17, 0, -1):  # Horner: I + X/1 (I + X/2 (I + ... ))
+        E = eye + (X @ E) / k
+    for _ in range(s):
+        E = E @ E
+    return E
+
+
+def cholesky_solve(B, L, upper=False):
+    """X with A X = B, A = L L^T (or U^T U with ``upper``). Only L's triangle is read, but, as in
+    torch, the grad of L is the full -(gB X^T + X gB^T) L (the other triangle's values enter as zeros)."""
+    T = L - (L.tril(-1) if upper else L.triu(1)).detach()
+    A = T.mT @ T if upper else T @ T.mT
+    return solve(A, B)
+
+
+def cholesky_inverse(L, upper=False):
+    eye = _const(np.broadcast_to(np.eye(L._data.shape[-1], dtype=L._data.dtype), L._data.shape).copy())
+    return cholesky_solve(eye, L, upper)
+
+
+triangular_solve_type = _named("triangular_solve", "solution cloned_coefficient")
+
+
+def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
+    T = A.triu() if upper else A.tril()
+    if unitriangular:
+        eye = _const(np.eye(A._data.shape[-1], dtype=A._data.dtype))
+        T = (A.triu(1) if upper else A.tril(-1)) + eye
+    X = solve(T.mT if transpose else T, b)
+    return triangular_solve_type(X, A.clone())
+
+
+lu_factor_ex_type = _named("lu_factor_ex", "LU pivots info")
+lu_unpack_type = _named("lu_unpack", "P L U")
+
+
+def lu_factor_ex(A, *, pivot=True, check_errors=False):
+    LU, piv = lu_factor(A, pivot=pivot)
+    info = np.array([_lu_np(m)[2] for m in A._data.reshape(-1, *A._data.shape[-2:])], np.int32)
+    info = info.reshape(A._data.shape[:-2])
+    if check_errors and info.any():
+        raise LinAlgError("linalg.lu_factor_ex: U is singular")
+    return lu_factor_ex_type(LU, piv, _const(info))
+
+
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
+    a = LU_data._data
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    L = np.tril(a, -1)[..., :, :k] + np.eye(m, k, dtype=a.dtype)
+    U = np.triu(a)[..., :k, :]
+    pv = LU_pivots._data.reshape(-1, k)
+    P = np.zeros((pv.shape[0], m, m), a.dtype)
+    for b, p in enumerate(pv):
+        perm = np.arange(m)
+        for i, j in enumerate(p - 1):
+            perm[[i, j]] = perm[[j, i]]
+        P[b, perm, np.arange(m)] = 1
+    empty = _const(np.empty((0,), a.dtype))
+    return lu_unpack_type(
+        _const(P.reshape(*a.shape[:-2], m, m)) if unpack_pivots else empty,
+        _const(L) if unpack_data else empty,
+        _const(U) if unpack_data else empty,
+    )
+
+
+def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
+    """X with A X = B from A's ``lu_factor`` (A = P L U)."""
+    P, L, U = lu_unpack(LU, pivots)
+    if left and not adjoint:  # A X = B: X = U^-1 L^-1 P^T B
+        Y = solve_triangular(L, P.mT @ B, upper=False, unitriangular=True)
+        return solve_triangular(U, Y, upper=True)
+    if left and adjoint:  # A^T X = B: X = P L^-T U^-T B
+        Y = solve_triangular(U.mT, B, upper=False)
+        return P @ solve_triangular(L.mT, Y, upper=True, unitriangular=True)
+    # X A = B (or X A^T = B): transpose the equation
+    return lu_solve(LU, pivots, B.mT, left=True, adjoint=not adjoint).mT
+
+
+def tensorinv(A, ind=2):
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    shape = A._data.shape
+    rows, cols = math.prod(shape[:ind]), math.prod(shape[ind:])
+    if rows != cols:
+        raise RuntimeError(
+            "Expected self to satisfy the requirement prod(self.shape[ind:]) == prod(self.shape[:ind]), "
+            f"but got {cols} != {rows}"
+        )
+    return inv(A.reshape(rows, cols)).reshape(*shape[ind:], *shape[:ind])
+
+
+def tensorsolve(A, B, dims=None):
+    if dims is not None:
+        nd = A._data.ndim
+        dims = [d % nd for d in dims]
+        A = A.permute(*[d for d in range(nd) if d not in dims], *dims)
+    rest = A._data.shape[B._data.ndim :]
+    n = math.prod(rest)
+    return solve(A.reshape(-1, n), B.reshape(-1)).reshape(*rest)

@@ -223,3 +223,104 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
         range = (float(d.min()), float(d.max()))
     hist, edges = np.histogram(d, bins=b, range=range, weights=w, density=density)
     return histogram_type(_const(hist.astype(d.dtype)), _const(edges.astype(d.dtype)))
+
+
+# ---------------------------------------------------------------- more pointwise
+
+
+def _both(x, other):
+    x = _tensor(x)
+    return _promote(x, other)
+
+
+def fmax(input, other):
+    """The larger of the two, ignoring NaN (NaN only where both are)."""
+    from .arithmetic import where
+
+    a, b = _both(input, other)
+    b = _tensor(b)
+    return where((a >= b) | b.isnan(), a, b)
+
+
+def fmin(input, other):
+    from .arithmetic import where
+
+    a, b = _both(input, other)
+    b = _tensor(b)
+    return where((a <= b) | b.isnan(), a, b)
+
+
+def ldexp(input, other):
+    """input * 2 ** other (a float result)."""
+    x = _fl(_tensor(input))
+    e = _tensor(other)
+    return x * (2.0 ** e.to(x.dtype))
+
+
+frexp_type = _named("frexp", "mantissa exponent")
+
+
+def frexp(input):
+    if input._data.dtype.kind not in "fV":
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    m, e = np.frexp(input._data)
+    return frexp_type(_const(m.astype(input._data.dtype)), _const(e.astype(np.int32)))
+
+
+def nextafter(input, other):
+    a, b = _both(input, other)
+    return _const(np.nextafter(a._data, _d(b)).astype(a._data.dtype))
+
+
+def _int_only(name, a):
+    if a._data.dtype.kind not in "iu":
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_type_name(a)}'")
+
+
+def gcd(input, other):
+    a, b = _both(input, other)
+    _int_only("gcd", a)
+    return _const(np.asarray(np.gcd(a._data, _d(b))).astype(a._data.dtype))
+
+
+def lcm(input, other):
+    a, b = _both(input, other)
+    _int_only("lcm", a)
+    return _const(np.asarray(np.lcm(a._data, _d(b))).astype(a._data.dtype))
+
+
+def isposinf(input):
+    return _const(
+        np.isposinf(input._data) if input._data.dtype.kind in "fV" else np.zeros(input._data.shape, bool)
+    )
+
+
+def isneginf(input):
+    return _const(
+        np.isneginf(input._data) if input._data.dtype.kind in "fV" else np.zeros(input._data.shape, bool)
+    )
+
+
+def isreal(input):
+    return _const(np.ones(input._data.shape, bool))
+
+
+def logical_xor(input, other):
+    return _const(np.logical_xor(input._data, _d(_tensor(other))))
+
+
+def positive(input):
+    if input._data.dtype == np.bool_:
+        raise RuntimeError(
+            "The `+` operator, on a bool tensor is not supported. If you are trying to invert a mask, use "
+            "the `~` or `logical_not()` operator instead."
+        )
+    return input
+
+
+def negative(input):
+    return -input
+
+
+def absolute(input):
+    return input.abs()

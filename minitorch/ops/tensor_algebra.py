@@ -645,3 +645,68 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     if index._data.size and index._data.min() < 0:
         index = _const(index._data % n)
     return ScatterReduce.apply(input, d, index, src, reduce, include_self)
+
+
+# ---------------------------------------------------------------- statistics of rows
+
+
+def _powers(x, n, increasing=True):
+    """[x^0, x^1, ..., x^(n-1)] along a new last dim (x^0 as ones, so no 0 * inf in the grad)."""
+    col = x.unsqueeze(-1)
+    cols = [col * 0 + 1 if i == 0 else col if i == 1 else col**i for i in range(n)]
+    if not increasing:
+        cols = cols[::-1]
+    return cat(cols, -1) if cols else col[..., :0]
+
+
+def vander(x, N=None, increasing=False):
+    if x._data.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x._data.shape[0] if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    if x._data.dtype.kind in "biu" and x._data.dtype != np.int64:
+        x = x.long()
+    return _powers(x, n, increasing)
+
+
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    x = input
+    if x._data.ndim > 2:
+        raise RuntimeError(
+            f"cov(): expected input to have two or fewer dimensions but got an input with {x._data.ndim} dimensions"
+        )
+    if x._data.ndim < 2:
+        x = x.reshape(1, -1)
+    if x._data.dtype.kind not in "fV":
+        x = x.to(_dtype.default_float)
+    n = x._data.shape[1]
+    w = None
+    if fweights is not None:
+        w = fweights.to(x.dtype)
+    if aweights is not None:
+        w = aweights.to(x.dtype) if w is None else w * aweights.to(x.dtype)
+    if w is None:
+        avg = x.mean(1, keepdim=True)
+        norm = n - correction
+    else:
+        wsum = w.sum()
+        avg = (x * w).sum(1, keepdim=True) / wsum
+        if aweights is None or correction == 0:
+            norm = wsum - correction
+        else:
+            norm = wsum - correction * (w * aweights.to(x.dtype)).sum() / wsum
+    xc = x - avg
+    xw = xc if w is None else xc * w
+    c = (xw @ xc.mT) / norm
+    return c.squeeze() if input._data.ndim < 2 else c
+
+
+def corrcoef(input):
+    c = cov(input)
+    if c._data.ndim == 0:
+        return c / c
+    d = c.diagonal()
+    sd = d.sqrt()
+    c = c / sd.unsqueeze(1) / sd.unsqueeze(0)
+    return c.clamp(-1, 1)

@@ -187,6 +187,73 @@ class SpecialMethods:
     def matrix_power(self, n):
         return D.matrix_power(self, n)
 
+    def matrix_exp(self):
+        return D.matrix_exp(self)
+
+    def lu(self, pivot=True, get_infos=False):
+        return F.lu(self, pivot, get_infos)
+
+    def lu_solve(self, LU_data, LU_pivots):
+        return D.lu_solve(LU_data, LU_pivots, self)
+
+    def cholesky_solve(self, input2, upper=False):
+        return D.cholesky_solve(self, input2, upper)
+
+    def cholesky_inverse(self, upper=False):
+        return D.cholesky_inverse(self, upper)
+
+    def triangular_solve(self, A, upper=True, transpose=False, unitriangular=False):
+        return D.triangular_solve(self, A, upper, transpose, unitriangular)
+
+    # more elementwise
+    def fmax(self, other):
+        return W.fmax(self, other)
+
+    def fmin(self, other):
+        return W.fmin(self, other)
+
+    def ldexp(self, other):
+        return W.ldexp(self, other)
+
+    def frexp(self):
+        return W.frexp(self)
+
+    def nextafter(self, other):
+        return W.nextafter(self, other)
+
+    def gcd(self, other):
+        return W.gcd(self, other)
+
+    def lcm(self, other):
+        return W.lcm(self, other)
+
+    def isposinf(self):
+        return W.isposinf(self)
+
+    def isneginf(self):
+        return W.isneginf(self)
+
+    def isreal(self):
+        return W.isreal(self)
+
+    def logical_xor(self, other):
+        return W.logical_xor(self, other)
+
+    def positive(self):
+        return W.positive(self)
+
+    def negative(self):
+        return W.negative(self)
+
+    def absolute(self):
+        return W.absolute(self)
+
+    def cov(self, *, correction=1, fweights=None, aweights=None):
+        return T.cov(self, correction=correction, fweights=fweights, aweights=aweights)
+
+    def corrcoef(self):
+        return T.corrcoef(self)
+
     # in place: the out-of-place result written into this tensor
     def lgamma_(self):
         return self._inplace(S.lgamma)
@@ -261,6 +328,27 @@ class SpecialMethods:
 
     def bitwise_right_shift_(self, other):
         return self._inplace(W.bitwise_right_shift, other)
+
+    def ldexp_(self, other):
+        return self._inplace(W.ldexp, other)
+
+    def nextafter_(self, other):
+        return self._inplace(W.nextafter, other)
+
+    def gcd_(self, other):
+        return self._inplace(W.gcd, other)
+
+    def lcm_(self, other):
+        return self._inplace(W.lcm, other)
+
+    def logical_xor_(self, other):
+        return self._inplace(W.logical_xor, other)
+
+    def negative_(self):
+        return self._inplace(W.negative)
+
+    def absolute_(self):
+        return self._inplace(W.absolute)
 
     def renorm_(self, p, dim, maxnorm):
         return self._inplace(lambda s: T.renorm(s, p, dim, maxnorm))
