@@ -507,10 +507,26 @@ def _gammainc64(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     return out
 
 
+class Gammainc(Op):
+    """P(a, x): d/dx = x^(a-1) e^-x / Gamma(a); no derivative for ``a`` (as torch's igamma)."""
+
+    @staticmethod
+    def forward(ctx, a, x):
+        ctx.save_for_backward(a, x)
+        return _cast_like(_gammainc64(a._data, x._data), a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, x = ctx.saved_tensors
+        if ctx.needs_input_grad[0]:
+            raise NotImplementedError("the derivative for 'igamma: input' is not implemented.")
+        return None, g * ((a - 1) * x.log() - x - lgamma(a)).exp()
+
+
 def gammainc(a: Tensor, x: Tensor) -> Tensor:
-    """Regularized lower incomplete gamma ``P(a, x)`` (no gradient, as torch's for ``a``)."""
+    """Regularized lower incomplete gamma ``P(a, x)`` (differentiable in ``x`` only, as torch's)."""
     a, x = broadcast_all(a, x)
-    return minitorch.from_numpy(_cast_like(_gammainc64(a.detach()._data, x.detach()._data), a._data))
+    return Gammainc.apply(a, x)
 
 
 def _standard_gamma_grad64(alpha: np.ndarray, x: np.ndarray) -> np.ndarray:
