@@ -702,3 +702,154 @@ def test_embedding_bag_errors():
             torch.tensor([[1, 2]]), tw, mode="mean", per_sample_weights=torch.ones(1, 2)
         ),
     )
+
+
+# --- nn.utils: parametrize, weight_norm, spectral_norm, stateless ---
+
+
+def _load_from_torch(mm, tm):
+    assert list(mm.state_dict()) == list(tm.state_dict())
+    mm.load_state_dict({k: mt.tensor(v.detach().numpy().copy()) for k, v in tm.state_dict().items()})
+
+
+def _forward_backward_both(mm, tm, x, tol=None):
+    xm, xt = _pair(x)
+    om, ot = mm(xm), tm(xt)
+    assert_close(om, ot, **(tol or {}))
+    om.square().sum().backward()
+    ot.square().sum().backward()
+    assert_close(xm.grad, xt.grad, **(tol or {}))
+    pm, pt = dict(mm.named_parameters()), dict(tm.named_parameters())
+    assert list(pm) == list(pt)
+    for k in pt:
+        assert_close(pm[k].grad, pt[k].grad, **(tol or {}))
+
+
+LAYERS = [
+    (lambda lib: lib.nn.Linear(3, 4), (2, 3)),
+    (lambda lib: lib.nn.Conv2d(2, 3, 3), (1, 2, 5, 5)),
+    (lambda lib: lib.nn.ConvTranspose2d(2, 3, 3), (1, 2, 4, 4)),
+]
+TOL32 = dict(rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("make,shape", LAYERS)
+@pytest.mark.parametrize("dim", [0, 1, None])
+def test_weight_norm(make, shape, dim):
+    x = RNG.standard_normal(shape).astype(np.float32)
+    # the hook-based form: weight_g, weight_v
+    mm, tm = make(mt), make(torch)
+    _load_from_torch(mm, tm)
+    with pytest.warns(FutureWarning, match="deprecated in favor of"):
+        nn.utils.weight_norm(mm, dim=dim)
+    with pytest.warns(FutureWarning):
+        torch.nn.utils.weight_norm(tm, dim=dim)
+    assert repr(mm) == repr(tm)
+    _forward_backward_both(mm, tm, x, TOL32)
+    assert_close(mm.weight_g, tm.weight_g)
+    nn.utils.remove_weight_norm(mm)
+    torch.nn.utils.remove_weight_norm(tm)
+    assert list(mm.state_dict()) == list(tm.state_dict())
+    assert_close(mm.weight, tm.weight, **TOL32)
+    # the parametrization form: original0 (g), original1 (v)
+    mm, tm = make(mt), make(torch)
+    _load_from_torch(mm, tm)
+    nn.utils.parametrizations.weight_norm(mm, dim=dim)
+    torch.nn.utils.parametrizations.weight_norm(tm, dim=dim)
+    assert repr(mm) == repr(tm) and type(mm).__name__ == type(tm).__name__
+    _load_from_torch(mm, tm)
+    _forward_backward_both(mm, tm, x, TOL32)
+    nn.utils.parametrize.remove_parametrizations(mm, "weight")
+    torch.nn.utils.parametrize.remove_parametrizations(tm, "weight")
+    assert type(mm) is nn.modules.linear.Linear or type(mm).__name__ == type(tm).__name__
+    assert list(mm.state_dict()) == list(tm.state_dict())
+    assert_close(mm.weight, tm.weight, **TOL32)
+
+
+@pytest.mark.parametrize("make,shape", LAYERS)
+def test_spectral_norm(make, shape):
+    x = RNG.standard_normal(shape).astype(np.float32)
+    for n_iter in (1, 3) if len(shape) == 2 else (2,):
+        mm, tm = make(mt), make(torch)
+        _load_from_torch(mm, tm)
+        nn.utils.spectral_norm(mm, n_power_iterations=n_iter)
+        torch.nn.utils.spectral_norm(tm, n_power_iterations=n_iter)
+        assert repr(mm) == repr(tm)
+        _load_from_torch(mm, tm)  # same u, v: the power iterations then agree
+        for _ in range(2):
+            mm.zero_grad(), tm.zero_grad()
+            _forward_backward_both(mm, tm, x, TOL32)
+        assert_close(mm.weight_u, tm.weight_u, **TOL32)
+        mm.eval(), tm.eval()
+        _forward_backward_both(mm, tm, x, TOL32)
+        nn.utils.remove_spectral_norm(mm)
+        torch.nn.utils.remove_spectral_norm(tm)
+        assert list(mm.state_dict()) == list(tm.state_dict())
+        assert_close(mm.weight, tm.weight, **TOL32)
+
+        mm, tm = make(mt), make(torch)
+        _load_from_torch(mm, tm)
+        nn.utils.parametrizations.spectral_norm(mm, n_power_iterations=n_iter)
+        torch.nn.utils.parametrizations.spectral_norm(tm, n_power_iterations=n_iter)
+        assert repr(mm) == repr(tm)
+        _load_from_torch(mm, tm)
+        for _ in range(2):
+            mm.zero_grad(), tm.zero_grad()
+            _forward_backward_both(mm, tm, x, TOL32)
+        mm.eval(), tm.eval()
+        _forward_backward_both(mm, tm, x, TOL32)
+    s = np.linalg.svd(
+        mm.weight._data.reshape(mm.weight.shape[0] if "Transpose" not in repr(mm) else 1, -1),
+        compute_uv=False,
+    )
+    assert s.max() > 0
+
+
+def test_parametrize_register_remove():
+    class Symmetric(nn.Module):
+        def forward(self, X):
+            return X.triu() + X.triu(1).transpose(-1, -2)
+
+    class TSymmetric(torch.nn.Module):
+        def forward(self, X):
+            return X.triu() + X.triu(1).transpose(-1, -2)
+
+    P, TP = nn.utils.parametrize, torch.nn.utils.parametrize
+    mm, tm = nn.Linear(3, 3), torch.nn.Linear(3, 3)
+    _load_from_torch(mm, tm)
+    P.register_parametrization(mm, "weight", Symmetric())
+    TP.register_parametrization(tm, "weight", TSymmetric())
+    assert repr(mm).replace("Symmetric", "X") == repr(tm).replace("TSymmetric", "X")
+    assert P.is_parametrized(mm) and P.is_parametrized(mm, "weight") and not P.is_parametrized(mm, "bias")
+    assert P.type_before_parametrizations(mm) is nn.Linear
+    w = mm.weight._data
+    assert np.allclose(w, w.T)
+    _forward_backward_both(mm, tm, RNG.standard_normal((2, 3)).astype(np.float32), TOL32)
+    with P.cached():
+        assert mm.weight is mm.weight
+    assert mm.weight is not mm.weight
+    with pytest.raises(RuntimeError, match="does not implement right_inverse"):
+        mm.weight = mt.zeros(3, 3)
+    P.remove_parametrizations(mm, "weight", leave_parametrized=False)
+    TP.remove_parametrizations(tm, "weight", leave_parametrized=False)
+    assert type(mm) is nn.Linear and list(mm.state_dict()) == list(tm.state_dict())
+    assert_close(mm.weight, tm.weight)
+    _raises_same(
+        lambda: P.remove_parametrizations(mm, "weight"), lambda: TP.remove_parametrizations(tm, "weight")
+    )
+
+    class FirstRow(nn.Module):
+        def forward(self, X):
+            return X[:1]
+
+    with pytest.raises(ValueError, match="may not change the shape"):
+        P.register_parametrization(nn.Linear(3, 2), "weight", FirstRow())
+
+
+def test_stateless_functional_call():
+    m = nn.Linear(2, 3)
+    w = mt.zeros(3, 2)
+    with pytest.warns(FutureWarning, match="torch.func.functional_call"):
+        y = nn.utils.stateless.functional_call(m, {"weight": w}, (mt.ones(1, 2),))
+    assert_close(y, m.bias.detach().unsqueeze(0))
+    assert m.weight.abs().sum().item() > 0

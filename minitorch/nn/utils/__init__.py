@@ -22,3 +22,17 @@ __all__ = [
     "convert_parameters",
     "rnn",
 ]
+
+from . import parametrizations, parametrize, stateless  # noqa: E402
+from .spectral_norm import remove_spectral_norm, spectral_norm  # noqa: E402
+from .weight_norm import remove_weight_norm, weight_norm  # noqa: E402
+
+__all__ += [
+    "parametrizations",
+    "parametrize",
+    "stateless",
+    "weight_norm",
+    "remove_weight_norm",
+    "spectral_norm",
+    "remove_spectral_norm",
+]
