@@ -71,6 +71,8 @@ from .ops.special import (
     sinc,
     xlogy,
 )
+from .ops.special import gammainc as igamma
+from .ops.special import gammaincc as igammac
 from .ops.tensor_algebra import (
     aminmax,
     block_diag,
@@ -191,6 +193,8 @@ __all__ = [
     "histc",
     "histogram",
     "i0",
+    "igamma",
+    "igammac",
     "inner",
     "inverse",
     "isin",

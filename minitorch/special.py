@@ -13,6 +13,8 @@ from .ops.special import (
     erfc,
     erfcx,
     erfinv,
+    gammainc,
+    gammaincc,
     i0,
     i0e,
     i1,
@@ -21,9 +23,17 @@ from .ops.special import (
     sinc,
     xlog1py,
     xlogy,
+    zeta,
 )
 
 psi = digamma
+modified_bessel_i0 = i0
+modified_bessel_i1 = i1
+
+
+def spherical_bessel_j0(input):
+    """sin(x) / x (1 at 0)."""
+    return sinc(_fl(input) / math.pi)
 
 
 def erf(input):
@@ -105,6 +115,8 @@ __all__ = [
     "exp2",
     "expit",
     "expm1",
+    "gammainc",
+    "gammaincc",
     "gammaln",
     "i0",
     "i0e",
@@ -115,6 +127,8 @@ __all__ = [
     "log_softmax",
     "logit",
     "logsumexp",
+    "modified_bessel_i0",
+    "modified_bessel_i1",
     "multigammaln",
     "ndtr",
     "ndtri",
@@ -123,6 +137,8 @@ __all__ = [
     "round",
     "sinc",
     "softmax",
+    "spherical_bessel_j0",
     "xlog1py",
     "xlogy",
+    "zeta",
 ]

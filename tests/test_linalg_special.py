@@ -829,3 +829,44 @@ def test_cov_corrcoef_vander():
     assert gradcheck(lambda t: mt.vander(t, 4), (leaf(np.array([0.0, 1.5, -2.0])),))
     assert mt.vander(mt.tensor([1, 2, 3])).tolist() == torch.vander(torch.tensor([1, 2, 3])).tolist()
     check(mt.linalg.vander, torch.linalg.vander, [rand(2, 3)])
+
+
+def test_incomplete_gamma_zeta():
+    a = np.array([0.5, 2.0, 10.0, 3.0, 25.0, 0.0])
+    x = np.array([0.3, 5.0, 3.0, 0.0, 24.0, 1.0])
+    for name in ["gammainc", "gammaincc"]:
+        r, e = (
+            getattr(mt.special, name)(mt.tensor(a), mt.tensor(x)),
+            getattr(torch.special, name)(torch.tensor(a), torch.tensor(x)),
+        )
+        np.testing.assert_allclose(r._data, e.numpy(), rtol=1e-8, atol=1e-12)
+    check(
+        lambda q, p: mt.igamma(p, q),
+        lambda q, p: torch.igamma(p, q),
+        [x[:5] + 0.5],
+        consts=(a[:5],),
+        rtol=1e-8,
+    )
+    xs = leaf(x[:5] + 0.5)
+    mt.special.gammaincc(mt.tensor(a[:5]), xs).sum().backward()
+    xt = torch.tensor(x[:5] + 0.5, requires_grad=True)
+    torch.special.gammaincc(torch.tensor(a[:5]), xt).sum().backward()
+    np.testing.assert_allclose(xs.grad._data, xt.grad.numpy(), rtol=1e-8)
+    with pytest.raises(NotImplementedError, match="not implemented"):
+        mt.special.gammainc(leaf(a), mt.tensor(x)).sum().backward()
+    s, q = np.array([2.0, 3.0, 4.5, 1.0, 0.5]), np.array([1.0, 2.0, 0.3, 1.0, 1.0])
+    r, e = mt.special.zeta(mt.tensor(s), mt.tensor(q)), torch.special.zeta(torch.tensor(s), torch.tensor(q))
+    np.testing.assert_allclose(r._data, e.numpy(), rtol=1e-10)
+    check(
+        lambda t, u: mt.special.zeta(u, t),
+        lambda t, u: torch.special.zeta(u, t),
+        [q[:3] + 0.2],
+        consts=(s[:3],),
+        rtol=1e-9,
+    )
+    check(
+        mt.special.spherical_bessel_j0,
+        torch.special.spherical_bessel_j0,
+        [np.array([0.5, 2.0, -7.0])],
+        grad=False,
+    )

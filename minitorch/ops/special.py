@@ -235,6 +235,69 @@ def i1_np(x):
     return _bessel_i(1, x, False)
 
 
+def _igamma_np(a, x, upper: bool) -> np.ndarray:
+    """The regularised incomplete gamma P(a, x) (or Q = 1 - P with ``upper``): the series below
+    x < a + 1, Lentz's continued fraction for Q above (Numerical Recipes 6.2), 400 steps at most."""
+    ad, xd = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
+    ad, xd = ad.copy(), xd.copy()
+    out = np.full(ad.shape, np.nan)
+    with np.errstate(all="ignore"):
+        ok = (ad >= 0) & (xd >= 0)
+        ser = ok & (xd < ad + 1) & (ad > 0)
+        cf = ok & ~ser & (ad > 0)
+        # series: P = x^a e^-x / Gamma(a + 1) * sum_n x^n / ((a + 1) ... (a + n))
+        a1, x1 = ad[ser], xd[ser]
+        term = 1.0 / np.where(a1 == 0, 1, a1)
+        total, ap = term.copy(), a1.copy()
+        for _ in range(400):
+            ap = ap + 1
+            term = term * x1 / ap
+            total += term
+            if (np.abs(term) < np.abs(total) * 1e-17).all():
+                break
+        p = total * np.exp(a1 * np.log(x1) - x1 - lgamma_np(a1))
+        out[ser] = 1 - p if upper else p
+        # continued fraction: Q = e^-x x^a / Gamma(a) * 1 / (x + 1 - a - 1 (1 - a) / (x + 3 - a - ...))
+        a2, x2 = ad[cf], xd[cf]
+        tiny = 1e-300
+        b = x2 + 1 - a2
+        c = np.full_like(b, 1 / tiny)
+        d = 1 / np.where(b == 0, tiny, b)
+        h = d.copy()
+        for i in range(1, 400):
+            an = -i * (i - a2)
+            b = b + 2
+            d = an * d + b
+            d = np.where(np.abs(d) < tiny, tiny, d)
+            c = b + an / c
+            c = np.where(np.abs(c) < tiny, tiny, c)
+            d = 1 / d
+            delta = d * c
+            h = h * delta
+            if (np.abs(delta - 1) < 1e-16).all():
+                break
+        q = np.exp(a2 * np.log(x2) - x2 - lgamma_np(a2)) * h
+        out[cf] = q if upper else 1 - q
+        a0 = ok & (ad == 0)  # Gamma(0, x): P = 1 for x > 0
+        out[a0 & (xd > 0)] = 0.0 if upper else 1.0
+        out[a0 & (xd == 0)] = np.nan
+        out[ok & (xd == np.inf)] = 0.0 if upper else 1.0
+    return out
+
+
+def zeta2_np(s, q) -> np.ndarray:
+    """Hurwitz zeta with arrays for both arguments (broadcast); NaN for s < 1, inf at s == 1."""
+    sd, qd = np.broadcast_arrays(np.asarray(s, np.float64), np.asarray(q, np.float64))
+    out = np.full(sd.shape, np.nan)
+    for sv in np.unique(sd[~np.isnan(sd)]):
+        m = sd == sv
+        if sv == 1:
+            out[m] = np.inf
+        elif sv > 1:
+            out[m] = zeta_np(float(sv), qd[m])
+    return out
+
+
 # ---------------------------------------------------------------- Ops
 
 
@@ -543,3 +606,54 @@ def entr(x):
 def copysign(x, other):
     a, b = _pair(x, other)
     return Copysign.apply(a, b)
+
+
+class Igamma(Op):
+    """gammainc(a, x) (gammaincc with ``upper``): d/dx = +-exp(-x) x^(a-1) / Gamma(a); no grad in a, as torch"""
+
+    @staticmethod
+    def forward(ctx, a, x, upper):
+        ctx.save_for_backward(a, x)
+        ctx.upper = upper
+        return _out(_igamma_np(a._data, x._data, upper), x._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, x = ctx.saved_tensors
+        if ctx.needs_input_grad[0]:
+            raise NotImplementedError(
+                f"the derivative for '{'igammac' if ctx.upper else 'igamma'}: input' is not implemented."
+            )
+        d = ((a - 1) * x.log() - x - Lgamma.apply(a)).exp()
+        return None, (-g * d if ctx.upper else g * d), None
+
+
+class Zeta(Op):
+    """Hurwitz zeta(s, q): d/dq = -s zeta(s + 1, q); no grad in s, as torch"""
+
+    @staticmethod
+    def forward(ctx, s, q):
+        ctx.save_for_backward(s, q)
+        return _out(zeta2_np(s._data, q._data), q._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        s, q = ctx.saved_tensors
+        if ctx.needs_input_grad[0]:
+            raise NotImplementedError("the derivative for 'zeta' is not implemented.")
+        return None, -g * s * Zeta.apply(s + 1, q)
+
+
+def gammainc(input, other):
+    a, x = _pair(input, other)
+    return Igamma.apply(a, x, False)
+
+
+def gammaincc(input, other):
+    a, x = _pair(input, other)
+    return Igamma.apply(a, x, True)
+
+
+def zeta(input, other):
+    s, q = _pair(input, other)
+    return Zeta.apply(s, q)

@@ -49,6 +49,12 @@ class SpecialMethods:
     def copysign(self, other):
         return S.copysign(self, other)
 
+    def igamma(self, other):
+        return S.gammainc(self, other)
+
+    def igammac(self, other):
+        return S.gammaincc(self, other)
+
     # elementwise
     def signbit(self):
         return W.signbit(self)
@@ -328,6 +334,12 @@ class SpecialMethods:
 
     def bitwise_right_shift_(self, other):
         return self._inplace(W.bitwise_right_shift, other)
+
+    def igamma_(self, other):
+        return self._inplace(S.gammainc, other)
+
+    def igammac_(self, other):
+        return self._inplace(S.gammaincc, other)
 
     def ldexp_(self, other):
         return self._inplace(W.ldexp, other)
