@@ -7,22 +7,23 @@ from minitorch.nn.functional import one_hot
 
 from . import constraints
 from .exp_family import ExponentialFamily
-from .utils import _rsample_standard_gamma, _size, digamma, lgamma, xlogy
+from .utils import SampleDirichlet, _size, digamma, lgamma, xlogy
 
 __all__ = ["Dirichlet"]
 
 
 def _sample_dirichlet(concentration):
-    """Gamma(concentration, 1) draws normalized over the last dim (torch's ``_sample_dirichlet``)."""
-    gammas = _rsample_standard_gamma(concentration)
-    return gammas / gammas.sum(-1, keepdim=True)
+    """Gamma(concentration, 1) draws normalized over the last dim (torch's ``_sample_dirichlet``),
+    with torch's reparameterization gradient (``_Dirichlet``'s backward)."""
+    return SampleDirichlet.apply(concentration)
 
 
 class Dirichlet(ExponentialFamily):
     """A Dirichlet distribution with ``concentration`` (last dim: the categories).
 
-    ``rsample`` normalizes reparameterized Gamma draws; its gradient w.r.t. ``concentration``
-    is a valid pathwise gradient, though not numerically torch's ``_dirichlet_grad`` per draw.
+    ``rsample`` normalizes Gamma draws (NumPy's sampler, so not torch's numbers); its gradient
+    w.r.t. ``concentration`` is torch's: the implicit reparameterization of each Beta marginal,
+    -(dI_x/dalpha) / p(x), I the regularized incomplete beta.
     """
 
     arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}

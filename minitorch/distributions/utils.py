@@ -566,3 +566,98 @@ def _cauchy(shape, dtype) -> Tensor:
         return out.cauchy_()
     u = minitorch.rand(tuple(shape), dtype=dtype)
     return (math.pi * (u - 0.5)).tan()
+
+
+# ---------------------------------------------------------------------------------------------
+# Regularized incomplete beta I_x(a, b) and torch's Dirichlet reparameterization gradient:
+# d x_i / d alpha_i = -(dI/da)(x_i; alpha_i, total - alpha_i) / p(x_i)  (x_i ~ Beta marginal)
+# ---------------------------------------------------------------------------------------------
+
+
+def _betacf64(a, b, x):
+    """Continued fraction of I_x(a, b) (modified Lentz), vectorized."""
+    tiny = 1e-300
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c = np.ones_like(x)
+    d = 1.0 - qab * x / qap
+    d = np.where(np.abs(d) < tiny, tiny, d)
+    d = 1.0 / d
+    h = d.copy()
+    for m in range(1, 3000):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = np.where(np.abs(d) < tiny, tiny, d)
+        c = 1.0 + aa / c
+        c = np.where(np.abs(c) < tiny, tiny, c)
+        d = 1.0 / d
+        h = h * d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = np.where(np.abs(d) < tiny, tiny, d)
+        c = 1.0 + aa / c
+        c = np.where(np.abs(c) < tiny, tiny, c)
+        d = 1.0 / d
+        delta = d * c
+        h = h * delta
+        if np.all(np.abs(delta - 1.0) < 1e-15):
+            break
+    return h
+
+
+def _betainc64(a, b, x):
+    a, b, x = np.broadcast_arrays(*(np.asarray(v, np.float64) for v in (a, b, x)))
+    out = np.empty(a.shape)
+    with np.errstate(all="ignore"):
+        log_front = a * np.log(x) + b * np.log1p(-x) - (lgamma_np(a) + lgamma_np(b) - lgamma_np(a + b))
+        direct = x < (a + 1.0) / (a + b + 2.0)
+        if direct.any():
+            ad, bd, xd = a[direct], b[direct], x[direct]
+            out[direct] = np.exp(log_front[direct]) * _betacf64(ad, bd, xd) / ad
+        flip = ~direct
+        if flip.any():
+            af, bf, xf = a[flip], b[flip], x[flip]
+            out[flip] = 1.0 - np.exp(log_front[flip]) * _betacf64(bf, af, 1.0 - xf) / bf
+        out[x <= 0] = 0.0
+        out[x >= 1] = 1.0
+    return out
+
+
+def _dirichlet_grad64(x, alpha, total):
+    """torch's ``_dirichlet_grad``: -(d/dalpha I_x(alpha, beta)) / pdf(x; alpha, beta) / (1 - x),
+    beta = total - alpha held fixed (the backward multiplies by (g - (x * g).sum()), which gives
+    d x_i / d alpha_i = -(dI/da) / pdf)."""
+    x, alpha, total = (np.asarray(v, np.float64) for v in (x, alpha, total))
+    beta = total - alpha
+    h = 1e-5 * np.maximum(alpha, 1e-3)
+    dI = (_betainc64(alpha + h, beta, x) - _betainc64(alpha - h, beta, x)) / (2 * h)
+    with np.errstate(all="ignore"):
+        log_pdf = (
+            (alpha - 1) * np.log(x)
+            + (beta - 1) * np.log1p(-x)
+            - (lgamma_np(alpha) + lgamma_np(beta) - lgamma_np(total))
+        )
+        grad = -dI / np.exp(log_pdf) / (1 - x)
+    return np.where(np.isfinite(grad), grad, 0.0)
+
+
+class SampleDirichlet(Op):
+    """x ~ Dirichlet(concentration) (normalized Gamma draws) with torch's backward:
+    grad_alpha = dirichlet_grad(x, alpha, total) * (g - (x * g).sum(-1))."""
+
+    @staticmethod
+    def forward(ctx, concentration):
+        gammas = _standard_gamma(concentration)._data
+        x = gammas / gammas.sum(-1, keepdims=True)
+        tiny = np.finfo(x.dtype).tiny
+        x = np.clip(x, tiny, 1 - np.finfo(x.dtype).eps)
+        ctx.x_np, ctx.alpha_np = x, concentration._data
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        x, alpha = ctx.x_np, ctx.alpha_np
+        total = np.broadcast_to(alpha.sum(-1, keepdims=True), alpha.shape)
+        grad = minitorch.from_numpy(_dirichlet_grad64(x, alpha, total).astype(x.dtype))
+        xt = minitorch.from_numpy(x)
+        return grad * (g - (xt * g).sum(-1, keepdim=True))
