@@ -853,3 +853,43 @@ def test_stateless_functional_call():
         y = nn.utils.stateless.functional_call(m, {"weight": w}, (mt.ones(1, 2),))
     assert_close(y, m.bias.detach().unsqueeze(0))
     assert m.weight.abs().sum().item() > 0
+
+
+# --- nn.init extras ---
+
+
+@pytest.mark.parametrize(
+    "shape,groups", [((4, 2, 3), 1), ((6, 3, 3, 3), 2), ((2, 4, 3, 2, 5), 1), ((4, 4, 1), 4)]
+)
+def test_init_dirac(shape, groups):
+    a = nn.init.dirac_(mt.empty(*shape), groups)
+    b = torch.nn.init.dirac_(torch.empty(*shape), groups)
+    assert_close(a, b)
+    conv_m = nn.Conv2d(3, 3, 3, padding=1, bias=False)
+    nn.init.dirac_(conv_m.weight)
+    x = mt.randn(1, 3, 4, 4)
+    assert_close(conv_m(x), x, dtype_check=False)
+    with pytest.warns(FutureWarning, match="nn.init.dirac_"):
+        nn.init.dirac(mt.empty(*shape), groups)
+    _raises_same(lambda: nn.init.dirac_(mt.empty(3, 3)), lambda: torch.nn.init.dirac_(torch.empty(3, 3)))
+    _raises_same(
+        lambda: nn.init.dirac_(mt.empty(3, 3, 3), 2), lambda: torch.nn.init.dirac_(torch.empty(3, 3, 3), 2)
+    )
+
+
+def test_init_sparse():
+    w = nn.init.sparse_(mt.empty(10, 6), sparsity=0.3, std=0.5)
+    zeros = (w._data == 0).sum(0)
+    assert np.all(zeros == 3)
+    assert 0.2 < w._data[w._data != 0].std() < 1.0
+    _raises_same(
+        lambda: nn.init.sparse_(mt.empty(3), 0.1), lambda: torch.nn.init.sparse_(torch.empty(3), 0.1)
+    )
+    # the same draws as torch once the generators agree (normal_, then one randperm per column)
+    mt.manual_seed(3)
+    torch.manual_seed(3)
+    if not np.allclose(mt.randn(4)._data, torch.randn(4).numpy()):
+        return
+    mt.manual_seed(3)
+    torch.manual_seed(3)
+    assert_close(nn.init.sparse_(mt.empty(5, 4), 0.4), torch.nn.init.sparse_(torch.empty(5, 4), 0.4))

@@ -239,3 +239,58 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
 uniform, normal, constant = uniform_, normal_, constant_
 xavier_uniform, xavier_normal = xavier_uniform_, xavier_normal_
 kaiming_uniform, kaiming_normal = kaiming_uniform_, kaiming_normal_
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) -> Tensor:
+    """Fill a 2-D tensor with N(0, std^2), then zero ``ceil(sparsity * rows)`` random rows of
+    each column (Martens, 2010), drawing as torch: ``normal_``, then one ``randperm`` per column."""
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    from .. import _creation
+
+    rows, cols = tensor.shape
+    num_zeros = int(math.ceil(sparsity * rows))
+    normal_(tensor, 0, std, generator)
+    with no_grad():
+        for col_idx in range(cols):
+            zero_indices = _creation.randperm(rows, generator=generator)[:num_zeros]
+            tensor[zero_indices, col_idx] = 0
+    return tensor
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill a 3-, 4- or 5-D (convolution) weight with the Dirac delta: each output channel of each
+    group passes one input channel through unchanged."""
+    dims = tensor.dim()
+    if dims not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    sizes = tensor.shape
+    if sizes[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = sizes[0] // groups
+    values = np.zeros(tensor._data.shape)
+    centre = tuple(s // 2 for s in sizes[2:])
+    for g in range(groups):
+        for d in range(min(per_group, sizes[1])):
+            values[(g * per_group + d, d, *centre)] = 1
+    return _fill(tensor, values)
+
+
+def _deprecated(fn, name: str):
+    def deprecated_init(*args, **kwargs):
+        warnings.warn(
+            f"`nn.init.{name}` is now deprecated in favor of `nn.init.{name}_`.", FutureWarning, stacklevel=2
+        )
+        return fn(*args, **kwargs)
+
+    deprecated_init.__name__ = name
+    deprecated_init.__doc__ = f"Deprecated alias of ``{name}_``."
+    return deprecated_init
+
+
+eye = _deprecated(eye_, "eye")
+dirac = _deprecated(dirac_, "dirac")
+sparse = _deprecated(sparse_, "sparse")
+orthogonal = _deprecated(orthogonal_, "orthogonal")
+
+__all__ += ["sparse_", "dirac_"]
