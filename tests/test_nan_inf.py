@@ -211,7 +211,8 @@ def test_signed_zeros(name, fn, x):
 @needs_torch
 @pytest.mark.parametrize(
     "name",
-    ["prod", "cumprod", "pow0.5", "pow2", "elu", "pow", "remainder", "fmod", "huber_loss", "smooth_l1_loss"],
+    ["prod", "cumprod", "pow0.5", "pow2", "elu", "pow", "remainder", "fmod", "atan2", "logaddexp"]
+    + ["huber_loss", "smooth_l1_loss"],
 )
 def test_double_backward_nan_inf_table(name):
     """Second derivatives on the table's values, as torch's formulas (e.g. 0 * inf = NaN where

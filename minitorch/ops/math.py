@@ -462,7 +462,8 @@ class Logit(Op):
 
 @_quiet
 class Atan2(Op):
-    """atan2(a, b): d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2) (0 at a = b = 0, as torch)"""
+    """atan2(a, b): d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2) (0 at a = b = 0), as torch's
+    g * b * recip with recip = 1 / (a^2 + b^2), masked to 0 where that is 0 (NaN second derivative)"""
 
     @staticmethod
     def forward(ctx, a, b):
@@ -473,11 +474,12 @@ class Atan2(Op):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         r2 = a * a + b * b
+        recip = r2.reciprocal()
         zero = r2._data == 0
         if zero.any():
-            r2 = Where.apply(_const(zero), float("inf"), r2)
-        ga = g * b / r2 if ctx.needs_input_grad[0] else None
-        gb = -g * a / r2 if ctx.needs_input_grad[1] else None
+            recip = Where.apply(_const(zero), 0.0, recip)
+        ga = g * b * recip if ctx.needs_input_grad[0] else None
+        gb = g * -a * recip if ctx.needs_input_grad[1] else None
         return ga, gb
 
 
@@ -514,7 +516,12 @@ class LogAddExp(Op):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        # 1 / (1 + exp(b - a)) as torch: exact 0.5 at a == b, unlike exp(a - out) with a rounded out
+        if _grad_mode._state.enabled:  # create_graph: torch's formula, so its derivative is torch's
+            ga = g / (1 + (b - a).exp()) if ctx.needs_input_grad[0] else None
+            gb = g / (1 + (a - b).exp()) if ctx.needs_input_grad[1] else None
+            return ga, gb
+        # 1 / (1 + exp(b - a)) as torch (the same bits: sigmoid(x) is 1 / (1 + exp(-x))): exact 0.5
+        # at a == b, unlike exp(a - out) with a rounded out
         ga = g * (a - b).sigmoid() if ctx.needs_input_grad[0] else None
         gb = g * (b - a).sigmoid() if ctx.needs_input_grad[1] else None
         return ga, gb
