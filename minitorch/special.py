@@ -142,3 +142,100 @@ __all__ = [
     "xlogy",
     "zeta",
 ]
+
+
+# ---------------------------------------------------------------- orthogonal polynomials (no grad, as torch)
+
+
+def _poly(name, first, step, shift=False):
+    """P_n(x) by its three-term recurrence: ``first(x)`` gives (P_0, P_1), ``step(k, x, p_k, p_km1)``
+    gives P_(k+1); n elementwise (a tensor or a number), 0 for n < 0."""
+    import numpy as np
+
+    from .ops.arithmetic import _const
+
+    def fn(input, n, *, out=None):
+        xt = input if hasattr(input, "_data") else _const(np.asarray(input, dtype=np.float32))
+        nt = n._data if hasattr(n, "_data") else np.asarray(n)
+        xd = xt._data
+        if xd.dtype.kind in "fV":
+            dt = np.result_type(xd.dtype, nt.dtype) if nt.dtype.kind == "f" and nt.ndim else xd.dtype
+        else:
+            dt = nt.dtype if nt.dtype.kind == "f" and nt.ndim else np.float32
+        x = xd.astype(np.float64)
+        if shift:
+            x = 2 * x - 1
+        nn = np.broadcast_to(nt, np.broadcast_shapes(x.shape, nt.shape)).astype(np.int64)
+        x = np.broadcast_to(x, nn.shape)
+        p0, p1 = first(x)
+        res = np.where(nn == 0, p0, 0.0)
+        res = np.where(nn == 1, p1, res)
+        prev, cur = p0, p1
+        for k in range(1, int(nn.max(initial=0))):
+            prev, cur = cur, step(k, x, cur, prev)
+            res = np.where(nn == k + 1, cur, res)
+        return _const(np.asarray(res, dtype=dt))
+
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+def _ones(x):
+    return __import__("numpy").ones_like(x)
+
+
+chebyshev_polynomial_t = _poly(
+    "chebyshev_polynomial_t", lambda x: (_ones(x), x), lambda k, x, p, q: 2 * x * p - q
+)
+chebyshev_polynomial_u = _poly(
+    "chebyshev_polynomial_u", lambda x: (_ones(x), 2 * x), lambda k, x, p, q: 2 * x * p - q
+)
+chebyshev_polynomial_v = _poly(
+    "chebyshev_polynomial_v", lambda x: (_ones(x), 2 * x - 1), lambda k, x, p, q: 2 * x * p - q
+)
+chebyshev_polynomial_w = _poly(
+    "chebyshev_polynomial_w", lambda x: (_ones(x), 2 * x + 1), lambda k, x, p, q: 2 * x * p - q
+)
+shifted_chebyshev_polynomial_t = _poly(
+    "shifted_chebyshev_polynomial_t", lambda x: (_ones(x), x), lambda k, x, p, q: 2 * x * p - q, True
+)
+shifted_chebyshev_polynomial_u = _poly(
+    "shifted_chebyshev_polynomial_u", lambda x: (_ones(x), 2 * x), lambda k, x, p, q: 2 * x * p - q, True
+)
+shifted_chebyshev_polynomial_v = _poly(
+    "shifted_chebyshev_polynomial_v", lambda x: (_ones(x), 2 * x - 1), lambda k, x, p, q: 2 * x * p - q, True
+)
+shifted_chebyshev_polynomial_w = _poly(
+    "shifted_chebyshev_polynomial_w", lambda x: (_ones(x), 2 * x + 1), lambda k, x, p, q: 2 * x * p - q, True
+)
+hermite_polynomial_h = _poly(
+    "hermite_polynomial_h", lambda x: (_ones(x), 2 * x), lambda k, x, p, q: 2 * x * p - 2 * k * q
+)
+hermite_polynomial_he = _poly(
+    "hermite_polynomial_he", lambda x: (_ones(x), x), lambda k, x, p, q: x * p - k * q
+)
+laguerre_polynomial_l = _poly(
+    "laguerre_polynomial_l",
+    lambda x: (_ones(x), 1 - x),
+    lambda k, x, p, q: ((2 * k + 1 - x) * p - k * q) / (k + 1),
+)
+legendre_polynomial_p = _poly(
+    "legendre_polynomial_p",
+    lambda x: (_ones(x), x),
+    lambda k, x, p, q: ((2 * k + 1) * x * p - k * q) / (k + 1),
+)
+
+__all__ += [
+    "chebyshev_polynomial_t",
+    "chebyshev_polynomial_u",
+    "chebyshev_polynomial_v",
+    "chebyshev_polynomial_w",
+    "hermite_polynomial_h",
+    "hermite_polynomial_he",
+    "laguerre_polynomial_l",
+    "legendre_polynomial_p",
+    "shifted_chebyshev_polynomial_t",
+    "shifted_chebyshev_polynomial_u",
+    "shifted_chebyshev_polynomial_v",
+    "shifted_chebyshev_polynomial_w",
+]

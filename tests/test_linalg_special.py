@@ -870,3 +870,36 @@ def test_incomplete_gamma_zeta():
         [np.array([0.5, 2.0, -7.0])],
         grad=False,
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        n
+        for n in dir(torch.special)
+        if n.endswith(
+            (
+                "polynomial_t",
+                "polynomial_u",
+                "polynomial_v",
+                "polynomial_w",
+                "polynomial_h",
+                "polynomial_he",
+                "polynomial_l",
+                "polynomial_p",
+            )
+        )
+    ],
+)
+def test_orthogonal_polynomials(name):
+    x = np.array([-1.0, -0.7, 0.0, 0.3, 0.99, 1.0, 1.5, 2.5])
+    for n in [0, 1, 2, 5, 9, -1]:
+        r, e = getattr(mt.special, name)(mt.tensor(x), n), getattr(torch.special, name)(torch.tensor(x), n)
+        np.testing.assert_allclose(r._data, e.numpy(), rtol=1e-10, atol=1e-12)
+    nt = np.arange(8)
+    r, e = (
+        getattr(mt.special, name)(mt.tensor(x), mt.tensor(nt)),
+        getattr(torch.special, name)(torch.tensor(x), torch.tensor(nt)),
+    )
+    np.testing.assert_allclose(r._data, e.numpy(), rtol=1e-10, atol=1e-12)
+    assert getattr(mt.special, name)(mt.tensor(x, dtype=mt.float32), 3).dtype == mt.float32

@@ -241,6 +241,7 @@ def cummin(input, dim):
 class LogCumSumExp(Op):
     """out_i = log sum_{j<=i} exp(a_j): d/da_i = sum_{j>=i} g_j exp(a_i - out_j)"""
 
+    _node_name = "LogcumsumexpBackward0"
     save_output = True
 
     @staticmethod
