@@ -140,6 +140,10 @@ CASES = {
                        _pos(4, *B, lo=0.1, hi=4)),
     "LogisticNormal": (lambda D, p: D.LogisticNormal(p["loc"], p["scale"]), {"loc": _real(2, 3), "scale": _pos(2, 3)},
                        (), _simplex(4, 2, 4)),
+    "VonMises": (lambda D, p: D.VonMises(p["loc"], p["k"]), {"loc": _real(*B), "k": _pos(*B, lo=0.2, hi=8)}, (),
+                 RNG.uniform(-3, 3, (4, *B))),
+    "LKJCholesky": (lambda D, p: D.LKJCholesky(3, p["c"]), {"c": np.array([0.5, 1.0, 2.5])}, (),
+                    np.linalg.cholesky(np.array([[1, 0.3, 0.1], [0.3, 1, -0.2], [0.1, -0.2, 1.0]]))[None].repeat(2, 0)[:, None]),
 }  # fmt: skip
 
 
@@ -472,6 +476,14 @@ def test_sample_mean_within_standard_errors(case):
     assert np.all(np.isfinite(x.numpy()))
     if not MD.constraints.is_dependent(md.support) or hasattr(md, "total_count"):
         assert bool(md.support.check(x).all())
+    if isinstance(md, MD.VonMises):  # circular mean and 1 - mean resultant length
+        xs = x.numpy()
+        ang = np.arctan2(np.sin(xs).mean(0), np.cos(xs).mean(0))
+        diff = np.angle(np.exp(1j * (ang - md.loc.detach().numpy())))
+        assert np.all(np.abs(diff) < 0.1)
+        circ_var = 1 - np.hypot(np.sin(xs).mean(0), np.cos(xs).mean(0))
+        _close(circ_var, md.variance.detach().numpy(), atol=0.02, rtol=0.05)
+        return
     if isinstance(md, MD.Categorical):  # compare class frequencies
         probs = md.probs.detach().numpy()
         freq = np.stack([(x.numpy() == k).mean(0) for k in range(probs.shape[-1])], -1)
@@ -563,7 +575,9 @@ def _same_generator():
 SAME_DRAWS = [
     "Normal", "Categorical_probs", "Categorical_logits", "Bernoulli_probs", "Bernoulli_logits", "Uniform",
     "MVN_cov", "MVN_tril", "MVN_prec", "Independent_Normal", "OneHotCategorical", "Exponential", "Laplace",
-    "LogNormal", "Multinomial", "Tanh_Normal", "Affine_Sigmoid", "Exp_Affine_Uniform",
+    "LogNormal", "Multinomial", "Tanh_Normal", "Affine_Sigmoid", "Exp_Affine_Uniform", "VonMises", "Cauchy",
+    "HalfNormal", "Geometric", "Gumbel", "LowRankMVN", "RelaxedBernoulli", "RelaxedOneHotCategorical",
+    "ContinuousBernoulli", "Kumaraswamy", "Weibull", "Pareto", "LogisticNormal", "MixtureSameFamily",
 ]  # fmt: skip
 
 
