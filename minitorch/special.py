@@ -90,8 +90,8 @@ def ndtr(input):
 
 
 def ndtri(input):
-    """The inverse of ``ndtr``: sqrt 2 * erfinv(2p - 1)."""
-    return _S.erfinv(_fl(input) * 2 - 1) * math.sqrt(2)
+    """The inverse of ``ndtr``."""
+    return _S.ndtri(input)
 
 
 def log_ndtr(input):

@@ -903,3 +903,18 @@ def test_orthogonal_polynomials(name):
     )
     np.testing.assert_allclose(r._data, e.numpy(), rtol=1e-10, atol=1e-12)
     assert getattr(mt.special, name)(mt.tensor(x, dtype=mt.float32), 3).dtype == mt.float32
+
+
+def test_tails_erfcx_ndtri_log_ndtr():
+    x = np.array([-26.0, -5.0, -1.0, -0.3, 0.0, 0.2, 1.0, 3.9, 4.1, 10.0, 30.0, 1e5, np.inf])
+    np.testing.assert_allclose(
+        mt.special.erfcx(mt.tensor(x))._data, torch.special.erfcx(torch.tensor(x)).numpy(), rtol=1e-13
+    )
+    check(mt.special.erfcx, torch.special.erfcx, [x[1:-2]], rtol=1e-10)
+    p = np.array([5e-324, 1e-300, 1e-100, 1e-20, 1e-10, 0.01, 0.5, 0.99, 1 - 1e-10, 0.0, 1.0])
+    np.testing.assert_allclose(
+        mt.special.ndtri(mt.tensor(p))._data, torch.special.ndtri(torch.tensor(p)).numpy(), rtol=1e-12
+    )
+    check(mt.special.ndtri, torch.special.ndtri, [p[4:9]], rtol=1e-9)
+    z = np.array([-40.0, -10.0, -1.5, 0.0, 3.0])
+    check(mt.special.log_ndtr, torch.special.log_ndtr, [z], rtol=1e-10)

@@ -13,7 +13,7 @@ from .._arguments import _as_tensor_arg
 from .._promotion import _fl, _promote
 from ..autograd.function import Op
 from .arithmetic import _const, _quiet, where
-from .math import _erfc_scaled, erf_np
+from .math import _C, _D, _P, _Q, _SQRPI, _erfc_scaled, erf_np
 
 # ---------------------------------------------------------------- NumPy kernels (float64)
 
@@ -182,6 +182,72 @@ def erfinv_np(y) -> np.ndarray:
         x[yd == -1.0] = -np.inf
         x[np.abs(yd) > 1.0] = np.nan
     return _out(x, np.asarray(y))
+
+
+def _erfc_tail_inv(t: np.ndarray) -> np.ndarray:
+    """x > 0 with erfc(x) = t, for 0 < t <= 1 (t taken exactly, so tiny t keep their digits):
+    Giles' guess, then Newton on log erfc(x) = log t."""
+    with np.errstate(all="ignore"):
+        w = -np.log(t * (2.0 - t))
+        small = w < 5.0
+        ws = np.where(small, w - 2.5, np.sqrt(w) - 3.0)
+        p = np.where(small, _GILES_A[0], _GILES_B[0])
+        for a, b in zip(_GILES_A[1:], _GILES_B[1:]):
+            p = np.where(small, a, b) + p * ws
+        x = np.abs(p * (1.0 - t))
+        # far tail (t < 1e-17, beyond Giles' range): erfc(x) ~ exp(-x^2) / (x sqrt(pi))
+        lt = -np.log(t)
+        far = lt > 40
+        x0 = np.sqrt(lt)
+        x0 = np.sqrt(lt - np.log(x0 * math.sqrt(math.pi)))
+        x = np.where(far, x0, x)
+        for _ in range(5):  # log erfc(x) = log erfcx(x) - x^2 does not underflow
+            cx = erfcx_np(x)
+            x = x + (np.log(cx) - x * x - np.log(t)) * cx * (math.sqrt(math.pi) / 2)
+    return x
+
+
+def erfcinv_np(t) -> np.ndarray:
+    """erfc^-1(t) for 0 <= t <= 2 (+inf at 0, -inf at 2, NaN outside)."""
+    td = np.asarray(t, dtype=np.float64)
+    out = np.full(td.shape, np.nan)
+    lo = (td > 0) & (td <= 1)
+    hi = (td > 1) & (td < 2)
+    out[lo] = _erfc_tail_inv(td[lo])
+    out[hi] = -_erfc_tail_inv(2.0 - td[hi])  # 2 - t is exact for 1 <= t <= 2
+    out[td == 0] = np.inf
+    out[td == 2] = -np.inf
+    return _out(out, np.asarray(t))
+
+
+def erfcx_np(x) -> np.ndarray:
+    """exp(x^2) erfc(x) without overflow or underflow for large x (Cody's rational functions)."""
+    xd = np.asarray(x, dtype=np.float64)
+    y = np.abs(xd)
+    out = np.empty_like(xd)
+    with np.errstate(all="ignore"):
+        small = y <= 0.46875
+        out[small] = erfc_np(xd[small]) * np.exp(xd[small] ** 2)
+        mid = ~small & (y <= 4.0)
+        ym = y[mid]
+        num, den = _C[8] * ym, ym.copy()
+        for i in range(7):
+            num = (num + _C[i]) * ym
+            den = (den + _D[i]) * ym
+        out[mid] = (num + _C[7]) / (den + _D[7])
+        big = y > 4.0
+        yb = y[big]
+        z = 1.0 / (yb * yb)
+        num, den = _P[5] * z, z.copy()
+        for i in range(4):
+            num = (num + _P[i]) * z
+            den = (den + _Q[i]) * z
+        out[big] = (_SQRPI - z * (num + _P[4]) / (den + _Q[4])) / yb
+        neg = (xd < 0) & ~small
+        out[neg] = 2.0 * np.exp(xd[neg] ** 2) - out[neg]
+        out[xd == np.inf] = 0.0
+        out[np.isnan(xd)] = np.nan
+    return _out(out, np.asarray(x))
 
 
 def erfc_np(x) -> np.ndarray:
@@ -379,6 +445,43 @@ class Erfc(Op):
 
 
 @_quiet
+class Erfcx(Op):
+    """erfcx(a) = exp(a^2) erfc(a): d/da = 2 a erfcx(a) - 2/sqrt(pi)"""
+
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return erfcx_np(a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * (2 * a * ctx.output - 2.0 / math.sqrt(math.pi))
+
+
+@_quiet
+class Ndtri(Op):
+    """ndtri(p) = sqrt(2) erfc^-1(2 - 2p) (digits kept in both tails): d/dp = sqrt(2 pi) exp(ndtri(p)^2 / 2)"""
+
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, p):
+        pd = p._data.astype(np.float64)
+        lower = pd < 0.5
+        # -sqrt(2) erfc^-1(2p) below 1/2; sqrt(2) erfc^-1(2 (1 - p)) above (1 - p exact there)
+        res = np.where(lower, -erfcinv_np(2 * pd), erfcinv_np(2 * (1 - pd))) * math.sqrt(2)
+        return res.astype(p._data.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        out = ctx.output
+        return g * math.sqrt(2 * math.pi) * (out * out / 2).exp()
+
+
+@_quiet
 class I0(Op):
     """i0(a): d/da = i1(a)"""
 
@@ -556,7 +659,11 @@ def erfc(x):
 
 
 def erfcx(x):
-    return erfc(x) * (x * x).exp()
+    return Erfcx.apply(_fl(x))
+
+
+def ndtri(p):
+    return Ndtri.apply(_fl(p))
 
 
 def i0(x):
