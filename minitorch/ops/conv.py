@@ -1,12 +1,17 @@
 """Convolution, pooling, padding and normalisation primitives.
 
-Convolution is im2col + one BLAS product: the padded input is viewed as sliding windows with
-``as_strided`` and copied once into a ``(C*kh*kw, columns)`` matrix, so the forward is
+Convolution is im2col + BLAS products: the padded input is viewed as sliding windows with
+``as_strided`` and copied once into ``(C*kh*kw, columns)`` matrices, so the forward is
 ``W (O, C*kh*kw) @ cols``, the weight grad ``g @ cols^T`` and the input grad ``W^T @ g``
-followed by col2im (one strided add per kernel position). Columns are laid out channel-first
-(``C, kh, kw, N, OH, OW``) so the copies stream along output rows and every product is a plain
-2-D GEMM (a stack of ``groups`` GEMMs for grouped convolution); see ``ConvSpec`` for the
-"full width" variant of the layout.
+followed by col2im (one strided add per kernel position). Images with 32+ output pixels get
+one GEMM each (a stack of GEMMs in one NumPy call, whose output is already NCHW); smaller ones
+share one batch-wide GEMM. With unit horizontal stride the input grad skips the 25-way col2im:
+the ``kw`` column shifts are applied to the grad rows before the GEMM and only the ``kh`` row
+shifts are added back (``_conv_input_grad_rows``). See ``ConvSpec`` for the layouts.
+
+The heavy kernels (convolution forward and both grads, max pooling and its backward) split the
+batch over threads (``_split``; the count from ``OMP_NUM_THREADS``/``OPENBLAS_NUM_THREADS``,
+else the CPUs): NumPy releases the GIL in the copies, ufuncs and GEMMs they are made of.
 
 Double backward: the three ops below are the partial derivatives of one trilinear form
 ``T(x, w, g) = <conv(x, w), g>``, so each one's backward is made of the other two:
@@ -94,7 +99,7 @@ class ConvSpec:
 
     Columns come in blocks of ``nb`` images (``block``): a ``(N / nb, C*kh*kw, nb*OH*OW)`` stack,
     so each product is a stack of GEMMs (one NumPy call) whose operands stay in cache. With one
-    image per block (outputs of 64 pixels or more) the stacked output is already the NCHW
+    image per block (outputs of 32 pixels or more) the stacked output is already the NCHW
     output and the NCHW grad is already the GEMM operand: no transposing copies.
 
     Two column layouts, with the same numbers:
