@@ -41,6 +41,7 @@ class Generator:
     def __init__(self, device="cpu") -> None:
         self.device = device
         self._bg = np.random.MT19937(0)
+        self._np = np.random.Generator(self._bg)  # bulk uint32 draws straight from the raw stream
         self._reseed(_DEFAULT_SEED)
 
     def _reseed(self, seed: int) -> None:
@@ -111,6 +112,7 @@ class Generator:
     def __setstate__(self, d) -> None:
         self.device = d["device"]
         self._bg = np.random.MT19937(0)
+        self._np = np.random.Generator(self._bg)
         self.set_state(d["state"])
 
     # raw draws -----------------------------------------------------------------------------------
@@ -126,7 +128,8 @@ class Generator:
 
     def _uniform32(self, n: int) -> np.ndarray:
         """``uniform_real_distribution<float>(0, 1)``: the low 24 bits of ``random()`` / 2**24."""
-        r = self._random(n).astype(np.uint32)
+        self._fresh = False
+        r = self._np.integers(0, 1 << 32, size=int(n), dtype=np.uint32)
         r &= np.uint32(0xFFFFFF)
         x = r.view(np.int32).astype(_F32)
         x *= _F32(2.0**-24)
@@ -250,53 +253,73 @@ _LOG_P = tuple(
 )
 
 
+def _fma_into(out32: np.ndarray, a, b, c, t64: np.ndarray) -> np.ndarray:
+    """``out32 = fma(a, b, c)`` in float32, through the float64 buffer ``t64`` (the product of two
+    float32 values is exact in float64, so only the sum rounds, then the cast)."""
+    np.multiply(a, b, out=t64, dtype=np.float64)
+    t64 += c
+    np.copyto(out32, t64, casting="same_kind")
+    return out32
+
+
 def _log256(x: np.ndarray) -> np.ndarray:
-    invalid = x <= 0
-    x = np.maximum(x, np.array(0x00800000, np.int32).view(_F32))
+    """``log256_ps`` on float32 ``x`` in (0, 1] (Box-Muller's ``1 - u``)."""
+    t64 = np.empty(x.shape, np.float64)
     bits = x.view(np.int32)
-    e = ((bits >> 23) - 0x7F).astype(_F32) + _F32(1)
-    x = ((bits & np.int32(~0x7F800000)) | np.int32(0x3F000000)).view(_F32)
-    mask = x < _F32(0.707106781186547524)
-    x = (x - _F32(1)) + np.where(mask, x, _F32(0))
-    e = e - mask.astype(_F32)
-    x64 = x.astype(np.float64)
-    z = x * x
-    y = np.full(x.shape, _LOG_P[0], _F32)
-    for c in _LOG_P[1:]:
-        y = (y * x64 + c).astype(_F32)
-    y = y * x
-    y = _fma32(y, z, e * _F32(-2.12194440e-4))
-    y = _fma32(-z, _F32(0.5), y)
-    x = x + y
-    x = _fma32(e, _F32(0.693359375), x)
-    return np.where(invalid, _F32(np.nan), x)
+    e = (bits >> 23).astype(_F32)
+    e -= _F32(126)
+    m = ((bits & np.int32(0x007FFFFF)) | np.int32(0x3F000000)).view(_F32)
+    mask = m < _F32(0.707106781186547524)
+    xx = m - _F32(1)
+    m *= mask
+    xx += m  # x + x - 1 where x < sqrt(1/2)
+    e -= mask
+    x64 = xx.astype(np.float64)
+    y = np.empty(x.shape, _F32)
+    _fma_into(y, x64, np.float64(_LOG_P[0]), np.float64(_LOG_P[1]), t64)
+    for c in _LOG_P[2:]:
+        _fma_into(y, y, x64, np.float64(c), t64)
+    y *= xx
+    z = xx * xx
+    _fma_into(y, y, z, e * _F32(-2.12194440e-4), t64)
+    z *= _F32(0.5)
+    y -= z  # fma(-z, 0.5, y): z * 0.5 is exact
+    xx += y
+    return _fma_into(xx, e, np.float64(_F32(0.693359375)), xx, t64)
 
 
 def _sincos256(x: np.ndarray):
-    sign_sin = np.signbit(x)
-    x = np.abs(x)
+    """``sincos256_ps`` on float32 ``x >= 0`` (Box-Muller's ``2 pi u``)."""
+    f64, t64 = np.float64, np.empty(x.shape, np.float64)
     j = (x * _F32(1.27323954473516)).astype(np.int32)
-    j = (j + 1) & ~1
+    j += 1
+    j &= ~1
     y = j.astype(_F32)
-    sign_sin = sign_sin ^ ((j & 4) != 0)
-    poly = (j & 2) == 0
-    sign_cos = (~(j - 2) & 4) != 0
-    x = _fma32(y, _F32(-0.78515625), x)
-    x = _fma32(y, _F32(-2.4187564849853515625e-4), x)
-    x = _fma32(y, _F32(-3.77489497744594108e-8), x)
-    z = x * x
-    z64 = z.astype(np.float64)
-    yc = (z64 * _F32(2.443315711809948e-005) + _F32(-1.388731625493765e-003)).astype(_F32)
-    yc = (yc * z64 + _F32(4.166664568298827e-002)).astype(_F32)
-    yc = yc * z
-    yc = _fma32(yc, z, -(z * _F32(0.5))) + _F32(1)
-    ys = (z64 * _F32(-1.9515295891e-4) + _F32(8.3321608736e-3)).astype(_F32)
-    ys = (ys * z64 + _F32(-1.6666654611e-1)).astype(_F32)
-    ys = ys * z
-    ys = _fma32(ys, x, x)
-    s = np.where(poly, ys, yc)
-    c = np.where(poly, yc, ys)
-    return np.where(sign_sin, -s, s), np.where(sign_cos, -c, c)
+    sign_sin = (j & 4) << 29  # sign bits and the polynomial mask, as the AVX code's integer ops
+    sign_cos = (~(j - 2) & 4) << 29
+    poly = ((j & 2) >> 1) - 1  # all ones where the sine polynomial gives the sine
+    xx = x.copy()
+    for c in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):
+        _fma_into(xx, y, f64(_F32(c)), xx, t64)
+    z = xx * xx
+    z64 = z.astype(f64)
+    yc = np.empty(x.shape, _F32)
+    _fma_into(yc, z64, f64(_F32(2.443315711809948e-005)), f64(_F32(-1.388731625493765e-003)), t64)
+    _fma_into(yc, yc, z64, f64(_F32(4.166664568298827e-002)), t64)
+    yc *= z
+    _fma_into(yc, yc, z64, -(z * _F32(0.5)), t64)
+    yc += _F32(1)
+    ys = np.empty(x.shape, _F32)
+    _fma_into(ys, z64, f64(_F32(-1.9515295891e-4)), f64(_F32(8.3321608736e-3)), t64)
+    _fma_into(ys, ys, z64, f64(_F32(-1.6666654611e-1)), t64)
+    ys *= z
+    _fma_into(ys, ys, xx, xx, t64)
+    ysi, yci = ys.view(np.int32), yc.view(np.int32)
+    s = (ysi & poly) | (yci & ~poly)
+    c = s ^ ysi ^ yci  # the other one of the two
+    s ^= sign_sin
+    c ^= sign_cos
+    return s.view(_F32), c.view(_F32)
 
 
 def _box_muller16_f32(u: np.ndarray, mean, std) -> np.ndarray:
@@ -305,7 +328,14 @@ def _box_muller16_f32(u: np.ndarray, mean, std) -> np.ndarray:
     radius = np.sqrt(_F32(-2) * _log256(u1))
     s, c = _sincos256(_F32(_TWO_PI) * u[:, 8:])
     m, sd = _F32(mean), _F32(std)
-    return np.concatenate([_fma32(radius * c, sd, m), _fma32(radius * s, sd, m)], axis=1)
+    out = np.empty(u.shape, _F32)
+    c *= radius
+    s *= radius
+    if m == 0 and sd == 1:  # fma(n, 1, 0) is n
+        out[:, :8], out[:, 8:] = c, s
+    else:
+        out[:, :8], out[:, 8:] = _fma32(c, sd, m), _fma32(s, sd, m)
+    return out
 
 
 def _box_muller16_f64(u: np.ndarray, mean, std) -> np.ndarray:
@@ -373,12 +403,14 @@ def normal(n: int, dtype, mean: float = 0.0, std: float = 1.0, generator=None, c
     g, dt = _gen(generator), np.dtype(dtype)
     if n < 16 or not contiguous:
         return _normal_scalar(g, n, mean, std).astype(dt)
+    full = n - n % 16
     if dt == np.float64:
         u, fill = g._uniform64(n), _box_muller16_f64
-    else:
+    elif dt == np.float32:
         u, fill = g._uniform32(n), _box_muller16_f32
-    full = n - n % 16
-    out = np.empty(n, u.dtype)
+    else:  # bfloat16/float16: float blocks of 16, without drawing the n % 16 leftovers first
+        u, fill = g._uniform32(full), _box_muller16_f32
+    out = np.empty(n, u.dtype)  # float64 or float32, cast to the dtype at the end
     step = 1 << 16  # chunks that stay in cache: faster than whole-array passes
     for i in range(0, full, step):
         j = min(i + step, full)
