@@ -4,8 +4,12 @@ re-exports ``__all__``."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 import numpy as np
 
+from . import _out_argument
 from .ops import decompositions as _D
 from .ops.arithmetic import _const
 from .ops.decompositions import (
@@ -243,3 +247,26 @@ __all__ = [
     "vander",
     "xlogy",
 ]
+
+
+def with_out(fn):
+    """``fn`` that also takes torch's ``out=`` (the result written into the given tensor(s))."""
+    if "out" in inspect.signature(fn).parameters:
+        return fn
+
+    @functools.wraps(fn)
+    def wrapper(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        return _out_argument.call_with_out(fn.__name__, fn, args, kwargs, out)
+
+    return wrapper
+
+
+def _add_out(namespace: dict, names) -> None:
+    for n in names:
+        if callable(namespace[n]) and not isinstance(namespace[n], type):
+            namespace[n] = with_out(namespace[n])
+
+
+_add_out(globals(), __all__)

@@ -239,3 +239,7 @@ __all__ += [
     "shifted_chebyshev_polynomial_v",
     "shifted_chebyshev_polynomial_w",
 ]
+
+from ._extra_functions import _add_out  # noqa: E402
+
+_add_out(globals(), __all__)

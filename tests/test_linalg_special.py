@@ -918,3 +918,20 @@ def test_tails_erfcx_ndtri_log_ndtr():
     check(mt.special.ndtri, torch.special.ndtri, [p[4:9]], rtol=1e-9)
     z = np.array([-40.0, -10.0, -1.5, 0.0, 3.0])
     check(mt.special.log_ndtr, torch.special.log_ndtr, [z], rtol=1e-10)
+
+
+def test_out_argument():
+    o = mt.empty(2, 2, dtype=mt.float64)
+    assert mt.linalg.inv(mt.eye(2, dtype=mt.float64) * 2, out=o) is o
+    np.testing.assert_allclose(o._data, np.eye(2) / 2)
+    o2 = mt.empty(3)
+    mt.lgamma(mt.tensor([1.0, 2.0, 3.0]), out=o2)
+    assert o2.tolist() == torch.lgamma(torch.tensor([1.0, 2.0, 3.0])).tolist()
+    v, i = mt.empty(3), mt.empty(3, dtype=mt.int64)
+    mt.cummax(mt.tensor([1.0, 3.0, 2.0]), 0, out=(v, i))
+    assert v.tolist() == [1.0, 3.0, 3.0] and i.tolist() == [0, 1, 1]
+    o3 = mt.empty(2)
+    mt.special.erfinv(mt.tensor([0.0, 0.5]), out=o3)
+    np.testing.assert_allclose(o3._data, torch.special.erfinv(torch.tensor([0.0, 0.5])).numpy())
+    with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
+        mt.lgamma(mt.tensor([1.0], requires_grad=True), out=mt.empty(1))

@@ -101,3 +101,7 @@ __all__ = [
     "vecdot",
     "vector_norm",
 ]
+
+from .._extra_functions import _add_out  # noqa: E402
+
+_add_out(globals(), [n for n in __all__ if n != "LinAlgError"])

@@ -149,7 +149,7 @@ class Solve(Op):
         return gA, gB
 
 
-def inv(A, *, out=None):
+def inv(A):
     A = _as_tensor_arg(A)
     _check_matrix("linalg.inv", A)
     return Inv.apply(A)

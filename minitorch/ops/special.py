@@ -46,13 +46,34 @@ def _lgamma_pos(x: np.ndarray) -> np.ndarray:
     return _HALF_LOG_2PI + (xm + 0.5) * np.log(t) - t + np.log(acc)
 
 
+_EULER = 0.57721566490153286061
+_ZETA_M1: list = []  # zeta(k) - 1 = zeta(k, 2) for k = 2..41, filled on first use
+
+
+def _lgamma_near_2(e: np.ndarray) -> np.ndarray:
+    """log Gamma(2 + e) for |e| <= 1/2 by its Taylor series (exact zero at e = 0, so lgamma(1) and
+    lgamma(2) are 0 and their neighbours keep their relative digits)."""
+    if not _ZETA_M1:
+        _ZETA_M1.extend(float(zeta_np(float(k), np.array([2.0]))[0]) for k in range(2, 42))
+    acc = np.zeros_like(e)
+    for k in range(41, 1, -1):
+        acc = acc * e + (-1) ** k * _ZETA_M1[k - 2] / k
+    return e * (1 - _EULER + e * acc)
+
+
 def lgamma_np(x) -> np.ndarray:
-    """log|Gamma(x)| elementwise: Lanczos for x >= 0.5, the reflection formula below; +inf at the poles."""
+    """log|Gamma(x)| elementwise: a Taylor series about 2 on [0.5, 2.5), Lanczos above, the
+    reflection formula below; +inf at the poles."""
     xd = np.asarray(x, dtype=np.float64)
     out = np.empty_like(xd)
     with np.errstate(all="ignore"):
         pos = xd >= 0.5
         out[pos] = _lgamma_pos(xd[pos])
+        near1 = pos & (xd < 1.5)
+        e = xd[near1] - 1.0
+        out[near1] = _lgamma_near_2(e) - np.log1p(e)
+        near2 = (xd >= 1.5) & (xd < 2.5)
+        out[near2] = _lgamma_near_2(xd[near2] - 2.0)
         xn = xd[~pos]
         # log|Gamma(x)| = log(pi / |sin(pi x)|) - log Gamma(1 - x); sin(pi x) via the fractional part
         s = np.abs(np.sin(math.pi * (xn - np.round(xn))))

@@ -52,7 +52,7 @@ def inner(input, other):
     return out.reshape(*a._data.shape[:-1], *b._data.shape[:-1])
 
 
-def tensordot(a, b, dims=2, out=None):
+def tensordot(a, b, dims=2):
     na, nb = a._data.ndim, b._data.ndim
     if isinstance(dims, _function.Tensor):
         dims = dims.tolist()
