@@ -893,3 +893,98 @@ def test_init_sparse():
     mt.manual_seed(3)
     torch.manual_seed(3)
     assert_close(nn.init.sparse_(mt.empty(5, 4), 0.4), torch.nn.init.sparse_(torch.empty(5, 4), 0.4))
+
+
+# --- pooling extras, LocalResponseNorm ---
+
+
+def _with_indices(fm, ft, x, **kw):
+    xm, xt = _pair(x)
+    (vm, im), (vt, it) = fm(xm, return_indices=True, **kw), ft(xt, return_indices=True, **kw)
+    assert_close(vm, vt)
+    assert_close(im, it)
+    g = RNG.standard_normal(tuple(vt.shape))
+    (vm * mt.tensor(g)).sum().backward()
+    (vt * torch.tensor(g)).sum().backward()
+    assert_close(xm.grad, xt.grad)
+
+
+@pytest.mark.parametrize("out", [3, (2, 4), (7, 5), (None, 2), 1])
+def test_adaptive_max_pool(out):
+    x = RNG.standard_normal((2, 3, 7, 5))
+    x[0, 0, :2, :2] = 1.5  # ties: the first maximum, as torch
+    _with_indices(F.adaptive_max_pool2d, TF.adaptive_max_pool2d, x, output_size=out)
+    _compare(F.adaptive_max_pool2d, TF.adaptive_max_pool2d, [x[0]], kwargs=dict(output_size=out))
+    o1 = out if isinstance(out, int) else 4
+    _with_indices(F.adaptive_max_pool1d, TF.adaptive_max_pool1d, x[:, :, 0], output_size=o1)
+    for mm, tm in [
+        (nn.AdaptiveMaxPool2d(out), torch.nn.AdaptiveMaxPool2d(out)),
+        (nn.AdaptiveMaxPool1d(o1), torch.nn.AdaptiveMaxPool1d(o1)),
+    ]:
+        _same_module(
+            mm, tm, x.astype(np.float32) if "2d" in repr(type(mm)) else x[:, :, 0].astype(np.float32)
+        )
+    assert repr(nn.AdaptiveMaxPool2d(out, True)) == repr(torch.nn.AdaptiveMaxPool2d(out, True))
+
+
+@pytest.mark.parametrize(
+    "k,s,p,shape", [(2, None, 0, (2, 3, 6, 4)), (3, 1, 1, (3, 5, 5)), (3, 2, 1, (1, 2, 7, 7))]
+)
+def test_max_unpool(k, s, p, shape):
+    xt = torch.tensor(RNG.standard_normal(shape))
+    v, i = TF.max_pool2d(xt, k, s, p, return_indices=True)
+    _compare(
+        lambda a, b: F.max_unpool2d(a, b, k, s, p),
+        lambda a, b: TF.max_unpool2d(a, b, k, s, p),
+        [v.numpy(), i.numpy()],
+    )
+    out = shape[-2:]
+    _compare(
+        lambda a, b: F.max_unpool2d(a, b, k, s, p, out),
+        lambda a, b: TF.max_unpool2d(a, b, k, s, p, out),
+        [v.numpy(), i.numpy()],
+    )
+    v1, i1 = TF.max_pool1d(xt[..., 0], k, s, p, return_indices=True)
+    _compare(
+        lambda a, b: F.max_unpool1d(a, b, k, s, p),
+        lambda a, b: TF.max_unpool1d(a, b, k, s, p),
+        [v1.numpy(), i1.numpy()],
+    )
+    mm, tm = nn.MaxUnpool2d(k, s, p), torch.nn.MaxUnpool2d(k, s, p)
+    assert repr(mm) == repr(tm) and repr(nn.MaxUnpool1d(k, s, p)) == repr(torch.nn.MaxUnpool1d(k, s, p))
+    # pool -> unpool round trip through modules
+    pm, pt = nn.MaxPool2d(k, s, p, return_indices=True), torch.nn.MaxPool2d(k, s, p, return_indices=True)
+    xm = mt.tensor(xt.numpy())
+    assert_close(mm(*pm(xm)), tm(*pt(xt)))
+    _raises_same(
+        lambda: F.max_unpool2d(mt.tensor(v.numpy()), mt.tensor(i.numpy()), k, s, p, (1, 1)),
+        lambda: TF.max_unpool2d(v, i, k, s, p, (1, 1)),
+    )
+
+
+@pytest.mark.parametrize("p,k,s", [(2, 2, None), (1.5, (2, 3), 1), (3, 3, 2)])
+def test_lp_pool(p, k, s):
+    x = np.abs(RNG.standard_normal((2, 3, 6, 7))) + 0.1
+    _compare(F.lp_pool2d, TF.lp_pool2d, [x], kwargs=dict(norm_type=p, kernel_size=k, stride=s))
+    k1 = k if isinstance(k, int) else k[0]
+    _compare(F.lp_pool1d, TF.lp_pool1d, [x[:, :, 0]], kwargs=dict(norm_type=p, kernel_size=k1, stride=s))
+    _same_module(nn.LPPool2d(p, k, s), torch.nn.LPPool2d(p, k, s), x.astype(np.float32))
+    _same_module(nn.LPPool1d(p, k1, s), torch.nn.LPPool1d(p, k1, s), x[:, :, 0].astype(np.float32))
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4])
+def test_local_response_norm(size):
+    x = RNG.standard_normal((2, 5, 4, 3))
+    _compare(F.local_response_norm, TF.local_response_norm, [x], kwargs=dict(size=size))
+    _compare(
+        F.local_response_norm,
+        TF.local_response_norm,
+        [x[:, :, 0]],
+        kwargs=dict(size=size, alpha=0.1, beta=0.5, k=2.0),
+    )
+    _same_module(
+        nn.LocalResponseNorm(size, 0.01), torch.nn.LocalResponseNorm(size, 0.01), x.astype(np.float32)
+    )
+    _raises_same(
+        lambda: F.local_response_norm(mt.randn(2, 3), 2), lambda: TF.local_response_norm(torch.randn(2, 3), 2)
+    )

@@ -202,3 +202,16 @@ from .linear import Bilinear  # noqa: E402
 from .sparse import EmbeddingBag  # noqa: E402
 
 __all__ += ["Bilinear", "EmbeddingBag"]
+
+from .normalization import LocalResponseNorm  # noqa: E402
+from .pooling import AdaptiveMaxPool1d, AdaptiveMaxPool2d, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d  # noqa: E402
+
+__all__ += [
+    "LocalResponseNorm",
+    "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d",
+    "LPPool1d",
+    "LPPool2d",
+    "MaxUnpool1d",
+    "MaxUnpool2d",
+]
