@@ -144,6 +144,12 @@ CASES = {
                  RNG.uniform(-3, 3, (4, *B))),
     "LKJCholesky": (lambda D, p: D.LKJCholesky(3, p["c"]), {"c": np.array([0.5, 1.0, 2.5])}, (),
                     np.linalg.cholesky(np.array([[1, 0.3, 0.1], [0.3, 1, -0.2], [0.1, -0.2, 1.0]]))[None].repeat(2, 0)[:, None]),
+    "Wishart_cov": (lambda D, p: D.Wishart(p["df"], covariance_matrix=p["cov"]),
+                    {"df": np.array([4.0, 6.5]), "cov": _spd(3, (2,))}, (), _spd(3, (4, 2))),
+    "Wishart_tril": (lambda D, p: D.Wishart(p["df"], scale_tril=p["tril"]), {"df": np.array(5.0), "tril": _tril(3)}, (),
+                     _spd(3, (2,))),
+    "Wishart_prec": (lambda D, p: D.Wishart(p["df"], precision_matrix=p["prec"]), {"df": np.array(3.5), "prec": _spd(2)},
+                     (), _spd(2, (3,))),
 }  # fmt: skip
 
 
@@ -183,6 +189,7 @@ def _check_grads(mres, mp, tres, tp, atol=1e-6):
             _close(mp[k].grad, tp[k].grad, atol=atol, rtol=1e-5)
 
 
+@pytest.mark.filterwarnings("ignore:Singular sample detected")  # torch's Wishart warns for good samples
 @pytest.mark.parametrize("case", list(CASES))
 def test_shapes(case):
     td, _, md, _ = _pair(case, grad=False)

@@ -447,6 +447,34 @@ def solve_triangular(a: Tensor, b: Tensor, *, upper: bool, left: bool = True) ->
     return SolveTriangular.apply(a, b, bool(upper), bool(left))
 
 
+class CholeskySolve(Op):
+    """X = (L L^T)^-1 B for lower-triangular L; backward as torch's cholesky_solve_backward
+    (the gradient for L is -(G + G^T) L with G = grad_B X^T, not projected on the lower triangle)."""
+
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, b, L):
+        ctx.save_for_backward(b, L)
+        Lf = np.tril(L._data)
+        y = _solve_np(Lf, b._data)
+        return _solve_np(np.swapaxes(Lf, -1, -2), y)
+
+    @staticmethod
+    def backward(ctx, g):
+        b, L = ctx.saved_tensors
+        X = minitorch.from_numpy(ctx._out_data)
+        grad_b = cholesky_solve(g, L)
+        common = grad_b @ X.mT
+        common = common + common.mT
+        return grad_b, -(common @ L)
+
+
+def cholesky_solve(b: Tensor, L: Tensor) -> Tensor:
+    """(L L^T)^-1 b, L lower triangular (``torch.cholesky_solve(b, L)``)."""
+    return CholeskySolve.apply(b, L)
+
+
 def _batch_mv(bmat: Tensor, bvec: Tensor) -> Tensor:
     return (bmat @ bvec.unsqueeze(-1)).squeeze(-1)
 
