@@ -263,3 +263,24 @@ def test_a_seeded_script_prints_the_same_numbers():
     a, t = run(mt), run(torch)
     assert a[1] == t[1]
     assert abs(a[0] - t[0]) < 1e-6
+
+
+@pytest.mark.parametrize("name", ["bfloat16", "float16"])
+def test_half_types(name):
+    both(3)
+    tdt, mdt = getattr(torch, name), getattr(mt, name)
+    for size in ((7,), (40,), (48,)):
+        for fn in ("rand", "randn"):
+            a, t = getattr(mt, fn)(*size, dtype=mdt), getattr(torch, fn)(*size, dtype=tdt)
+            np.testing.assert_array_equal(a._data.astype(np.float32), t.float().numpy())
+        a, t = mt.empty(size, dtype=mdt).normal_(0.3, 0.7), torch.empty(size, dtype=tdt).normal_(0.3, 0.7)
+        np.testing.assert_array_equal(a._data.astype(np.float32), t.float().numpy())
+    same_state()
+
+
+def test_fork_rng_restores_the_stream():
+    mt.manual_seed(4)
+    with mt.random.fork_rng():
+        mt.randn(100)
+    torch.manual_seed(4)
+    same(mt.randn(5), torch.randn(5))
