@@ -63,6 +63,7 @@ def run_script(script: str, args: list[str], seed: int = 0) -> None:
     if not os.path.isfile(script):
         raise SystemExit(f"python -m minitorch: can't open file {script!r}: no such file")
     _compat_alias.install()
+    _compat_alias.install("torchvision", "minitorch.vision")  # torchvision scripts: minitorch.vision
     _dtype.display_name = "torch"  # the script's `torch` is minitorch: print torch.Size, torch.float32
     _seed(seed)
     sys.argv = [script, *args]

@@ -54,9 +54,9 @@ class TorchAliasFinder(importlib.abc.MetaPathFinder):
         return importlib.machinery.ModuleSpec(fullname, _AliasLoader(module), is_package=is_package)
 
 
-def install(alias: str = "torch") -> TorchAliasFinder:
+def install(alias: str = "torch", target: str = "minitorch") -> TorchAliasFinder:
     """Put the alias first on ``sys.meta_path`` (before a real torch, if one is installed)."""
-    finder = TorchAliasFinder(alias)
+    finder = TorchAliasFinder(alias, target)
     sys.meta_path.insert(0, finder)
     return finder
 

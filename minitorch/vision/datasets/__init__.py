@@ -1,0 +1,10 @@
+"""``torchvision.datasets`` on minitorch: ``MNIST``/``FashionMNIST`` (from ``minitorch.datasets``),
+``CIFAR10``/``CIFAR100``, ``ImageFolder``/``DatasetFolder`` and ``FakeData``."""
+
+from ...datasets import MNIST, FashionMNIST, VisionDataset
+from .cifar import CIFAR10, CIFAR100
+from .fakedata import FakeData
+from .folder import IMG_EXTENSIONS, DatasetFolder, ImageFolder, default_loader, pil_loader
+
+__all__ = ["MNIST", "FashionMNIST", "VisionDataset", "CIFAR10", "CIFAR100", "FakeData", "ImageFolder",
+           "DatasetFolder", "IMG_EXTENSIONS", "default_loader", "pil_loader"]  # fmt: skip
