@@ -39,7 +39,9 @@ class Generator:
     """A random number generator; ``manual_seed(s)`` makes its draws reproducible."""
 
     def __init__(self, device="cpu") -> None:
-        self.device = device
+        from ._device import device as _device_cls
+
+        self.device = device if isinstance(device, _device_cls) else _device_cls(device)
         self._bg = np.random.MT19937(0)
         self._np = np.random.Generator(self._bg)  # bulk uint32 draws straight from the raw stream
         self._reseed(_DEFAULT_SEED)
