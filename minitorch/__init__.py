@@ -187,7 +187,7 @@ from ._extra_functions import *  # noqa: E402, F403
 # NOTE: loaded on first use (module __getattr__, PEP 562), which keeps ``import minitorch`` short:
 # ``minitorch.datasets``, ``minitorch.load``, ``from minitorch import teach`` work as before.
 _LAZY_MODULES = ("amp", "backends", "cuda", "datasets", "distributed", "jit", "onnx", "serialization")
-_LAZY_MODULES += ("teach", "utils", "testing", "version", "hub", "func")
+_LAZY_MODULES += ("teach", "utils", "testing", "version", "hub", "func", "profiler")
 _LAZY_MODULES += ("distributions", "random")
 _LAZY_NAMES = {
     "compile": "_compile",

@@ -83,7 +83,7 @@ def grad(
     return res if not single else res
 
 
-from . import functional, graph  # noqa: E402
+from . import functional, graph, profiler  # noqa: E402
 from .variable import Variable  # noqa: E402
 
 __all__ = [
