@@ -988,3 +988,64 @@ def test_local_response_norm(size):
     _raises_same(
         lambda: F.local_response_norm(mt.randn(2, 3), 2), lambda: TF.local_response_norm(torch.randn(2, 3), 2)
     )
+
+
+# --- padding layers, RMSNorm, ChannelShuffle ---
+
+PADS = [
+    ("ZeroPad1d", (2,), (2, 3, 5)),
+    ("ZeroPad2d", ((1, 0, 2, 3),), (2, 3, 4, 5)),
+    ("ZeroPad3d", (1,), (1, 2, 3, 4, 5)),
+    ("ConstantPad1d", ((1, 2), 3.5), (2, 3, 5)),
+    ("ConstantPad2d", (2, -1.0), (3, 4, 5)),
+    ("ConstantPad3d", ((1, 0, 0, 1, 2, 0), 0.5), (1, 2, 3, 4, 5)),
+    ("ReflectionPad1d", (2,), (2, 3, 5)),
+    ("ReflectionPad2d", ((1, 0, 2, 3),), (2, 3, 4, 5)),
+    ("ReplicationPad1d", (2,), (2, 3, 5)),
+    ("ReplicationPad2d", (1,), (2, 3, 4, 5)),
+    ("ReplicationPad3d", (1,), (1, 2, 3, 4, 5)),
+    ("CircularPad1d", (2,), (2, 3, 5)),
+    ("CircularPad2d", ((1, 0, 2, 1),), (2, 3, 4, 5)),
+]
+
+
+@pytest.mark.parametrize("name,args,shape", PADS)
+def test_padding_modules(name, args, shape):
+    _same_module(
+        getattr(nn, name)(*args),
+        getattr(torch.nn, name)(*args),
+        RNG.standard_normal(shape).astype(np.float32),
+    )
+
+
+def test_padding_module_errors():
+    _raises_same(
+        lambda: nn.CircularPad2d(1)(mt.randn(3, 4)), lambda: torch.nn.CircularPad2d(1)(torch.randn(3, 4))
+    )
+
+
+@pytest.mark.parametrize(
+    "shape,ns,kw",
+    [((2, 3, 4), 4, {}), ((2, 3, 4), (3, 4), {"eps": 1e-5}), ((5, 4), [4], {"elementwise_affine": False})],
+)
+def test_rms_norm(shape, ns, kw):
+    x = RNG.standard_normal(shape)
+    nsl = (ns,) if isinstance(ns, int) else ns
+    w = RNG.standard_normal(tuple(nsl))
+    eps = kw.get("eps")
+    _compare(lambda a, b: F.rms_norm(a, nsl, b, eps), lambda a, b: TF.rms_norm(a, nsl, b, eps), [x, w])
+    _compare(lambda a: F.rms_norm(a, nsl), lambda a: TF.rms_norm(a, nsl), [x])
+    mm, tm = nn.RMSNorm(ns, **kw), torch.nn.RMSNorm(ns, **kw)
+    if kw.get("elementwise_affine", True):
+        tm.weight.data.normal_()
+    _same_module(mm, tm, x.astype(np.float32), tol=dict(rtol=1e-5, atol=1e-6))
+    _raises_same(lambda: F.rms_norm(mt.randn(2, 3), (4,)), lambda: TF.rms_norm(torch.randn(2, 3), (4,)))
+
+
+def test_channel_shuffle():
+    x = RNG.standard_normal((2, 6, 3, 2))
+    _compare(F.channel_shuffle, TF.channel_shuffle, [x], kwargs=dict(groups=3), grad=False)
+    _same_module(nn.ChannelShuffle(2), torch.nn.ChannelShuffle(2), x.astype(np.float32))
+    _raises_same(
+        lambda: F.channel_shuffle(mt.randn(2, 5, 3), 2), lambda: TF.channel_shuffle(torch.randn(2, 5, 3), 2)
+    )

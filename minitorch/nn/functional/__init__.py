@@ -232,3 +232,8 @@ __all__ += [
     "max_unpool1d",
     "max_unpool2d",
 ]
+
+from .normalization import rms_norm  # noqa: E402
+from .vision import channel_shuffle, native_channel_shuffle  # noqa: E402
+
+__all__ += ["rms_norm", "channel_shuffle", "native_channel_shuffle"]

@@ -174,3 +174,23 @@ def instance_norm(
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
     """x / max(||x||_p, eps) along ``dim``."""
     return input / input.norm(p, dim, keepdim=True).clamp(min=eps).expand_as(input)
+
+
+def rms_norm(
+    input: Tensor, normalized_shape, weight: Tensor | None = None, eps: float | None = None
+) -> Tensor:
+    """x / sqrt(mean(x^2 over the last dims) + eps) * weight; ``eps`` defaults to the dtype's
+    machine epsilon, as ``torch.nn.functional.rms_norm``."""
+    _check_tensor(input, "input", "rms_norm")
+    shape = (int(normalized_shape),) if isinstance(normalized_shape, Integral) else tuple(normalized_shape)
+    k = len(shape)
+    if input._data.ndim < k or tuple(input._data.shape[input._data.ndim - k :]) != shape:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape [*"
+            f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}"
+        )
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps)
+    dims = tuple(range(input.dim() - k, input.dim()))
+    out = input * (input * input).mean(dims, keepdim=True).add(eps).rsqrt()
+    return out if weight is None else out * weight

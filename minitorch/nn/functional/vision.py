@@ -584,3 +584,26 @@ def _tensor_unfold(x: Tensor, dimension: int, size: int, step: int) -> Tensor:
     out = x.index_select(d, _const(idx.astype(np.int64)))
     out = out.reshape(*x.shape[:d], count, size, *x.shape[d + 1 :])
     return out.movedim(d + 1, -1)
+
+
+def channel_shuffle(input: Tensor, groups: int) -> Tensor:
+    """(N, g * k, *) -> (N, k * g, *): interleave the channels of the ``groups`` groups (ShuffleNet)."""
+    if input.dim() <= 2:
+        raise RuntimeError(
+            f"channel_shuffle expects input to have at least 3 dimensions, but got input with {input.dim()} "
+            "dimension(s)"
+        )
+    if groups <= 0:
+        raise RuntimeError(
+            f"Number of groups to divide channels in must be positive. Value of groups:{groups}"
+        )
+    c = input.shape[1]
+    if c % groups:
+        raise RuntimeError(
+            f"Number of channels must be divisible by groups. Got {c} channels and {groups} groups."
+        )
+    n, rest = input.shape[0], tuple(input.shape[2:])
+    return input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(n, c, *rest)
+
+
+native_channel_shuffle = channel_shuffle

@@ -215,3 +215,29 @@ __all__ += [
     "MaxUnpool1d",
     "MaxUnpool2d",
 ]
+
+from .padding import (  # noqa: E402
+    CircularPad1d,
+    CircularPad2d,
+    CircularPad3d,
+    ConstantPad1d,
+    ConstantPad2d,
+    ConstantPad3d,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReflectionPad3d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    ReplicationPad3d,
+    ZeroPad1d,
+    ZeroPad2d,
+    ZeroPad3d,
+)
+from .padding import __all__ as _padding_all  # noqa: E402
+
+__all__ += _padding_all
+
+from .channelshuffle import ChannelShuffle  # noqa: E402
+from .normalization import RMSNorm  # noqa: E402
+
+__all__ += ["ChannelShuffle", "RMSNorm"]
