@@ -935,3 +935,15 @@ def test_out_argument():
     np.testing.assert_allclose(o3._data, torch.special.erfinv(torch.tensor([0.0, 0.5])).numpy())
     with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
         mt.lgamma(mt.tensor([1.0], requires_grad=True), out=mt.empty(1))
+
+
+def test_integer_inputs_refused_as_torch():
+    for fn, msg in [
+        (lambda t: t.logcumsumexp(0), "\"logcumsumexp_out_cpu\" not implemented for 'Long'"),
+        (lambda t: t.frac(), "\"frac_cpu\" not implemented for 'Long'"),
+        (lambda t: t.histc(), "\"histogram_cpu\" not implemented for 'Long'"),
+    ]:
+        for lib in (mt, torch):
+            with pytest.raises(NotImplementedError) as e:
+                fn(lib.tensor([1, 2]))
+            assert str(e.value) == msg

@@ -35,9 +35,17 @@ def _tensor(x) -> _function.Tensor:
 
 
 def _type_name(t) -> str:
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "bool": "Bool", "int64": "Long"}.get(
-        t._data.dtype.name, t._data.dtype.name.capitalize()
-    )
+    return {
+        "float32": "Float",
+        "float64": "Double",
+        "float16": "Half",
+        "bool": "Bool",
+        "int64": "Long",
+        "int32": "Int",
+        "int16": "Short",
+        "int8": "Char",
+        "uint8": "Byte",
+    }.get(t._data.dtype.name, t._data.dtype.name.capitalize())
 
 
 # ---------------------------------------------------------------- bitwise
@@ -106,6 +114,8 @@ def float_power(input, exponent):
 
 
 def frac(input):
+    if input._data.dtype.kind not in "fV":
+        raise NotImplementedError(f"\"frac_cpu\" not implemented for '{_type_name(input)}'")
     return input - input.trunc()
 
 
@@ -198,7 +208,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
 def histc(input, bins=100, min=0, max=0):
     d = input._data
     if d.dtype.kind not in "fV":
-        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_type_name(input)}'")
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_type_name(input)}'")
     if bins <= 0:
         raise RuntimeError(f"torch.histc(): bins must be > 0, but got {bins} for dimension 0")
     lo, hi = float(min), float(max)

@@ -22,6 +22,14 @@ from .arithmetic import _const, _quiet, where
 from .elementwise import _named
 from .shape import cat
 
+_TYPE_NAMES = {
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
 cummax_type = _named("cummax", "values indices")
 cummin_type = _named("cummin", "values indices")
 aminmax_type = _named("aminmax", "min max")
@@ -268,7 +276,12 @@ class LogCumSumExp(Op):
 
 
 def logcumsumexp(input, dim):
-    x = input if input._data.dtype.kind in "fV" else input.to(_dtype.default_float)
+    if input._data.dtype.kind not in "fV":
+        name = _dtype.from_numpy_dtype(input._data.dtype).name
+        raise NotImplementedError(
+            f"\"logcumsumexp_out_cpu\" not implemented for '{_TYPE_NAMES.get(name, name)}'"
+        )
+    x = input
     if x._data.ndim == 0:
         return x.clone()
     return LogCumSumExp.apply(x, _dim(dim, x._data.ndim))
