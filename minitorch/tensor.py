@@ -178,7 +178,7 @@ class Tensor(
             gradient = Tensor._make(np.ones_like(self._data), False, None)
         elif not isinstance(gradient, Tensor):
             gradient = Tensor._make(np.asarray(gradient, self._data.dtype), False, None)
-        if gradient.shape != self.shape:
+        if gradient._data.shape != self._data.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} and output[0] "
                 f"has a shape of {self.shape}."

@@ -41,6 +41,11 @@ CASES = {
     "linear": (lambda L, x, w, b: L.nn.functional.linear(x, w, b), [(5, 4), (3, 4), (3,)]),
     "linear_3d": (lambda L, x, w, b: L.nn.functional.linear(x, w, b), [(2, 5, 4), (3, 4), (3,)]),
     "linear_1d": (lambda L, x, w, b: L.nn.functional.linear(x, w, b), [(4,), (3, 4), (3,)]),
+    "sum_dim": (lambda L, a: a.sum(1) * 2.0, [(3, 4)]),
+    "sum_keepdim": (lambda L, a: a.sum((0, 2), keepdim=True).tanh(), [(2, 3, 4)]),
+    "mean": (lambda L, a: a.mean() * 3.0, [(3, 4)]),
+    "mean_dim": (lambda L, a: a.mean(0).exp(), [(3, 4)]),
+    "log_softmax": (lambda L, a: a.log_softmax(1) * 2.0, [(3, 4)]),
     "chain": (lambda L, a: ((a * 1.0001 + 0.001).tanh() * 0.5 - a).sigmoid(), [(8, 8)]),
     "mlp": (lambda L, x, w, b: (x @ w.t() + b).relu().sum(1).exp(), [(6, 4), (5, 4), (5,)]),
 }

@@ -317,7 +317,8 @@ def _run_fast(roots, root_grads, retain_graph):
                 if in_grads is NotImplemented:  # this case is left to the Tensor backward
                     in_grads = _apply_wrapped(node, grads, stored)
             if not retain_graph:
-                node._release()
+                node._saved = node._out_data = None  # node._release(), inlined
+                node._freed = True
             for (nxt, nr), g, meta in zip(node.next_functions, in_grads, node._input_meta):
                 if nxt is None:
                     continue
@@ -468,7 +469,11 @@ def _accumulate_np(var, g, stored) -> None:
             g = g.copy()  # NOTE: .grad must own its buffer (see _accumulate)
         else:
             stored.add(i)
-        var.grad = Tensor._make(g, False, None)
+        d = var._data
+        if g.shape == d.shape and g.dtype == d.dtype:
+            var._grad = Tensor._make(g, False, None)  # what the ``grad`` setter checks holds
+        else:
+            var.grad = Tensor._make(g, False, None)  # (raises the setter's error)
     elif old._rg or not (old._data.shape == g.shape and old._data.flags.writeable):
         var.grad = old + Tensor._make(g, False, None)
     else:

@@ -218,7 +218,8 @@ class Relu(Op):
 
     @staticmethod
     def backward_np(ctx, g):
-        mask = ~(ctx._output_np() <= 0)
+        # NOTE: the output is >= 0 or NaN, so ``out != 0`` is backward's ~(out <= 0) in one pass
+        mask = ctx._output_np() != 0
         out = g * mask  # as backward: branch-free, redone with where if inf/NaN met the mask
         if np.isnan(out.sum()):
             out = np.where(mask, g, 0).astype(out.dtype, copy=False)

@@ -130,7 +130,6 @@ class Linear(Op):
             out = (xd.reshape(-1, xd.shape[-1]) @ wd.T).reshape(xd.shape[:-1] + (wd.shape[0],))
         if b is not None:
             out += b._data
-            ctx.b_ndim = b._data.ndim
         return out if out.dtype == xd.dtype else out.astype(xd.dtype)  # bfloat16 @ answers float32
 
     @staticmethod

@@ -25,6 +25,15 @@ def _expand_grad(g, in_shape, axes, keepdim):
     return g.expand(in_shape)
 
 
+def _expand_grad_np(g, in_shape, axes, keepdim):
+    """``_expand_grad`` on an array (a new array: a leaf can keep it without a copy)."""
+    if not keepdim:
+        g = np.reshape(g, _kept_shape(in_shape, axes))
+    out = np.empty(in_shape, g.dtype)
+    np.copyto(out, g)
+    return out
+
+
 class Sum(Op):
     """sum(a, dims): d/da = 1 (the grad is broadcast back)"""
 
@@ -36,6 +45,10 @@ class Sum(Op):
     @staticmethod
     def backward(ctx, g):
         return _expand_grad(g, ctx.shape, ctx.axes, ctx.keepdim), None, None
+
+    @staticmethod
+    def backward_np(ctx, g):  # the engine's path when no graph is wanted (see Op)
+        return _expand_grad_np(g, ctx.shape, ctx.axes, ctx.keepdim), None, None
 
 
 class SumDim(Sum):
@@ -60,6 +73,10 @@ class Mean(Op):
     @staticmethod
     def backward(ctx, g):
         return _expand_grad(g / ctx.n, ctx.shape, ctx.axes, ctx.keepdim), None, None
+
+    @staticmethod
+    def backward_np(ctx, g):
+        return _expand_grad_np(g / ctx.n, ctx.shape, ctx.axes, ctx.keepdim), None, None
 
 
 class MeanDim(Mean):
@@ -304,6 +321,10 @@ class LogSoftmax(Op):
             gd = g._data
             return _const(gd - np.exp(ctx.output._data) * gd.sum(ctx.dim, keepdims=True)), None
         return g - ctx.output.exp() * g.sum(ctx.dim, keepdim=True), None
+
+    @staticmethod
+    def backward_np(ctx, g):
+        return g - np.exp(ctx._output_np()) * g.sum(ctx.dim, keepdims=True), None
 
 
 class CumSum(Op):
