@@ -616,3 +616,76 @@ def test_quickstart_runs_under_python_m_minitorch(tmp_path):
     losses = [float(line.split()[1]) for line in out.splitlines() if line.startswith("loss:")]
     assert len(losses) == 2 and all(0 < v < 10 for v in losses)  # one printed loss per epoch
     assert out.count("Test Error:") == 2 and "Done!" in out and 'Predicted: "' in out
+
+
+# ----------------------------------------------------------------- models
+def test_models_have_torchvision_names_and_sizes():
+    from minitorch.vision import models
+
+    m = models.mobilenet_v2()
+    assert sum(p.numel() for p in m.parameters()) == 3504872  # torchvision's mobilenet_v2
+    keys = m.state_dict()
+    assert tuple(keys["features.0.0.weight"].shape) == (32, 3, 3, 3)
+    assert "features.1.conv.0.1.running_var" in keys and "features.18.1.num_batches_tracked" in keys
+    assert tuple(keys["classifier.1.weight"].shape) == (1000, 1280)
+    small = models.ResNet(models.BasicBlock, [1, 1, 1, 1], num_classes=10)
+    sk = small.state_dict()
+    for k in ["conv1.weight", "bn1.running_mean", "layer1.0.conv2.weight", "layer2.0.downsample.0.weight",
+              "layer4.0.downsample.1.num_batches_tracked", "fc.bias"]:  # fmt: skip
+        assert k in sk, k
+    small.eval()
+    assert tuple(small(minitorch.randn(2, 3, 32, 32)).shape) == (2, 10)
+    b = models.Bottleneck(64, 16)
+    assert tuple(b(minitorch.randn(1, 64, 4, 4)).shape) == (1, 64, 4, 4)
+
+
+def test_model_weights_load_from_hub_cache_or_raise(tmp_path):
+    from minitorch import hub
+    from minitorch.vision import models
+
+    old = hub._hub_dir
+    hub.set_dir(str(tmp_path))
+    try:
+        with pytest.raises(RuntimeError, match="cannot download pretrained weights"):
+            models.mobilenet_v2(weights=models.MobileNet_V2_Weights.DEFAULT)
+        src = models.mobilenet_v2(num_classes=1000)
+        os.makedirs(tmp_path / "checkpoints")
+        torch.save({k: torch.from_numpy(v._data.copy()) for k, v in src.state_dict().items()},
+                   tmp_path / "checkpoints" / "mobilenet_v2-7ebf99e0.pth")  # fmt: skip
+        got = models.mobilenet_v2(weights="DEFAULT")
+        w1, w2 = src.state_dict(), got.state_dict()
+        assert all((w1[k]._data == w2[k]._data).all() for k in w1)
+    finally:
+        hub._hub_dir = old
+
+
+def test_torchvision_submodules_resolve_under_the_runner(tmp_path):
+    script = tmp_path / "imports.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import torch, torchvision
+            import torchvision.transforms.functional as TF
+            import torchvision.transforms.v2 as v2
+            import torchvision.transforms.v2.functional as F2
+            from torchvision import models, utils, io
+            from torchvision.datasets import CIFAR10, ImageFolder
+            from torchvision.transforms import InterpolationMode
+            x = torch.rand(3, 8, 8)
+            print(torchvision.__name__, TF.hflip(x).shape, F2.vflip(x).shape, v2.RandomCrop(4)(x).shape)
+            print(utils.make_grid(torch.rand(4, 3, 2, 2), nrow=2).shape, InterpolationMode.BILINEAR.value)
+            try:
+                import torchvision.nothing_here
+            except ModuleNotFoundError as e:
+                print("missing:", e.name)
+            """
+        )
+    )
+    env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    res = subprocess.run([sys.executable, "-m", "minitorch", str(script)], capture_output=True, text=True,
+                         cwd=tmp_path, env=env, timeout=120)  # fmt: skip
+    assert res.returncode == 0, res.stderr[-3000:]
+    lines = res.stdout.splitlines()
+    assert lines[0] == "minitorch.vision torch.Size([3, 8, 8]) torch.Size([3, 8, 8]) torch.Size([3, 4, 4])"
+    assert lines[1] == "torch.Size([3, 10, 10]) bilinear"
+    assert lines[2] == "missing: torchvision.nothing_here"

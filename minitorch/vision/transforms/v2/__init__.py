@@ -2,7 +2,7 @@
 (v2's extras for boxes/masks/videos are not provided). ``ToImage`` and ``ToDtype`` cover the
 v2 idiom ``Compose([ToImage(), ToDtype(torch.float32, scale=True)])``."""
 
-from .. import functional
+from . import functional
 from ..transforms import *  # noqa: F403
 from ..transforms import __all__ as _all
 from ._extra import ToDtype, ToImage
