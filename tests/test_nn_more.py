@@ -1049,3 +1049,75 @@ def test_channel_shuffle():
     _raises_same(
         lambda: F.channel_shuffle(mt.randn(2, 5, 3), 2), lambda: TF.channel_shuffle(torch.randn(2, 5, 3), 2)
     )
+
+
+# --- nn.utils.prune ---
+
+if torch is not None:
+    import torch.nn.utils.prune  # noqa: F401  (torch does not import it with torch.nn.utils)
+
+
+def _pruned_pair():
+    mm, tm = nn.Linear(6, 4), torch.nn.Linear(6, 4)
+    _load_from_torch(mm, tm)
+    return mm, tm
+
+
+def test_prune_l1_and_remove():
+    P, TP = nn.utils.prune, torch.nn.utils.prune
+    mm, tm = _pruned_pair()
+    P.l1_unstructured(mm, "weight", amount=0.3)
+    TP.l1_unstructured(tm, "weight", amount=0.3)
+    assert list(mm.state_dict()) == list(tm.state_dict())
+    assert_close(mm.weight_mask, tm.weight_mask)
+    assert P.is_pruned(mm) and P.is_pruned(nn.Sequential(mm))
+    _forward_backward_both(mm, tm, RNG.standard_normal((3, 6)).astype(np.float32), TOL32)
+    # again: a PruningContainer prunes 2 more of what is left; then structured pruning on top
+    P.l1_unstructured(mm, "weight", amount=2)
+    TP.l1_unstructured(tm, "weight", amount=2)
+    assert_close(mm.weight_mask, tm.weight_mask)
+    P.ln_structured(mm, "weight", amount=1, n=2, dim=0)
+    TP.ln_structured(tm, "weight", amount=1, n=2, dim=0)
+    assert_close(mm.weight_mask, tm.weight_mask)
+    assert isinstance(next(iter(mm._forward_pre_hooks.values())), P.PruningContainer)
+    P.l1_unstructured(mm, "bias", amount=0.5, importance_scores=mt.tensor([4.0, 3.0, 2.0, 1.0]))
+    TP.l1_unstructured(tm, "bias", amount=0.5, importance_scores=torch.tensor([4.0, 3.0, 2.0, 1.0]))
+    assert_close(mm.bias_mask, tm.bias_mask)
+    P.remove(mm, "weight")
+    TP.remove(tm, "weight")
+    assert list(mm.state_dict()) == list(tm.state_dict())
+    assert_close(mm.weight, tm.weight)
+    assert isinstance(mm.weight, nn.Parameter)
+    _raises_same(lambda: P.remove(mm, "weight"), lambda: TP.remove(tm, "weight"))
+    _raises_same(
+        lambda: P.l1_unstructured(mm, "weight", amount=1.5),
+        lambda: TP.l1_unstructured(tm, "weight", amount=1.5),
+    )
+    _raises_same(
+        lambda: P.l1_unstructured(nn.Linear(2, 2), "weight", amount=10),
+        lambda: TP.l1_unstructured(torch.nn.Linear(2, 2), "weight", amount=10),
+    )
+
+
+def test_prune_random_global_custom():
+    P, TP = nn.utils.prune, torch.nn.utils.prune
+    mm, _ = _pruned_pair()
+    P.random_unstructured(mm, "weight", amount=0.5)
+    assert int((mm.weight_mask._data == 0).sum()) == 12
+    assert np.all((mm.weight._data == 0) | (mm.weight_mask._data == 1))
+    P.random_structured(mm, "weight", amount=1, dim=1)
+    assert int(np.all(mm.weight_mask._data == 0, axis=0).sum()) >= 1
+    a, ta = _pruned_pair()
+    b, tb = _pruned_pair()
+    P.global_unstructured([(a, "weight"), (b, "weight")], pruning_method=P.L1Unstructured, amount=0.4)
+    TP.global_unstructured([(ta, "weight"), (tb, "weight")], pruning_method=TP.L1Unstructured, amount=0.4)
+    assert_close(a.weight_mask, ta.weight_mask)
+    assert_close(b.weight_mask, tb.weight_mask)
+    mask = (RNG.random((4, 6)) > 0.5).astype(np.float32)
+    c, tc = _pruned_pair()
+    P.custom_from_mask(c, "weight", mt.tensor(mask))
+    TP.custom_from_mask(tc, "weight", torch.tensor(mask))
+    assert_close(c.weight, tc.weight)
+    d = nn.Linear(2, 3)
+    P.identity(d, "weight")
+    assert np.all(d.weight_mask._data == 1)

@@ -23,13 +23,14 @@ __all__ = [
     "rnn",
 ]
 
-from . import parametrizations, parametrize, stateless  # noqa: E402
+from . import parametrizations, parametrize, prune, stateless  # noqa: E402
 from .spectral_norm import remove_spectral_norm, spectral_norm  # noqa: E402
 from .weight_norm import remove_weight_norm, weight_norm  # noqa: E402
 
 __all__ += [
     "parametrizations",
     "parametrize",
+    "prune",
     "stateless",
     "weight_norm",
     "remove_weight_norm",
