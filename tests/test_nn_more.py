@@ -1121,3 +1121,47 @@ def test_prune_random_global_custom():
     d = nn.Linear(2, 3)
     P.identity(d, "weight")
     assert np.all(d.weight_mask._data == 1)
+
+
+# --- CTC ---
+
+
+@pytest.mark.parametrize("reduction", RED)
+@pytest.mark.parametrize("zero_infinity", [False, True])
+def test_ctc_loss(reduction, zero_infinity):
+    T, N, C = 6, 4, 5
+    logits = RNG.standard_normal((T, N, C))
+    lp = torch.tensor(logits).log_softmax(2).numpy()
+    tg = np.array([[1, 2, 2], [3, 1, 0], [4, 4, 4], [2, 2, 2]])
+    il, tl = [6, 5, 4, 3], [3, 2, 2, 3]  # the last is infeasible (3 repeats need 5 frames): inf
+    kw = dict(reduction=reduction, zero_infinity=zero_infinity)
+    _compare(
+        lambda a: F.ctc_loss(a, mt.tensor(tg), il, tl, **kw),
+        lambda a: TF.ctc_loss(a, torch.tensor(tg), il, tl, **kw),
+        [lp],
+        grad=zero_infinity or reduction == "none",
+    )
+    flat = np.concatenate([tg[b, : tl[b]] for b in range(3)])
+    _compare(
+        lambda a: F.ctc_loss(a, mt.tensor(flat), mt.tensor(il[:3]), mt.tensor(tl[:3]), blank=0, **kw),
+        lambda a: TF.ctc_loss(
+            a, torch.tensor(flat), torch.tensor(il[:3]), torch.tensor(tl[:3]), blank=0, **kw
+        ),
+        [lp[:, :3]],
+    )
+    # through log_softmax from logits, blank last, float32, the module
+    mm, tm = nn.CTCLoss(blank=4, **kw), torch.nn.CTCLoss(blank=4, **kw)
+    assert repr(mm) == repr(tm)
+    tg2 = np.array([[1, 2, 0], [3, 1, 0], [0, 0, 0], [2, 1, 2]])
+    _compare(
+        lambda a: mm(a.log_softmax(2), mt.tensor(tg2), il, [3, 2, 1, 3]),
+        lambda a: tm(a.log_softmax(2), torch.tensor(tg2), il, [3, 2, 1, 3]),
+        [logits.astype(np.float32)],
+        tol=dict(rtol=1e-4, atol=1e-5),
+    )
+    # unbatched
+    _compare(
+        lambda a: F.ctc_loss(a, mt.tensor(tg[0]), [6], [3], **kw),
+        lambda a: TF.ctc_loss(a, torch.tensor(tg[0]), [6], [3], **kw),
+        [lp[:, 0]],
+    )

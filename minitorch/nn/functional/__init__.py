@@ -237,3 +237,7 @@ from .normalization import rms_norm  # noqa: E402
 from .vision import channel_shuffle, native_channel_shuffle  # noqa: E402
 
 __all__ += ["rms_norm", "channel_shuffle", "native_channel_shuffle"]
+
+from .loss import ctc_loss  # noqa: E402
+
+__all__ += ["ctc_loss"]

@@ -645,3 +645,74 @@ def triplet_margin_with_distance_loss(
     if swap:
         d_neg = d_neg.minimum(dist(positive, negative))
     return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
+
+
+def ctc_loss(
+    log_probs: Tensor,
+    targets: Tensor,
+    input_lengths,
+    target_lengths,
+    blank: int = 0,
+    reduction: str = "mean",
+    zero_infinity: bool = False,
+) -> Tensor:
+    """Connectionist temporal classification loss of (T, N, C) (or (T, C)) log-probabilities
+    against padded (N, S) or concatenated 1-D targets; ``mean`` divides each sample's loss by
+    its target length, then averages, as torch."""
+    from ...ops.ctc import CtcLoss
+
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    unbatched = log_probs.dim() == 2
+    lp = log_probs.unsqueeze(1) if unbatched else log_probs
+    if lp.dim() != 3:
+        raise RuntimeError(f"ctc_loss(): expected log_probs to be 2-D or 3-D, but got {log_probs.dim()}-D")
+
+    def ints(v):
+        a = np.asarray(v._data if isinstance(v, Tensor) else v).astype(np.int64).reshape(-1)
+        return a
+
+    in_len, tgt_len = ints(input_lengths), ints(target_lengths)
+    t_max, n, c = lp.shape
+    if len(in_len) != n:
+        raise RuntimeError(
+            f"input_lengths must be of size batch_size, but got {len(in_len)} (batch_size {n})"
+        )
+    if len(tgt_len) != n:
+        raise RuntimeError(
+            f"target_lengths must be of size batch_size, but got {len(tgt_len)} (batch_size {n})"
+        )
+    if blank < 0 or blank >= c:
+        raise RuntimeError("blank must be in label range")
+    tg = np.asarray(targets._data if isinstance(targets, Tensor) else targets).astype(np.int64)
+    if unbatched and tg.ndim == 1 and len(tgt_len) == 1 and tg.shape[0] >= tgt_len[0]:
+        tg = tg.reshape(1, -1)
+    per = []
+    if tg.ndim == 1:
+        offsets = np.concatenate([[0], np.cumsum(tgt_len)])
+        per = [tg[offsets[b] : offsets[b + 1]] for b in range(n)]
+    else:
+        for b in range(n):
+            if tgt_len[b] > tg.shape[1]:
+                raise RuntimeError(
+                    f"Expected tensor to have size at least {tgt_len[b]} at dimension 1, but got size "
+                    f"{tg.shape[1]} for argument #2 'targets' (while checking arguments for ctc_loss_cpu)"
+                )
+            per.append(tg[b, : tgt_len[b]])
+    for b in range(n):
+        if in_len[b] > t_max:
+            raise RuntimeError(
+                f"Expected input_lengths to have value at most {t_max}, but got value {in_len[b]} (while checking "
+                "arguments for ctc_loss_cpu)"
+            )
+    nll = CtcLoss.apply(lp, per, in_len, tgt_len, blank, zero_infinity)
+    if zero_infinity:
+        nll = where(nll == float("inf"), 0.0, nll)
+    if unbatched:
+        nll = nll.reshape(())
+    if reduction == "mean":
+        denom = Tensor._make(np.maximum(tgt_len, 1).astype(lp._data.dtype).reshape(nll.shape), False, None)
+        return (nll / denom).mean()
+    if reduction == "sum":
+        return nll.sum()
+    return nll

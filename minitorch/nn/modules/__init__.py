@@ -241,3 +241,7 @@ from .channelshuffle import ChannelShuffle  # noqa: E402
 from .normalization import RMSNorm  # noqa: E402
 
 __all__ += ["ChannelShuffle", "RMSNorm"]
+
+from .loss import CTCLoss  # noqa: E402
+
+__all__ += ["CTCLoss"]
