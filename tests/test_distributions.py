@@ -884,3 +884,25 @@ def test_dirichlet_and_beta_rsample_gradients_match_torch_formula():
     c0 = mt.tensor([3.0, 4.0], requires_grad=True)
     MD.Beta(c1, c0).rsample((50,)).sum().backward()
     assert bool((c1.grad > 0).all()) and bool((c0.grad < 0).all())
+
+
+@pytest.mark.parametrize("case", ["Bernoulli_probs", "Binomial", "OneHotCategorical", "Categorical_logits"])
+def test_enumerate_support(case):
+    td, _, md, _ = _pair(case, grad=False)
+    for expand in (True, False):
+        _close(md.enumerate_support(expand), td.enumerate_support(expand))
+    lp_t = td.log_prob(td.enumerate_support())
+    lp_m = md.log_prob(md.enumerate_support())
+    _close(lp_m, lp_t)  # the support's probabilities sum to one
+    np.testing.assert_allclose(lp_m.exp().sum(0).numpy(), 1.0, atol=1e-10)
+
+
+def test_perplexity_and_lazy_params():
+    logits = mt.tensor([[0.5, -1.0, 2.0]], dtype=mt.float64, requires_grad=True)
+    d = MD.Categorical(logits=logits)
+    assert "probs" not in d.__dict__
+    p = d.probs  # computed once, with grad, then cached on the instance
+    assert d.__dict__["probs"] is p and p.requires_grad
+    t = TD.Categorical(logits=torch.tensor(logits.detach().numpy()))
+    _close(d.perplexity(), t.perplexity())
+    assert d.mode.tolist() == t.mode.tolist()
