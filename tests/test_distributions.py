@@ -906,3 +906,68 @@ def test_perplexity_and_lazy_params():
     t = TD.Categorical(logits=torch.tensor(logits.detach().numpy()))
     _close(d.perplexity(), t.perplexity())
     assert d.mode.tolist() == t.mode.tolist()
+
+
+@pytest.mark.parametrize(
+    "name,args",
+    [
+        ("real", None),
+        ("positive", None),
+        ("nonnegative", None),
+        ("unit_interval", None),
+        ("boolean", None),
+        ("nonnegative_integer", None),
+        ("positive_integer", None),
+        ("simplex", None),
+        ("one_hot", None),
+        ("real_vector", None),
+        ("lower_cholesky", None),
+        ("lower_triangular", None),
+        ("corr_cholesky", None),
+        ("positive_definite", None),
+        ("positive_semidefinite", None),
+        ("symmetric", None),
+        ("square", None),
+        ("greater_than", (0.5,)),
+        ("greater_than_eq", (0.5,)),
+        ("less_than", (0.5,)),
+        ("interval", (-0.5, 1.0)),
+        ("half_open_interval", (-0.5, 1.0)),
+        ("integer_interval", (0, 2)),
+        ("multinomial", (3,)),
+    ],
+)
+def test_constraints_check_and_repr(name, args):
+    values = [
+        np.array([[0.0, 1.0, 2.0], [-1.0, 0.5, np.nan]]),
+        np.array([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]]),
+        np.array([[[1.0, 0.0], [0.5, 2.0]], [[1.0, 0.3], [0.3, 1.0]], [[0.6, 0.0], [0.8, 0.6]]]),
+    ]
+    tc, mc = getattr(TD.constraints, name), getattr(MD.constraints, name)
+    if args is not None:
+        tc, mc = tc(*args), mc(*args)
+    assert repr(mc) == repr(tc)
+    assert mc.event_dim == tc.event_dim and mc.is_discrete == tc.is_discrete
+    for v in values:
+        if v.ndim < tc.event_dim:
+            continue
+        try:
+            t = tc.check(torch.tensor(v))
+        except Exception as e:  # noqa: BLE001  (same failure on both sides)
+            with pytest.raises(type(e)):
+                mc.check(mt.tensor(v))
+            continue
+        m = mc.check(mt.tensor(v))
+        assert m.dtype == mt.bool
+        assert m.tolist() == t.tolist()
+
+
+def test_constraints_with_tensor_bounds():
+    low, high = np.array([0.0, 1.0]), np.array([1.0, 3.0])
+    v = np.array([[0.5, 0.5], [1.0, 3.0], [-0.1, 2.9]])
+    t = TD.constraints.interval(torch.tensor(low), torch.tensor(high)).check(torch.tensor(v))
+    m = MD.constraints.interval(mt.tensor(low), mt.tensor(high)).check(mt.tensor(v))
+    assert m.tolist() == t.tolist()
+    assert MD.constraints.is_dependent(MD.constraints.dependent)
+    with pytest.raises(ValueError, match="Cannot determine validity of dependent constraint"):
+        MD.constraints.dependent.check(mt.zeros(1))

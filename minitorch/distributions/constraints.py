@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 import minitorch
+from minitorch.tensor import Tensor
 
 __all__ = [
     "Constraint",
@@ -43,6 +44,16 @@ __all__ = [
     "symmetric",
     "unit_interval",
 ]
+
+
+def _np(x):
+    """The NumPy data of a Tensor (bounds may be Tensors or numbers); checks run on NumPy: their
+    bool results carry no gradient, and one NumPy expression is cheaper than a chain of ops."""
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _bool(a) -> Tensor:
+    return minitorch.from_numpy(np.asarray(a, dtype=bool))
 
 
 class Constraint:
@@ -136,8 +147,9 @@ class _IndependentConstraint(Constraint):
         if result.dim() < self.reinterpreted_batch_ndims:
             expected = self.base_constraint.event_dim + self.reinterpreted_batch_ndims
             raise ValueError(f"Expected value.dim() >= {expected} but got {value.dim()}")
-        result = result.reshape(tuple(result.shape[: result.dim() - self.reinterpreted_batch_ndims]) + (-1,))
-        return result.all(-1)
+        r = _np(result)
+        r = r.reshape(r.shape[: r.ndim - self.reinterpreted_batch_ndims] + (-1,))
+        return _bool(r.all(-1))
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__[1:]}({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
@@ -179,7 +191,8 @@ class _Boolean(Constraint):
     is_discrete = True
 
     def check(self, value):
-        return (value == 0) | (value == 1)
+        v = _np(value)
+        return _bool((v == 0) | (v == 1))
 
 
 class _OneHot(Constraint):
@@ -201,7 +214,9 @@ class _IntegerInterval(Constraint):
         super().__init__()
 
     def check(self, value):
-        return (value % 1 == 0) & (value >= self.lower_bound) & (value <= self.upper_bound)
+        v = _np(value)
+        with np.errstate(invalid="ignore"):
+            return _bool((v % 1 == 0) & (v >= _np(self.lower_bound)) & (v <= _np(self.upper_bound)))
 
     def __repr__(self) -> str:
         return (
@@ -217,7 +232,9 @@ class _IntegerLessThan(Constraint):
         super().__init__()
 
     def check(self, value):
-        return (value % 1 == 0) & (value <= self.upper_bound)
+        v = _np(value)
+        with np.errstate(invalid="ignore"):
+            return _bool((v % 1 == 0) & (v <= _np(self.upper_bound)))
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__[1:]}(upper_bound={self.upper_bound})"
@@ -231,7 +248,9 @@ class _IntegerGreaterThan(Constraint):
         super().__init__()
 
     def check(self, value):
-        return (value % 1 == 0) & (value >= self.lower_bound)
+        v = _np(value)
+        with np.errstate(invalid="ignore"):
+            return _bool((v % 1 == 0) & (v >= _np(self.lower_bound)))
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__[1:]}(lower_bound={self.lower_bound})"
@@ -239,7 +258,8 @@ class _IntegerGreaterThan(Constraint):
 
 class _Real(Constraint):
     def check(self, value):
-        return value == value  # False for NANs.
+        v = _np(value)
+        return _bool(v == v)  # False for NANs.
 
 
 class _GreaterThan(Constraint):
@@ -248,7 +268,7 @@ class _GreaterThan(Constraint):
         super().__init__()
 
     def check(self, value):
-        return value > self.lower_bound
+        return _bool(_np(value) > _np(self.lower_bound))
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__[1:]}(lower_bound={self.lower_bound})"
@@ -260,7 +280,7 @@ class _GreaterThanEq(Constraint):
         super().__init__()
 
     def check(self, value):
-        return value >= self.lower_bound
+        return _bool(_np(value) >= _np(self.lower_bound))
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__[1:]}(lower_bound={self.lower_bound})"
@@ -272,7 +292,7 @@ class _LessThan(Constraint):
         super().__init__()
 
     def check(self, value):
-        return value < self.upper_bound
+        return _bool(_np(value) < _np(self.upper_bound))
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__[1:]}(upper_bound={self.upper_bound})"
@@ -285,7 +305,8 @@ class _Interval(Constraint):
         super().__init__()
 
     def check(self, value):
-        return (value >= self.lower_bound) & (value <= self.upper_bound)
+        v = _np(value)
+        return _bool((v >= _np(self.lower_bound)) & (v <= _np(self.upper_bound)))
 
     def __repr__(self) -> str:
         return (
@@ -300,7 +321,8 @@ class _HalfOpenInterval(Constraint):
         super().__init__()
 
     def check(self, value):
-        return (value >= self.lower_bound) & (value < self.upper_bound)
+        v = _np(value)
+        return _bool((v >= _np(self.lower_bound)) & (v < _np(self.upper_bound)))
 
     def __repr__(self) -> str:
         return (
@@ -312,7 +334,8 @@ class _Simplex(Constraint):
     event_dim = 1
 
     def check(self, value):
-        return (value >= 0).all(-1) & ((value.sum(-1) - 1).abs() < 1e-6)
+        v = _np(value)
+        return _bool((v >= 0).all(-1) & (np.abs(v.sum(-1) - 1) < 1e-6))
 
 
 class _Multinomial(Constraint):
