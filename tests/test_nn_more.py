@@ -1165,3 +1165,34 @@ def test_ctc_loss(reduction, zero_infinity):
         lambda a: TF.ctc_loss(a, torch.tensor(tg[0]), [6], [3], **kw),
         [lp[:, 0]],
     )
+
+
+@pytest.mark.parametrize(
+    "shape,k,kw",
+    [
+        ((2, 3, 9, 8), 3, dict(output_size=(4, 5))),
+        ((2, 3, 10, 10), 2, dict(output_ratio=(0.5, 0.7))),
+        ((3, 7, 7), (2, 3), dict(output_size=3)),
+    ],
+)
+@pytest.mark.parametrize("dt", [np.float64, np.float32])
+def test_fractional_max_pool2d(shape, k, kw, dt):
+    x = RNG.standard_normal(shape).astype(dt)
+    s = RNG.random((1 if len(shape) == 3 else shape[0], shape[-3], 2)).astype(dt)
+    _with_indices(
+        lambda a, **q: F.fractional_max_pool2d(a, k, _random_samples=mt.tensor(s), **q),
+        lambda a, **q: TF.fractional_max_pool2d(a, k, _random_samples=torch.tensor(s), **q),
+        x,
+        **kw,
+    )
+    mm = nn.FractionalMaxPool2d(k, _random_samples=mt.tensor(s), **kw)
+    tm = torch.nn.FractionalMaxPool2d(k, _random_samples=torch.tensor(s), **kw)
+    assert repr(mm) == repr(tm) and list(mm.state_dict()) == list(tm.state_dict())
+    assert_close(mm(mt.tensor(x)), tm(torch.tensor(x)))
+    _raises_same(lambda: nn.FractionalMaxPool2d(2), lambda: torch.nn.FractionalMaxPool2d(2))
+    _raises_same(
+        lambda: nn.FractionalMaxPool2d(2, output_ratio=1.5),
+        lambda: torch.nn.FractionalMaxPool2d(2, output_ratio=1.5),
+    )
+    y = nn.FractionalMaxPool2d(2, output_ratio=0.5)(mt.tensor(x))  # samples drawn from the generator
+    assert y.shape[-2:] == (shape[-2] // 2, shape[-1] // 2)

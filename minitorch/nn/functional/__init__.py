@@ -241,3 +241,7 @@ __all__ += ["rms_norm", "channel_shuffle", "native_channel_shuffle"]
 from .loss import ctc_loss  # noqa: E402
 
 __all__ += ["ctc_loss"]
+
+from .pooling_more import fractional_max_pool2d, fractional_max_pool2d_with_indices  # noqa: E402
+
+__all__ += ["fractional_max_pool2d", "fractional_max_pool2d_with_indices"]

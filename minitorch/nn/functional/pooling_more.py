@@ -198,3 +198,88 @@ def local_response_norm(
         total = part if total is None else total + part
     div = (total * (1.0 / size)).mul(alpha).add(k).pow(beta)
     return input / div
+
+
+def _fractional_intervals(sample, in_size: int, out_size: int, pool: int, dt) -> np.ndarray:
+    """torch's generate_intervals: window starts from one U(0, 1) sample (in the input's dtype)."""
+    seq = np.zeros(out_size, np.int64)
+    if out_size > 1:
+        alpha = dt(in_size - pool) / dt(out_size - 1)
+        i = np.arange(out_size - 1).astype(dt)
+        seq[:-1] = ((i + dt(sample)) * alpha).astype(np.int64) - np.int64(dt(sample) * alpha)
+    if out_size > 0:
+        seq[-1] = in_size - pool
+    return seq
+
+
+def fractional_max_pool2d(
+    input: Tensor,
+    kernel_size,
+    output_size=None,
+    output_ratio=None,
+    return_indices: bool = False,
+    _random_samples=None,
+):
+    """Max pooling over pseudo-random overlapping windows (Graham, 2014): one U(0, 1) pair per
+    (batch, channel) places the windows, as torch's (same samples, same windows)."""
+    if output_size is None and output_ratio is None:
+        raise ValueError("fractional_max_pool2d requires specifying either an output_size or an output_ratio")
+    if input.dim() not in (3, 4):
+        raise RuntimeError(f"fractional_max_pool2d(): Expected 3D or 4D tensor, but got: {list(input.shape)}")
+    if output_size is None:
+        ratio = (
+            (output_ratio, output_ratio)
+            if not isinstance(output_ratio, (tuple, list))
+            else tuple(output_ratio)
+        )
+        if len(ratio) > 2:
+            raise ValueError(
+                "fractional_max_pool2d requires output_ratio to either be a single Int or tuple of Ints."
+            )
+        output_size = [int(input.shape[-2] * ratio[0]), int(input.shape[-1] * ratio[1])]
+    oh, ow = _tuple(output_size, 2, "output_size", "fractional_max_pool2d")
+    kh, kw = _tuple(kernel_size, 2, "kernel_size", "fractional_max_pool2d")
+    batched = input.dim() == 4
+    x = input if batched else input.unsqueeze(0)
+    n, c, h, w = x.shape
+    if oh + kh - 1 > h:
+        raise RuntimeError(
+            f"fractional_max_pool2d(): pool height {kh} too large relative to input height {h}"
+        )
+    if ow + kw - 1 > w:
+        raise RuntimeError(f"fractional_max_pool2d(): pool width {kw} too large relative to input width {w}")
+    if _random_samples is None:
+        from ... import _creation
+
+        _random_samples = _creation.rand(n, c, 2, dtype=input.dtype)
+    samples = np.asarray(_random_samples._data if isinstance(_random_samples, Tensor) else _random_samples)
+    dt = np.float64 if input._data.dtype == np.float64 else np.float32
+    # flat (H * W) input index of each window element, per (n, c): (N, C, OH, OW, KH * KW)
+    table = np.empty((n, c, oh, ow, kh * kw), np.int64)
+    for b in range(n):
+        for ch in range(c):
+            sw = _fractional_intervals(samples[b, ch, 0], w, ow, kw, dt)
+            sh = _fractional_intervals(samples[b, ch, 1], h, oh, kh, dt)
+            rows = sh[:, None] + np.arange(kh)[None, :]  # (OH, KH)
+            cols = sw[:, None] + np.arange(kw)[None, :]  # (OW, KW)
+            table[b, ch] = (rows[:, None, :, None] * w + cols[None, :, None, :]).reshape(oh, ow, kh * kw)
+    flat = x.reshape(n, c, h * w)
+    win = flat.gather(2, _const(table.reshape(n, c, -1))).reshape(n, c, oh, ow, kh * kw)
+    values, arg = win.max(-1)
+    idx = np.take_along_axis(table, arg._data[..., None], -1)[..., 0]
+    if not batched:
+        values, idx = values.squeeze(0), idx[0]
+    if return_indices:
+        return values, _const(idx)
+    return values
+
+
+def fractional_max_pool2d_with_indices(
+    input: Tensor,
+    kernel_size,
+    output_size=None,
+    output_ratio=None,
+    return_indices: bool = False,
+    _random_samples=None,
+):
+    return fractional_max_pool2d(input, kernel_size, output_size, output_ratio, True, _random_samples)

@@ -245,3 +245,7 @@ __all__ += ["ChannelShuffle", "RMSNorm"]
 from .loss import CTCLoss  # noqa: E402
 
 __all__ += ["CTCLoss"]
+
+from .pooling import FractionalMaxPool2d  # noqa: E402
+
+__all__ += ["FractionalMaxPool2d"]
