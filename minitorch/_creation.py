@@ -276,7 +276,7 @@ def randperm(
     _placed(device, layout, pin_memory)
     d = _dtype.to_np(dtype) if dtype is not None else np.int64
     if n < 0:
-        raise RuntimeError(f"n must be non-negative, got{n}")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     return _new(_random.randperm(n, generator).astype(d), requires_grad)
 
 

@@ -284,3 +284,20 @@ def test_fork_rng_restores_the_stream():
         mt.randn(100)
     torch.manual_seed(4)
     same(mt.randn(5), torch.randn(5))
+
+
+def test_errors_match_torch():
+    cases = [
+        (lambda lib: lib.randperm(-1)),
+        (lambda lib: lib.empty(3).uniform_(2, 1)),
+        (lambda lib: lib.empty(3).normal_(0, -1)),
+        (lambda lib: lib.empty(3).bernoulli_(1.5)),
+        (lambda lib: lib.empty(3).exponential_(-1)),
+        (lambda lib: lib.randint(5, 5, (2,))),
+    ]
+    for case in cases:
+        with pytest.raises(RuntimeError) as et:
+            case(torch)
+        with pytest.raises(RuntimeError) as em:
+            case(mt)
+        assert str(em.value) == str(et.value)

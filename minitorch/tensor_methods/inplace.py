@@ -293,7 +293,9 @@ class InplaceMethods:
     # random fills: torch's CPU kernels on torch's mt19937 stream (see minitorch/_random.py)
     def uniform_(self, a: float = 0.0, b: float = 1.0, generator=None):
         if a > b:
-            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
+            raise RuntimeError(
+                f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}"
+            )
         d = self._data
         return self._fill_with(_random.ordered(d, _random.uniform(d.size, d.dtype, a, b, generator)))
 
@@ -334,7 +336,7 @@ class InplaceMethods:
 
     def exponential_(self, lambd: float = 1.0, *, generator=None):
         if lambd <= 0:
-            raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+            raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
         d = self._data
         return self._fill_with(_random.ordered(d, _random.exponential(d.size, d.dtype, lambd, generator)))
 
@@ -346,7 +348,7 @@ class InplaceMethods:
 
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator=None):
         if std <= 0:
-            raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
+            raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
         d = self._data
         return self._fill_with(_random.ordered(d, _random.log_normal(d.size, d.dtype, mean, std, generator)))
 
