@@ -149,12 +149,14 @@ def test_random_resized_crop_params_follow_torchvision():
 
 
 # ----------------------------------------------------------------- rotate (torchvision's tensor kernel in torch)
-def _tv_rotate_torch(img, angle, mode, fill):
-    """torchvision.transforms.functional.rotate on a tensor, written with torch ops."""
+def _tv_rotate_torch(img, angle, mode, fill, matrix=None):
+    """torchvision.transforms.functional.rotate (or affine, given its inverse matrix) on a tensor,
+    written with torch ops."""
     from minitorch.vision.transforms.functional import _get_inverse_affine_matrix
 
     c, h, w = img.shape
-    matrix = _get_inverse_affine_matrix([0.0, 0.0], -angle, [0.0, 0.0], 1.0, [0.0, 0.0])
+    if matrix is None:
+        matrix = _get_inverse_affine_matrix([0.0, 0.0], -angle, [0.0, 0.0], 1.0, [0.0, 0.0])
     theta = torch.tensor(matrix, dtype=torch.float32).reshape(1, 2, 3)
     base = torch.empty(1, h, w, 3)
     base[..., 0].copy_(torch.linspace(-w * 0.5 + 0.5, w * 0.5 + 0.5 - 1, steps=w))
@@ -184,8 +186,17 @@ def test_rotate_matches_torch_grid_sample(mode):
         ref = _tv_rotate_torch(torch.from_numpy(x), angle, mode, fill)
         if mode == "bilinear":
             np.testing.assert_allclose(got, ref, atol=1e-5)
-        else:  # a grid point exactly between two pixels may round either way in float32
-            assert (np.abs(got - ref) > 1e-6).mean() < 0.02
+        else:
+            np.testing.assert_array_equal(got, ref)
+    # affine: rotation, translation, scale and shear through the same grid
+    from minitorch.vision.transforms.functional import _get_inverse_affine_matrix
+
+    matrix = _get_inverse_affine_matrix([0.0, 0.0], 20.0, [1.0, -2.0], 0.8, [10.0, 5.0])
+    got = F.affine(
+        _t(x), 20.0, [1, -2], 0.8, [10.0, 5.0], transforms.InterpolationMode(mode), fill=[0.5] * 3
+    )._data
+    ref = _tv_rotate_torch(torch.from_numpy(x), None, mode, [0.5] * 3, matrix=matrix)
+    np.testing.assert_allclose(got, ref, atol=1e-5)
     sq = _img((1, 6, 6))
     np.testing.assert_array_equal(F.rotate(_t(sq), 90.0)._data, np.rot90(sq, 1, axes=(1, 2)))
     minitorch.manual_seed(0)
