@@ -1196,3 +1196,58 @@ def test_fractional_max_pool2d(shape, k, kw, dt):
     )
     y = nn.FractionalMaxPool2d(2, output_ratio=0.5)(mt.tensor(x))  # samples drawn from the generator
     assert y.shape[-2:] == (shape[-2] // 2, shape[-1] // 2)
+
+
+# --- dropout variants ---
+
+
+def _generators_agree() -> bool:
+    mt.manual_seed(5)
+    torch.manual_seed(5)
+    return np.allclose(mt.rand(6)._data, torch.rand(6).numpy())
+
+
+@pytest.mark.parametrize(
+    "name,shape",
+    [
+        ("dropout1d", (4, 3, 5)),
+        ("dropout1d", (3, 5)),
+        ("dropout3d", (2, 3, 2, 2, 2)),
+        ("dropout3d", (3, 2, 2, 2)),
+        ("alpha_dropout", (4, 3, 5)),
+        ("feature_alpha_dropout", (4, 3, 5)),
+    ],
+)
+def test_dropout_variants(name, shape):
+    x = RNG.standard_normal(shape).astype(np.float32)
+    fm, ft = getattr(F, name), getattr(TF, name)
+    assert_close(fm(mt.tensor(x), 0.3, False), ft(torch.tensor(x), 0.3, False))
+    y = fm(mt.tensor(x), 0.4, True)
+    if name.endswith("alpha_dropout"):
+        al = 1.7580993408473766
+        a = 1 / np.sqrt((al**2 * 0.4 + 1) * 0.6)
+        kept = np.isclose(y._data, a * x + al * a * 0.4, rtol=1e-5, atol=1e-6)
+        dropped = np.isclose(y._data, -al * a * 0.6, rtol=1e-5)
+        assert np.all(kept | dropped) and kept.any() and dropped.any()
+    else:
+        zero = y._data == 0
+        assert zero.any() and np.allclose(y._data[~zero], x[~zero] / 0.6)
+        if shape[-1] > 1:  # whole channels
+            assert np.all(zero.all(-1) | ~zero.any(-1))
+    if _generators_agree():
+        mt.manual_seed(1)
+        torch.manual_seed(1)
+        xm, xt = _pair(x)
+        ym, yt = fm(xm, 0.3, True), ft(xt, 0.3, True)
+        assert_close(ym, yt)
+        ym.sum().backward()
+        yt.sum().backward()
+        assert_close(xm.grad, xt.grad)
+    mod = {
+        "dropout1d": "Dropout1d",
+        "dropout3d": "Dropout3d",
+        "alpha_dropout": "AlphaDropout",
+        "feature_alpha_dropout": "FeatureAlphaDropout",
+    }[name]
+    assert repr(getattr(nn, mod)(0.2)) == repr(getattr(torch.nn, mod)(0.2))
+    _raises_same(lambda: F.dropout1d(mt.randn(2), 0.5), lambda: TF.dropout1d(torch.randn(2), 0.5))

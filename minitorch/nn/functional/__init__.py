@@ -245,3 +245,7 @@ __all__ += ["ctc_loss"]
 from .pooling_more import fractional_max_pool2d, fractional_max_pool2d_with_indices  # noqa: E402
 
 __all__ += ["fractional_max_pool2d", "fractional_max_pool2d_with_indices"]
+
+from .dropout import alpha_dropout, dropout1d, dropout3d, feature_alpha_dropout  # noqa: E402
+
+__all__ += ["alpha_dropout", "dropout1d", "dropout3d", "feature_alpha_dropout"]

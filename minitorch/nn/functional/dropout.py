@@ -63,3 +63,83 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
         return input
     shape = input._data.shape
     return _apply_mask(input, p, shape[:2] + (1,) * (len(shape) - 2), inplace)
+
+
+def _feature_shape(shape: tuple) -> tuple:
+    return shape[:2] + (1,) * (len(shape) - 2)
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels of an (N, C, L) or (C, L) input: one draw per channel."""
+    _check_p(p)
+    nd = input.dim()
+    if nd not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {nd}D input. Note that dropout1d exists to "
+            "provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional "
+            "batch dimension (i.e. 2D or 3D inputs)."
+        )
+    if not training or p == 0.0:
+        return input
+    if nd == 3:
+        return _apply_mask(input, p, _feature_shape(input._data.shape), inplace)
+    return _apply_mask(input, p, (input._data.shape[0], 1), inplace)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels of an (N, C, D, H, W) or (C, D, H, W) input: one draw per channel."""
+    _check_p(p)
+    nd = input.dim()
+    if nd not in (4, 5):
+        warnings.warn(
+            f"dropout3d: Received a {nd}-D input to dropout3d, which is deprecated and will result in an error "
+            "in a future release. To retain the behavior and silence this warning, please use dropout instead. "
+            "Note that dropout3d exists to provide channel-wise dropout on inputs with 3 spatial dimensions, a "
+            "channel dimension, and an optional batch dimension (i.e. 4D or 5D inputs).",
+            stacklevel=2,
+        )
+    if not training or p == 0.0:
+        return input
+    shape = input._data.shape
+    if nd == 5:
+        return _apply_mask(input, p, _feature_shape(shape), inplace)
+    # unbatched: the leading dim is the channel one, as torch's unsqueeze(0) + feature dropout
+    return _apply_mask(input, p, shape[:1] + (1,) * (len(shape) - 1), inplace)
+
+
+_SELU_ALPHA_DROP = 1.7580993408473766
+
+
+def _alpha_dropout(input: Tensor, p: float, training: bool, inplace: bool, feature: bool) -> Tensor:
+    _check_p(p)
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    x = input._data
+    dt = x.dtype if x.dtype.kind in "fV" else np.dtype(np.float32)
+    if p == 1.0:
+        m = Tensor._make(np.zeros((), dt), False, None)
+        return input.mul_(m) if inplace else input * m
+    shape = _feature_shape(x.shape) if feature else x.shape
+    keep = _random.bernoulli_scalar(int(np.prod(shape, dtype=np.int64)), 1.0 - p).reshape(shape).astype(dt)
+    a = 1.0 / np.sqrt((_SELU_ALPHA_DROP**2 * p + 1) * (1 - p))
+    b = (keep - 1) * np.asarray(_SELU_ALPHA_DROP * a).astype(dt) + np.asarray(
+        _SELU_ALPHA_DROP * a * p
+    ).astype(dt)
+    noise = keep * np.asarray(a).astype(dt)
+    mt_noise = Tensor._make(noise.astype(dt, copy=False), False, None)
+    mt_b = Tensor._make(b.astype(dt, copy=False), False, None)
+    if inplace:
+        return input.mul_(mt_noise).add_(mt_b)
+    return input * mt_noise + mt_b
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    """Dropout that keeps SELU's self-normalising mean and variance (dropped values go to -alpha')."""
+    return _alpha_dropout(input, p, training, inplace, False)
+
+
+def feature_alpha_dropout(
+    input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False
+) -> Tensor:
+    """``alpha_dropout`` of whole channels."""
+    return _alpha_dropout(input, p, training, inplace, True)

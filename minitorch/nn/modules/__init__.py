@@ -249,3 +249,7 @@ __all__ += ["CTCLoss"]
 from .pooling import FractionalMaxPool2d  # noqa: E402
 
 __all__ += ["FractionalMaxPool2d"]
+
+from .dropout import AlphaDropout, Dropout1d, Dropout3d, FeatureAlphaDropout  # noqa: E402
+
+__all__ += ["AlphaDropout", "Dropout1d", "Dropout3d", "FeatureAlphaDropout"]
