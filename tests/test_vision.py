@@ -700,3 +700,39 @@ def test_torchvision_submodules_resolve_under_the_runner(tmp_path):
     assert lines[0] == "minitorch.vision torch.Size([3, 8, 8]) torch.Size([3, 8, 8]) torch.Size([3, 4, 4])"
     assert lines[1] == "torch.Size([3, 10, 10]) bilinear"
     assert lines[2] == "missing: torchvision.nothing_here"
+
+
+def test_invert_posterize_solarize_autocontrast_sharpness_fivecrop():
+    x = _img((3, 7, 9), dtype=np.uint8)
+    t = _t(x)
+    np.testing.assert_array_equal(F.invert(t)._data, 255 - x)
+    np.testing.assert_array_equal(F.invert(_t(x / np.float32(255)))._data, 1 - x / np.float32(255))
+    np.testing.assert_array_equal(F.posterize(t, 3)._data, x & 0xE0)
+    np.testing.assert_array_equal(F.solarize(t, 128)._data, np.where(x >= 128, 255 - x, x))
+    lo, hi = (
+        x.min(axis=(1, 2), keepdims=True).astype(np.float32),
+        x.max(axis=(1, 2), keepdims=True).astype(np.float32),
+    )
+    expect = np.clip((x - lo) * (np.float32(255) / (hi - lo)), 0, 255).astype(np.uint8)
+    np.testing.assert_array_equal(F.autocontrast(t)._data, expect)
+    tx = torch.from_numpy(x).float()
+    k = torch.ones(3, 3)
+    k[1, 1] = 5
+    k /= k.sum()
+    degenerate = tx.clone()
+    degenerate[..., 1:-1, 1:-1] = torch.nn.functional.conv2d(tx[None], k.expand(3, 1, 3, 3), groups=3)[
+        0
+    ].round()
+    ref = (1.7 * tx + (1 - 1.7) * degenerate).clamp(0, 255).to(torch.uint8).numpy()
+    np.testing.assert_array_equal(F.adjust_sharpness(t, 1.7)._data, ref)
+    crops = transforms.FiveCrop(4)(t)
+    np.testing.assert_array_equal(crops[1]._data, x[:, :4, 5:])
+    np.testing.assert_array_equal(crops[4]._data, x[:, 2:6, 2:6])
+    ten = transforms.TenCrop(4)(t)
+    assert len(ten) == 10
+    np.testing.assert_array_equal(ten[5]._data, x[:, :4, ::-1][:, :, :4])
+    minitorch.manual_seed(0)
+    d = minitorch.rand(1).item()
+    minitorch.manual_seed(0)
+    out = transforms.RandomInvert(p=0.5)(t)._data
+    np.testing.assert_array_equal(out, 255 - x if d < 0.5 else x)

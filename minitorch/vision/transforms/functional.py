@@ -853,3 +853,114 @@ def erase(img: Tensor, i: int, j: int, h: int, w: int, v, inplace: bool = False)
     vals = v._data if isinstance(v, Tensor) else np.asarray(v)
     img[..., i : i + h, j : j + w] = Tensor._make(np.asarray(vals, dtype=img._data.dtype), False, None)
     return img
+
+
+# ---------------------------------------------------------------- more color ops, multi-crops
+def _pil_ops():
+    from PIL import ImageOps
+
+    return ImageOps
+
+
+def invert(img):
+    """``max_value - img`` (255 for uint8, 1.0 for floats)."""
+    if is_pil_image(img):
+        return _pil_ops().invert(img)
+    arr, pack = _unpack(img)
+    return pack((np.asarray(_max_value(arr.dtype), dtype=arr.dtype) - arr).astype(arr.dtype))
+
+
+def posterize(img, bits: int):
+    """Keep the top ``bits`` bits of each uint8 channel value."""
+    if not (0 <= bits <= 8):
+        raise ValueError(f"The number if bits should be between 0 and 8. Got {bits}")
+    if is_pil_image(img):
+        return _pil_ops().posterize(img, bits)
+    arr, pack = _unpack(img)
+    if arr.dtype != np.uint8:
+        raise TypeError(f"Only torch.uint8 image tensors are supported, but found {arr.dtype}")
+    return pack(arr & np.uint8((-int(2 ** (8 - bits))) & 0xFF))
+
+
+def solarize(img, threshold: float):
+    """Invert the values at or above ``threshold``."""
+    if is_pil_image(img):
+        return _pil_ops().solarize(img, threshold)
+    arr, pack = _unpack(img)
+    if threshold > _max_value(arr.dtype):
+        raise TypeError("Threshold should be less than bound of img.")
+    inverted = (np.asarray(_max_value(arr.dtype), dtype=arr.dtype) - arr).astype(arr.dtype)
+    return pack(np.where(arr >= threshold, inverted, arr))
+
+
+def autocontrast(img):
+    """Stretch each channel to the full range [0, max_value]."""
+    if is_pil_image(img):
+        return _pil_ops().autocontrast(img)
+    arr, pack = _unpack(img)
+    bound = _max_value(arr.dtype)
+    dt = _work_dtype(arr)
+    minimum = arr.min(axis=(-2, -1), keepdims=True).astype(dt)
+    maximum = arr.max(axis=(-2, -1), keepdims=True).astype(dt)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = dt.type(bound) / (maximum - minimum)
+    eq = ~np.isfinite(scale)
+    minimum[eq], scale[eq] = 0, 1
+    out = np.clip((arr.astype(dt) - minimum) * scale, 0, bound)
+    return pack(
+        out.astype(arr.dtype)
+        if not np.issubdtype(arr.dtype, np.integer)
+        else _float_to_byte(out).astype(arr.dtype)
+    )
+
+
+def adjust_sharpness(img, sharpness_factor: float):
+    """Blend with a smoothed copy (factor 0: smooth, 1: the image, 2: sharper)."""
+    if sharpness_factor < 0:
+        raise ValueError(f"sharpness_factor ({sharpness_factor}) is not non-negative.")
+    if is_pil_image(img):
+        return _enhance(img, "Sharpness", sharpness_factor)
+    arr, pack = _unpack(img)
+    if arr.shape[-1] <= 2 or arr.shape[-2] <= 2:
+        return img
+    dt = _work_dtype(arr)
+    kernel = np.ones((3, 3), dtype=dt)
+    kernel[1, 1] = 5.0
+    kernel /= kernel.sum()
+    win = np.lib.stride_tricks.sliding_window_view(arr.astype(dt), (3, 3), axis=(-2, -1))
+    smooth = _cast_out(np.einsum("...ij,ij->...", win, kernel).astype(dt), arr.dtype)
+    degenerate = arr.copy()
+    degenerate[..., 1:-1, 1:-1] = smooth
+    return pack(_blend(arr, degenerate, sharpness_factor))
+
+
+def five_crop(img, size):
+    """The four corner crops and the center crop of ``size``."""
+    if isinstance(size, numbers.Number):
+        size = (int(size), int(size))
+    elif isinstance(size, (tuple, list)) and len(size) == 1:
+        size = (size[0], size[0])
+    if len(size) != 2:
+        raise ValueError("Please provide only two dimensions (h, w) for size.")
+    _, image_height, image_width = get_dimensions(img)
+    crop_height, crop_width = size
+    if crop_width > image_width or crop_height > image_height:
+        raise ValueError(
+            f"Requested crop size {size} is bigger than input size {(image_height, image_width)}"
+        )
+    tl = crop(img, 0, 0, crop_height, crop_width)
+    tr = crop(img, 0, image_width - crop_width, crop_height, crop_width)
+    bl = crop(img, image_height - crop_height, 0, crop_height, crop_width)
+    br = crop(img, image_height - crop_height, image_width - crop_width, crop_height, crop_width)
+    center = center_crop(img, [crop_height, crop_width])
+    return tl, tr, bl, br, center
+
+
+def ten_crop(img, size, vertical_flip: bool = False):
+    """``five_crop`` of the image and of its flipped copy."""
+    first_five = five_crop(img, size)
+    img = vflip(img) if vertical_flip else hflip(img)
+    return first_five + five_crop(img, size)
+
+
+__all__ += ["invert", "posterize", "solarize", "autocontrast", "adjust_sharpness", "five_crop", "ten_crop"]

@@ -49,6 +49,13 @@ __all__ = [
     "GaussianBlur",
     "RandomErasing",
     "InterpolationMode",
+    "RandomInvert",
+    "RandomPosterize",
+    "RandomSolarize",
+    "RandomAdjustSharpness",
+    "RandomAutocontrast",
+    "FiveCrop",
+    "TenCrop",
 ]
 
 
@@ -602,3 +609,82 @@ class RandomErasing(Module):
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(p={self.p}, scale={self.scale}, ratio={self.ratio}, "
                 f"value={self.value}, inplace={self.inplace})")  # fmt: skip
+
+
+class _RandomColorOp(Module):
+    """Apply ``_op`` with probability ``p`` (``torch.rand(1).item() < p``, as torchvision)."""
+
+    def __init__(self, p: float = 0.5) -> None:
+        super().__init__()
+        self.p = p
+
+    def _op(self, img):
+        raise NotImplementedError
+
+    def forward(self, img):
+        if minitorch.rand(1).item() < self.p:
+            return self._op(img)
+        return img
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(p={self.p})"
+
+
+class RandomInvert(_RandomColorOp):
+    def _op(self, img):
+        return F.invert(img)
+
+
+class RandomPosterize(_RandomColorOp):
+    def __init__(self, bits: int, p: float = 0.5) -> None:
+        super().__init__(p)
+        self.bits = bits
+
+    def _op(self, img):
+        return F.posterize(img, self.bits)
+
+
+class RandomSolarize(_RandomColorOp):
+    def __init__(self, threshold: float, p: float = 0.5) -> None:
+        super().__init__(p)
+        self.threshold = threshold
+
+    def _op(self, img):
+        return F.solarize(img, self.threshold)
+
+
+class RandomAdjustSharpness(_RandomColorOp):
+    def __init__(self, sharpness_factor: float, p: float = 0.5) -> None:
+        super().__init__(p)
+        self.sharpness_factor = sharpness_factor
+
+    def _op(self, img):
+        return F.adjust_sharpness(img, self.sharpness_factor)
+
+
+class RandomAutocontrast(_RandomColorOp):
+    def _op(self, img):
+        return F.autocontrast(img)
+
+
+class FiveCrop(Module):
+    """The four corner crops and the center crop (a tuple of 5 images)."""
+
+    def __init__(self, size) -> None:
+        super().__init__()
+        self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
+
+    def forward(self, img):
+        return F.five_crop(img, self.size)
+
+
+class TenCrop(Module):
+    """``FiveCrop`` of the image and of its flipped copy (a tuple of 10 images)."""
+
+    def __init__(self, size, vertical_flip: bool = False) -> None:
+        super().__init__()
+        self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
+        self.vertical_flip = vertical_flip
+
+    def forward(self, img):
+        return F.ten_crop(img, self.size, self.vertical_flip)
