@@ -971,3 +971,47 @@ def test_constraints_with_tensor_bounds():
     assert MD.constraints.is_dependent(MD.constraints.dependent)
     with pytest.raises(ValueError, match="Cannot determine validity of dependent constraint"):
         MD.constraints.dependent.check(mt.zeros(1))
+
+
+def _vae_and_ppo_steps(lib, D):
+    """A few steps of a tiny VAE (Normal rsample + KL to a standard normal) and a PPO-style update
+    (Independent Normal policy: log_prob ratio, clipping, entropy bonus)."""
+    lib.manual_seed(0)
+    enc = lib.nn.Linear(4, 4, dtype=lib.float64)
+    dec = lib.nn.Linear(2, 4, dtype=lib.float64)
+    pol = lib.nn.Linear(4, 2, dtype=lib.float64)
+    log_std = lib.nn.Parameter(lib.zeros(2, dtype=lib.float64))
+    params = list(enc.parameters()) + list(dec.parameters()) + list(pol.parameters()) + [log_std]
+    opt = lib.optim.Adam(params, lr=0.01)
+    x = lib.randn(8, 4, dtype=lib.float64)
+    losses = []
+    for _ in range(3):
+        h = enc(x)
+        q = D.Normal(h[:, :2], h[:, 2:].exp())
+        z = q.rsample()
+        recon = ((dec(z) - x) ** 2).sum(-1)
+        kl = D.kl_divergence(q, D.Normal(0.0, 1.0)).sum(-1)
+        pi = D.Independent(D.Normal(pol(x), log_std.exp()), 1)
+        with lib.no_grad():
+            old = D.Independent(D.Normal(pol(x), log_std.exp()), 1)
+            a = old.sample()
+            old_lp = old.log_prob(a)
+        adv = lib.randn(8, dtype=lib.float64)
+        ratio = (pi.log_prob(a) - old_lp).exp()
+        ppo = -lib.min(ratio * adv, ratio.clamp(0.8, 1.2) * adv).mean() - 0.01 * pi.entropy().mean()
+        loss = (recon + kl).mean() + ppo
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses, [p.detach().numpy().copy() for p in params]
+
+
+def test_vae_and_ppo_steps_match_torch_when_generators_match():
+    if not _same_generator():
+        pytest.skip("minitorch's generator does not reproduce torch's draws (yet)")
+    t_losses, t_params = _vae_and_ppo_steps(torch, TD)
+    m_losses, m_params = _vae_and_ppo_steps(mt, MD)
+    np.testing.assert_allclose(m_losses, t_losses, rtol=1e-10, atol=1e-10)
+    for a, b in zip(m_params, t_params):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-10)
