@@ -1251,3 +1251,46 @@ def test_dropout_variants(name, shape):
     }[name]
     assert repr(getattr(nn, mod)(0.2)) == repr(getattr(torch.nn, mod)(0.2))
     _raises_same(lambda: F.dropout1d(mt.randn(2), 0.5), lambda: TF.dropout1d(torch.randn(2), 0.5))
+
+
+# --- draws from the generator, as torch's once the generators agree ---
+
+
+def test_rrelu_training_draws_as_torch():
+    if not _generators_agree():
+        pytest.skip("minitorch's generator does not give torch's draws yet")
+    for dt in (np.float32, np.float64):
+        mt.manual_seed(3)
+        torch.manual_seed(3)
+        x = X.astype(dt)
+        _compare(
+            lambda a: F.rrelu(a, 0.1, 0.3, training=True), lambda a: TF.rrelu(a, 0.1, 0.3, training=True), [x]
+        )
+        mt.manual_seed(4)
+        torch.manual_seed(4)
+        mm, tm = nn.RReLU(), torch.nn.RReLU()
+        assert_close(mm(mt.tensor(x)), tm(torch.tensor(x)))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib: lib.nn.PReLU(3),
+        lambda lib: lib.nn.Bilinear(3, 4, 2),
+        lambda lib: lib.nn.EmbeddingBag(6, 3, mode="sum", padding_idx=1),
+        lambda lib: lib.nn.RMSNorm(4),
+        lambda lib: lib.nn.utils.spectral_norm(lib.nn.Linear(3, 4)),
+        lambda lib: lib.nn.utils.parametrizations.spectral_norm(lib.nn.Conv2d(2, 3, 3)),
+        lambda lib: lib.nn.utils.parametrizations.weight_norm(lib.nn.Linear(3, 4)),
+    ],
+)
+def test_initialisation_as_torch(make):
+    if not _generators_agree():
+        pytest.skip("minitorch's generator does not give torch's draws yet")
+    mt.manual_seed(7)
+    torch.manual_seed(7)
+    mm, tm = make(mt), make(torch)
+    sm, st = mm.state_dict(), tm.state_dict()
+    assert list(sm) == list(st)
+    for k in st:
+        assert_close(sm[k], st[k], rtol=1e-6, atol=1e-7)

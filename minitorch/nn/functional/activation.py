@@ -185,12 +185,20 @@ def rrelu(
     """leaky_relu with a slope drawn from U(lower, upper) per element (training) or their mean (eval)."""
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
-    from ...ops.arithmetic import where
+    import numpy as np
 
-    with_grad = input.detach()
-    slopes = with_grad.new_empty(input.shape).uniform_(lower, upper)
-    slopes = where(with_grad <= 0, slopes, 1.0)
-    return _inplace_or(input, lambda x: x * slopes, inplace)
+    from ..._random import _gen
+
+    # NOTE: as torch's CPU kernel: one uniform_real_distribution<double>(lower, upper) draw per
+    # element <= 0, in memory order, cast to the input's dtype; the noise is 1 elsewhere
+    x = input._data
+    neg = np.ascontiguousarray(x <= 0)
+    u = _gen(None)._uniform64(int(neg.sum()))
+    noise = np.ones(x.shape, x.dtype)
+    lo, hi = (float(np.asarray(v).astype(x.dtype)) for v in (lower, upper))  # opmath_t bounds
+    noise[neg] = (u * (hi - lo) + lo).astype(x.dtype)
+    slopes = Tensor._make(noise, False, None)
+    return _inplace_or(input, lambda t: t * slopes, inplace)
 
 
 def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
