@@ -47,14 +47,15 @@ def _img(shape, seed=0, dtype=np.float32):
     "hw,out", [((17, 23), (5, 7)), ((8, 8), (16, 20)), ((10, 12), (10, 5)), ((31, 9), (7, 30))]
 )
 @pytest.mark.parametrize("antialias", [True, False])
-def test_resize_bilinear_matches_interpolate(hw, out, antialias):
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+def test_resize_bilinear_bicubic_match_interpolate(hw, out, antialias, mode):
     x = _img((2, 3, *hw))
     ref = torch.nn.functional.interpolate(
-        torch.from_numpy(x), size=out, mode="bilinear", align_corners=False, antialias=antialias
+        torch.from_numpy(x), size=out, mode=mode, align_corners=False, antialias=antialias
     ).numpy()
-    got = F.resize(_t(x), list(out), antialias=antialias)
+    got = F.resize(_t(x), list(out), transforms.InterpolationMode(mode), antialias=antialias)
     assert tuple(got.shape) == ref.shape
-    np.testing.assert_allclose(got._data, ref, atol=2e-6, rtol=0)
+    np.testing.assert_allclose(got._data, ref, atol=3e-6, rtol=0)
 
 
 @pytest.mark.parametrize("mode", ["nearest", "nearest-exact"])

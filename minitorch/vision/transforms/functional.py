@@ -9,8 +9,8 @@ Every function takes an image in one of three forms and returns the same form:
 - a PIL image (when Pillow is installed; computed with Pillow, as torchvision does).
 
 Differences from torchvision: ``resize``/``resized_crop`` on tensors and arrays support
-``nearest``, ``nearest-exact`` and ``bilinear`` (antialiased or not), not ``bicubic``;
-``rotate``/``affine`` support ``nearest`` and ``bilinear``.
+``nearest``, ``nearest-exact``, ``bilinear`` and ``bicubic`` (antialiased or not), not the PIL-only
+``box``/``hamming``/``lanczos``; ``rotate``/``affine`` support ``nearest`` and ``bilinear``.
 """
 
 from __future__ import annotations
@@ -318,22 +318,39 @@ def _compute_resized_output_size(image_size, size, max_size=None) -> list[int]:
     return [new_h, new_w]
 
 
+def _triangle(x: np.ndarray) -> np.ndarray:
+    return np.maximum(0.0, 1.0 - np.abs(x))
+
+
+def _keys_cubic(x: np.ndarray, a: float) -> np.ndarray:
+    x = np.abs(x)
+    near = ((a + 2.0) * x - (a + 3.0)) * x * x + 1
+    far = (((x - 5) * x + 8) * x - 4) * a
+    return np.where(x < 1.0, near, np.where(x < 2.0, far, 0.0))
+
+
+def _aa_weights(in_size: int, out_size: int, filt, interp_size: int) -> np.ndarray:
+    """(out, in) weights of torch's antialiased kernels (``_upsample_*_aa``, Pillow's algorithm)."""
+    scale = in_size / out_size
+    support = interp_size * 0.5 * scale if scale >= 1.0 else interp_size * 0.5
+    invscale = 1.0 / scale if scale >= 1.0 else 1.0
+    w = np.zeros((out_size, in_size), dtype=np.float64)
+    for i in range(out_size):
+        center = scale * (i + 0.5)
+        xmin = max(int(center - support + 0.5), 0)
+        xmax = min(int(center + support + 0.5), in_size)
+        ws = filt((np.arange(xmin, xmax) - center + 0.5) * invscale)
+        total = ws.sum()
+        w[i, xmin:xmax] = ws / total if total != 0 else ws
+    return w
+
+
 def _linear_weights(in_size: int, out_size: int, antialias: bool) -> np.ndarray:
     """(out, in) weights of torch's bilinear interpolation along one axis (align_corners=False)."""
+    if antialias:
+        return _aa_weights(in_size, out_size, _triangle, 2)
     scale = in_size / out_size
     w = np.zeros((out_size, in_size), dtype=np.float64)
-    if antialias:  # torch's _upsample_bilinear2d_aa (Pillow's algorithm): a stretched triangle filter
-        support = scale if scale >= 1.0 else 1.0
-        invscale = 1.0 / scale if scale >= 1.0 else 1.0
-        for i in range(out_size):
-            center = scale * (i + 0.5)
-            xmin = max(int(center - support + 0.5), 0)
-            xmax = min(int(center + support + 0.5), in_size)
-            j = np.arange(xmin, xmax)
-            ws = np.maximum(0.0, 1.0 - np.abs((j - center + 0.5) * invscale))
-            total = ws.sum()
-            w[i, xmin:xmax] = ws / total if total != 0 else ws
-        return w
     src = np.maximum(scale * (np.arange(out_size) + 0.5) - 0.5, 0.0)
     i0 = src.astype(np.int64)
     i1 = np.minimum(i0 + 1, in_size - 1)
@@ -341,6 +358,22 @@ def _linear_weights(in_size: int, out_size: int, antialias: bool) -> np.ndarray:
     rows = np.arange(out_size)
     np.add.at(w, (rows, i0), 1.0 - lam)
     np.add.at(w, (rows, i1), lam)
+    return w
+
+
+def _cubic_weights(in_size: int, out_size: int, antialias: bool) -> np.ndarray:
+    """(out, in) weights of torch's bicubic interpolation (Keys a=-0.75; antialiased: a=-0.5)."""
+    if antialias:
+        return _aa_weights(in_size, out_size, lambda x: _keys_cubic(x, -0.5), 4)
+    scale = in_size / out_size
+    w = np.zeros((out_size, in_size), dtype=np.float64)
+    src = scale * (np.arange(out_size) + 0.5) - 0.5
+    i0 = np.floor(src).astype(np.int64)
+    t = src - i0
+    rows = np.arange(out_size)
+    for k, coeff in enumerate([_keys_cubic(t + 1, -0.75), _keys_cubic(t, -0.75),
+                               _keys_cubic(1 - t, -0.75), _keys_cubic(2 - t, -0.75)]):  # fmt: skip
+        np.add.at(w, (rows, np.clip(i0 - 1 + k, 0, in_size - 1)), coeff)
     return w
 
 
@@ -365,17 +398,20 @@ def _resize_array(arr: np.ndarray, size: list[int], mode: InterpolationMode, ant
         exact = mode == InterpolationMode.NEAREST_EXACT
         rows, cols = _nearest_index(h, oh, exact), _nearest_index(w, ow, exact)
         return arr[..., rows[:, None], cols[None, :]]
-    if mode != InterpolationMode.BILINEAR:
+    if mode not in (InterpolationMode.BILINEAR, InterpolationMode.BICUBIC):
         raise NotImplementedError(
             f"minitorch.vision: resize with interpolation={mode.value} is only supported on PIL images; "
-            "tensors and arrays support nearest, nearest-exact and bilinear"
+            "tensors and arrays support nearest, nearest-exact, bilinear and bicubic"
         )
+    weights = _linear_weights if mode == InterpolationMode.BILINEAR else _cubic_weights
     dt = _work_dtype(arr)
     out = arr.astype(dt, copy=False)
     if ow != w:  # torch resamples the width first, then the height
-        out = out @ _linear_weights(w, ow, antialias).T.astype(dt)
+        out = out @ weights(w, ow, antialias).T.astype(dt)
     if oh != h:
-        out = np.swapaxes(np.swapaxes(out, -1, -2) @ _linear_weights(h, oh, antialias).T.astype(dt), -1, -2)
+        out = np.swapaxes(np.swapaxes(out, -1, -2) @ weights(h, oh, antialias).T.astype(dt), -1, -2)
+    if mode == InterpolationMode.BICUBIC and arr.dtype == np.uint8:
+        out = np.clip(out, 0, 255)
     return _cast_out(out, arr.dtype)
 
 
