@@ -8,6 +8,10 @@ from ._promotion import _fl
 from .ops import math as _math
 from .ops import special as _S
 from .ops.special import (
+    bessel_j0,
+    bessel_j1,
+    bessel_y0,
+    bessel_y1,
     digamma,
     entr,
     erfc,
@@ -106,6 +110,10 @@ def log_ndtr(input):
 
 
 __all__ = [
+    "bessel_j0",
+    "bessel_j1",
+    "bessel_y0",
+    "bessel_y1",
     "digamma",
     "entr",
     "erf",

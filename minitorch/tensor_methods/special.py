@@ -8,11 +8,26 @@ and each ``name_`` writes ``name``'s result into the tensor (recorded by autogra
 
 from __future__ import annotations
 
-from .. import _extra_functions as F
-from ..ops import decompositions as D
-from ..ops import elementwise as W
-from ..ops import special as S
-from ..ops import tensor_algebra as T
+import importlib
+
+
+class _OnFirstUse:
+    """A module imported when first used, which then takes this placeholder's name (keeps
+    ``import minitorch`` short: these ops are ~10% of it and most programs never call them)."""
+
+    def __init__(self, var: str, name: str) -> None:
+        self._var, self._name = var, name
+
+    def __getattr__(self, attr):
+        mod = globals()[self._var] = importlib.import_module(self._name)
+        return getattr(mod, attr)
+
+
+F = _OnFirstUse("F", "minitorch._extra_functions")
+D = _OnFirstUse("D", "minitorch.ops.decompositions")
+W = _OnFirstUse("W", "minitorch.ops.elementwise")
+S = _OnFirstUse("S", "minitorch.ops.special")
+T = _OnFirstUse("T", "minitorch.ops.tensor_algebra")
 
 
 class SpecialMethods:
