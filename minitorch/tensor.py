@@ -222,6 +222,20 @@ class Tensor(
             raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         self._data = value._data
 
+    def register_post_accumulate_grad_hook(self, hook):
+        """``hook(tensor)`` runs after backward has added into this leaf's ``.grad`` (e.g. to step
+        an optimizer per parameter); returns a handle with ``remove()``."""
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        from .nn.modules.module import RemovableHandle
+
+        hooks = self.__dict__.setdefault("_post_acc_hooks", {})
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
     def register_hook(self, hook):
         """``hook(grad)`` runs when this tensor's grad is computed; it may return a new grad."""
         if not self._rg:

@@ -106,3 +106,32 @@ def test_storage_questions_and_python_callbacks_as_torch():
         with pytest.raises(RuntimeError):
             lib.ones(2, requires_grad=True).resize_(3)
     assert res[0] == res[1]
+
+
+def test_post_accumulate_grad_hook_as_torch():
+    res = []
+    for lib in (torch, mt):
+        w = lib.ones(3, requires_grad=True)
+        seen = []
+        h = w.register_post_accumulate_grad_hook(lambda p, seen=seen: seen.append(p.grad.tolist()))
+        (w * 2).sum().backward()
+        (w * 3).sum().backward()
+        h.remove()
+        (w * 1).sum().backward()
+        m = lib.nn.Linear(2, 1)
+        opts = {p: lib.optim.SGD([p], lr=0.1) for p in m.parameters()}
+
+        def step(p, opts=opts):  # the optimizer-in-backward pattern
+            opts[p].step()
+            opts[p].zero_grad()
+
+        for p in m.parameters():
+            p.register_post_accumulate_grad_hook(step)
+        with lib.no_grad():
+            m.weight.fill_(1.0)
+            m.bias.fill_(0.0)
+        m(lib.ones(1, 2)).sum().backward()
+        with pytest.raises(RuntimeError, match="non-leaf"):
+            (w * 2).register_post_accumulate_grad_hook(print)
+        res.append((seen, m.weight.tolist(), m.bias.tolist(), m.weight.grad))
+    assert res[0] == res[1]

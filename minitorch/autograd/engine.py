@@ -154,6 +154,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             if isinstance(node, AccumulateGrad):
                 if inputs is None:
                     _accumulate(node.variable, grads[0], create_graph, stored)
+                    _post_accumulate_hooks(node.variable)
                 continue
             if needed is not None and node not in needed:
                 _release_subtree(node, deps, ready, buffers, retain_graph)
@@ -246,6 +247,18 @@ def _release_subtree(node, deps, ready, buffers, retain_graph):
                 (ready if nxt in buffers else stack).append(nxt)
 
 
+def _post_accumulate_hooks(var) -> None:
+    """Tensor.register_post_accumulate_grad_hook: ``hook(leaf)`` after its ``.grad`` is updated."""
+    hooks = var.__dict__.get("_post_acc_hooks")
+    if hooks:
+        for hook in list(hooks.values()):
+            res = hook(var)
+            if res is not None:  # as torch: these hooks cannot replace anything
+                raise TypeError(
+                    f"expected None from a post accumulate grad hook, but hook returned '{type(res).__name__}'"
+                )
+
+
 def _accumulate(var, g, create_graph, stored):
     """``var.grad += g``, without aliasing one grad tensor between two leaves (or with the caller)."""
     if var.grad is None:
@@ -306,6 +319,7 @@ def _run_fast(roots, root_grads, retain_graph):
             if fast is None:
                 if isinstance(node, AccumulateGrad):
                     _accumulate_np(node.variable, grads[0], stored)
+                    _post_accumulate_hooks(node.variable)
                     continue
                 in_grads = _apply_wrapped(node, grads, stored)
             elif node._hooks is not None and node._hooks:
