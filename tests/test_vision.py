@@ -737,3 +737,29 @@ def test_invert_posterize_solarize_autocontrast_sharpness_fivecrop():
     minitorch.manual_seed(0)
     out = transforms.RandomInvert(p=0.5)(t)._data
     np.testing.assert_array_equal(out, 255 - x if d < 0.5 else x)
+
+
+def test_pillow_missing_gives_an_install_hint(monkeypatch, tmp_path):
+    from minitorch.vision import _pil
+    from minitorch.vision.datasets import folder
+
+    monkeypatch.setattr(_pil, "_try", lambda: None)
+    with pytest.raises(ImportError, match="pip install pillow"):
+        folder.pil_loader(str(tmp_path / "x.png"))
+    with pytest.raises(ImportError, match="pip install pillow"):
+        utils.save_image(_t(_img((3, 4, 4))), str(tmp_path / "x.png"))
+    with pytest.raises(ImportError, match="pip install pillow"):
+        transforms.ToPILImage()(_t(_img((3, 4, 4))))
+    # arrays and tensors do not need it
+    assert tuple(transforms.Resize(2)(_t(_img((3, 4, 4)))).shape) == (3, 2, 2)
+
+
+def test_kmnist_reads_mnist_layout(tmp_path):
+    raw = tmp_path / "KMNIST" / "raw"
+    raw.mkdir(parents=True)
+    images = _img((5, 28, 28), dtype=np.uint8)
+    write_idx(str(raw / "t10k-images-idx3-ubyte.gz"), images)
+    write_idx(str(raw / "t10k-labels-idx1-ubyte.gz"), np.arange(5, dtype=np.uint8))
+    ds = datasets.KMNIST(str(tmp_path), train=False, transform=transforms.Compose([transforms.ToTensor()]))
+    assert len(ds) == 5 and ds.classes[1] == "ki" and ds[3][1] == 3
+    np.testing.assert_allclose(ds[2][0]._data[0], images[2] / np.float32(255), rtol=1e-6)

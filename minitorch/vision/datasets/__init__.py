@@ -1,10 +1,11 @@
-"""``torchvision.datasets`` on minitorch: ``MNIST``/``FashionMNIST`` (from ``minitorch.datasets``),
+"""``torchvision.datasets`` on minitorch: ``MNIST``/``FashionMNIST`` (from ``minitorch.datasets``), ``KMNIST``,
 ``CIFAR10``/``CIFAR100``, ``ImageFolder``/``DatasetFolder`` and ``FakeData``."""
 
 from ...datasets import MNIST, FashionMNIST, VisionDataset
 from .cifar import CIFAR10, CIFAR100
 from .fakedata import FakeData
+from .kmnist import KMNIST
 from .folder import IMG_EXTENSIONS, DatasetFolder, ImageFolder, default_loader, pil_loader
 
-__all__ = ["MNIST", "FashionMNIST", "VisionDataset", "CIFAR10", "CIFAR100", "FakeData", "ImageFolder",
+__all__ = ["MNIST", "FashionMNIST", "KMNIST", "VisionDataset", "CIFAR10", "CIFAR100", "FakeData", "ImageFolder",
            "DatasetFolder", "IMG_EXTENSIONS", "default_loader", "pil_loader"]  # fmt: skip

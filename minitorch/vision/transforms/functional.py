@@ -15,6 +15,7 @@ Differences from torchvision: ``resize``/``resized_crop`` on tensors and arrays 
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Sequence
@@ -329,6 +330,11 @@ def _keys_cubic(x: np.ndarray, a: float) -> np.ndarray:
     return np.where(x < 1.0, near, np.where(x < 2.0, far, 0.0))
 
 
+def _keys_cubic_aa(x: np.ndarray) -> np.ndarray:
+    return _keys_cubic(x, -0.5)
+
+
+@functools.lru_cache(maxsize=64)
 def _aa_weights(in_size: int, out_size: int, filt, interp_size: int) -> np.ndarray:
     """(out, in) weights of torch's antialiased kernels (``_upsample_*_aa``, Pillow's algorithm)."""
     scale = in_size / out_size
@@ -342,9 +348,11 @@ def _aa_weights(in_size: int, out_size: int, filt, interp_size: int) -> np.ndarr
         ws = filt((np.arange(xmin, xmax) - center + 0.5) * invscale)
         total = ws.sum()
         w[i, xmin:xmax] = ws / total if total != 0 else ws
+    w.flags.writeable = False  # cached: shared between calls
     return w
 
 
+@functools.lru_cache(maxsize=64)
 def _linear_weights(in_size: int, out_size: int, antialias: bool) -> np.ndarray:
     """(out, in) weights of torch's bilinear interpolation along one axis (align_corners=False)."""
     if antialias:
@@ -358,13 +366,15 @@ def _linear_weights(in_size: int, out_size: int, antialias: bool) -> np.ndarray:
     rows = np.arange(out_size)
     np.add.at(w, (rows, i0), 1.0 - lam)
     np.add.at(w, (rows, i1), lam)
+    w.flags.writeable = False
     return w
 
 
+@functools.lru_cache(maxsize=64)
 def _cubic_weights(in_size: int, out_size: int, antialias: bool) -> np.ndarray:
     """(out, in) weights of torch's bicubic interpolation (Keys a=-0.75; antialiased: a=-0.5)."""
     if antialias:
-        return _aa_weights(in_size, out_size, lambda x: _keys_cubic(x, -0.5), 4)
+        return _aa_weights(in_size, out_size, _keys_cubic_aa, 4)
     scale = in_size / out_size
     w = np.zeros((out_size, in_size), dtype=np.float64)
     src = scale * (np.arange(out_size) + 0.5) - 0.5
@@ -374,6 +384,7 @@ def _cubic_weights(in_size: int, out_size: int, antialias: bool) -> np.ndarray:
     for k, coeff in enumerate([_keys_cubic(t + 1, -0.75), _keys_cubic(t, -0.75),
                                _keys_cubic(1 - t, -0.75), _keys_cubic(2 - t, -0.75)]):  # fmt: skip
         np.add.at(w, (rows, np.clip(i0 - 1 + k, 0, in_size - 1)), coeff)
+    w.flags.writeable = False
     return w
 
 
