@@ -1294,3 +1294,22 @@ def test_initialisation_as_torch(make):
     assert list(sm) == list(st)
     for k in st:
         assert_close(sm[k], st[k], rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("hard", [False, True])
+def test_gumbel_softmax(hard):
+    x = RNG.standard_normal((4, 5)).astype(np.float32)
+    y = F.gumbel_softmax(mt.tensor(x), tau=0.5, hard=hard)
+    assert np.allclose(y._data.sum(-1), 1, atol=1e-6)
+    if hard:
+        assert set(np.unique(y._data)) <= {0.0, 1.0}
+    if not _generators_agree():
+        return
+    mt.manual_seed(2)
+    torch.manual_seed(2)
+    _compare(
+        lambda a: F.gumbel_softmax(a, tau=0.5, hard=hard, dim=0),
+        lambda a: TF.gumbel_softmax(a, tau=0.5, hard=hard, dim=0),
+        [x],
+        tol=dict(rtol=1e-5, atol=1e-6),
+    )

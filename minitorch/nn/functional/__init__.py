@@ -249,3 +249,7 @@ __all__ += ["fractional_max_pool2d", "fractional_max_pool2d_with_indices"]
 from .dropout import alpha_dropout, dropout1d, dropout3d, feature_alpha_dropout  # noqa: E402
 
 __all__ += ["alpha_dropout", "dropout1d", "dropout3d", "feature_alpha_dropout"]
+
+from .activation import gumbel_softmax  # noqa: E402
+
+__all__ += ["gumbel_softmax"]
