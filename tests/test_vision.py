@@ -763,3 +763,22 @@ def test_kmnist_reads_mnist_layout(tmp_path):
     ds = datasets.KMNIST(str(tmp_path), train=False, transform=transforms.Compose([transforms.ToTensor()]))
     assert len(ds) == 5 and ds.classes[1] == "ki" and ds[3][1] == 3
     np.testing.assert_allclose(ds[2][0]._data[0], images[2] / np.float32(255), rtol=1e-6)
+
+
+def test_vision_dataset_has_torchvisions_constructor():
+    class Pairs(datasets.VisionDataset):
+        def __init__(self, root, transform=None, target_transform=None):
+            super().__init__(root, transform=transform, target_transform=target_transform)
+            self.items = [(np.full((2, 2), i, np.uint8), i) for i in range(3)]
+
+        def __getitem__(self, i):
+            return self.transforms(*self.items[i])
+
+        def __len__(self):
+            return len(self.items)
+
+    ds = Pairs("nowhere", transform=transforms.ToTensor(), target_transform=lambda y: y * 10)
+    x, y = ds[2]
+    assert y == 20 and tuple(x.shape) == (1, 2, 2) and ds.root == "nowhere"
+    with pytest.raises(ValueError, match="Only transforms or transform"):
+        datasets.VisionDataset("r", transforms=lambda a, b: (a, b), transform=lambda a: a)
