@@ -578,14 +578,16 @@ def _same_generator():
 
 
 # the distributions whose draws use the primitives torch uses (normal_, rand, uniform_, exponential_,
-# multinomial, bernoulli); Gamma/Beta/Dirichlet/Poisson/Binomial draw with NumPy's samplers
+# multinomial, bernoulli, and ATen's gamma / Poisson samplers); Binomial draws with NumPy's sampler
 SAME_DRAWS = [
     "Normal", "Categorical_probs", "Categorical_logits", "Bernoulli_probs", "Bernoulli_logits", "Uniform",
     "MVN_cov", "MVN_tril", "MVN_prec", "Independent_Normal", "OneHotCategorical", "Exponential", "Laplace",
     "LogNormal", "Multinomial", "Tanh_Normal", "Affine_Sigmoid", "Exp_Affine_Uniform", "VonMises", "Cauchy",
     "HalfNormal", "Geometric", "Gumbel", "LowRankMVN", "RelaxedBernoulli", "RelaxedOneHotCategorical",
     "ContinuousBernoulli", "Kumaraswamy", "Weibull", "Pareto", "LogisticNormal", "MixtureSameFamily",
-]  # fmt: skip
+    "Gamma", "Beta", "Dirichlet", "Chi2", "StudentT", "InverseGamma", "FisherSnedecor", "Poisson",
+    "NegativeBinomial", "LKJCholesky",
+]  # not Wishart: torch 2.13's rsample redraws every non-singular sample (and warns "Singular sample")  # fmt: skip
 
 
 @pytest.mark.parametrize("case", SAME_DRAWS)
@@ -1015,3 +1017,18 @@ def test_vae_and_ppo_steps_match_torch_when_generators_match():
     np.testing.assert_allclose(m_losses, t_losses, rtol=1e-10, atol=1e-10)
     for a, b in zip(m_params, t_params):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-10)
+
+
+def test_numpy_fallback_samplers(monkeypatch):
+    """Without torch's generator internals, Gamma/Poisson/Dirichlet draw with NumPy's samplers."""
+    from minitorch.distributions import utils as U
+
+    monkeypatch.setattr(U._TorchStream, "open", classmethod(lambda cls, n: None))
+    mt.manual_seed(0)
+    g = MD.Gamma(mt.tensor([0.5, 3.0], dtype=mt.float64), 2.0).sample((20000,))
+    np.testing.assert_allclose(g.mean(0).numpy(), [0.25, 1.5], rtol=0.05)
+    p = MD.Poisson(mt.tensor([0.7, 30.0])).sample((20000,))
+    np.testing.assert_allclose(p.mean(0).numpy(), [0.7, 30.0], rtol=0.05)
+    d = MD.Dirichlet(mt.tensor([1.0, 2.0, 3.0])).sample((5000,))
+    np.testing.assert_allclose(d.mean(0).numpy(), [1 / 6, 2 / 6, 3 / 6], rtol=0.05)
+    assert d.dtype == mt.float32

@@ -8,7 +8,7 @@ from minitorch.nn.functional import logsigmoid
 from . import constraints
 from .distribution import Distribution
 from .gamma import Gamma
-from .utils import _numpy_rng, _size, broadcast_all, lazy_property, lgamma, logits_to_probs, probs_to_logits
+from .utils import _poisson, _size, broadcast_all, lazy_property, lgamma, logits_to_probs, probs_to_logits
 
 __all__ = ["NegativeBinomial"]
 
@@ -80,9 +80,8 @@ class NegativeBinomial(Distribution):
 
     def sample(self, sample_shape=()):
         with minitorch.no_grad():
-            rate = self._gamma.sample(sample_shape=sample_shape).numpy()
-            draws = _numpy_rng().poisson(rate.astype("float64"))
-            return minitorch.from_numpy(draws.astype(rate.dtype))
+            rate = self._gamma.sample(sample_shape=sample_shape)
+            return _poisson(rate)
 
     def log_prob(self, value):
         if self._validate_args:

@@ -158,12 +158,192 @@ def _exponential(shape, dtype) -> Tensor:
     return -(-u).log1p()
 
 
+class _TorchStream:
+    """torch's scalar samplers' draws, in torch's order: ``uniform_real_distribution<double>``
+    (53 bits of ``random64()``) and ``normal_distribution<double>`` (Box-Muller whose second value
+    is cached in the generator). Uniforms are drawn from minitorch's generator in blocks and
+    consumed one by one in Python; ``close()`` rewinds the generator to just past the ones used.
+    ``None`` from ``open()`` when the generator is not the torch-exact one (then NumPy samples)."""
+
+    @classmethod
+    def open(cls, n_hint: int):
+        from minitorch import _random
+
+        g = _random._gen(None)
+        if not all(hasattr(g, a) for a in ("_bg", "_uniform64", "_next_double")):
+            return None
+        self = cls()
+        self.g, self.snapshot, self.fresh = g, g._bg.state, getattr(g, "_fresh", None)
+        self.cache = g._next_double
+        self.block = max(64, int(n_hint))
+        self.buf, self.pos, self.used = g._uniform64(self.block).tolist(), 0, 0
+        return self
+
+    def uniform(self) -> float:
+        if self.pos == len(self.buf):
+            self.buf, self.pos = self.g._uniform64(self.block).tolist(), 0
+        self.pos += 1
+        self.used += 1
+        return self.buf[self.pos - 1]
+
+    def normal(self) -> float:
+        if self.cache is not None:
+            v, self.cache = self.cache, None
+            return v
+        u1 = self.uniform()
+        u2 = self.uniform()
+        r = math.sqrt(-2.0 * math.log1p(-u2))
+        theta = 2.0 * math.pi * u1
+        self.cache = r * math.sin(theta)
+        return r * math.cos(theta)
+
+    def close(self) -> None:
+        g = self.g
+        g._bg.state = self.snapshot
+        if self.fresh is not None:
+            g._fresh = self.fresh
+        if self.used:
+            g._uniform64(self.used)
+        g._next_double = self.cache
+
+
+_THIRD_F = float(np.float32(1.0) / np.float32(3.0))  # torch's 1.0f / 3.0f, used in double
+_C0331_F = float(np.float32(0.0331))
+
+
+def _torch_gamma_np(alpha: np.ndarray, single: bool, stream: _TorchStream) -> np.ndarray:
+    """ATen's ``sample_gamma`` (Marsaglia-Tsang with the alpha < 1 boost), element by element in
+    row-major order; ``single``: the float32 kernel (alpha's arithmetic in float)."""
+    flat = np.asarray(alpha, np.float64).reshape(-1).tolist()
+    out = np.empty(len(flat), np.float64)
+    uniform, normal, log, sqrt = stream.uniform, stream.normal, math.log, math.sqrt
+    f32, one_f = np.float32, np.float32(1.0)
+    for i, a in enumerate(flat):
+        scale = 1.0
+        if single:
+            af = f32(a)
+            if af < 1.0:
+                if af == 0:
+                    out[i] = 0.0
+                    continue
+                scale *= (1 - uniform()) ** float(one_f / af)
+                af = f32(af + one_f)
+            d = float(f32(af - f32(_THIRD_F)))
+        else:
+            if a < 1.0:
+                if a == 0:
+                    out[i] = 0.0
+                    continue
+                scale *= (1 - uniform()) ** (1.0 / a)
+                a += 1.0
+            d = a - _THIRD_F
+        c = 1.0 / sqrt(9.0 * d)
+        while True:
+            while True:
+                x = normal()
+                y = 1.0 + c * x
+                if y > 0:
+                    break
+            v = y * y * y
+            u = 1 - uniform()
+            xx = x * x
+            if u < 1.0 - _C0331_F * xx * xx:
+                break
+            if log(u) < 0.5 * xx + d * (1.0 - v + log(v)):
+                break
+        out[i] = scale * d * v
+    return out.reshape(np.shape(alpha))
+
+
+def _torch_poisson_np(rate: np.ndarray, stream: _TorchStream) -> np.ndarray:
+    """ATen's ``sample_poisson``: transformed rejection (Hoermann, 1993) for rate >= 10, else the
+    product of uniforms."""
+    flat = np.asarray(rate, np.float64).reshape(-1).tolist()
+    out = np.empty(len(flat), np.float64)
+    uniform, log = stream.uniform, math.log
+    for i, lam in enumerate(flat):
+        if lam >= 10:
+            slam, loglam = math.sqrt(lam), log(lam)
+            b = 0.931 + 2.53 * slam
+            a = -0.059 + 0.02483 * b
+            invalpha = 1.1239 + 1.1328 / (b - 3.4)
+            vr = 0.9277 - 3.6224 / (b - 2)
+            while True:
+                U = uniform() - 0.5
+                V = uniform()
+                us = 0.5 - abs(U)
+                k = math.floor((2 * a / us + b) * U + lam + 0.43)
+                if us >= 0.07 and V <= vr:
+                    break
+                if k < 0 or (us < 0.013 and V > us):
+                    continue
+                if log(V) + log(invalpha) - log(a / (us * us) + b) <= -lam + k * loglam - math.lgamma(
+                    k + 1.0
+                ):
+                    break
+            out[i] = k
+        elif lam == 0:
+            out[i] = 0.0
+        else:
+            enlam, X, prod = math.exp(-lam), 0, 1.0
+            while True:
+                prod *= uniform()
+                if prod > enlam:
+                    X += 1
+                else:
+                    break
+            out[i] = X
+    return out.reshape(np.shape(rate))
+
+
+def _standard_gamma_np(alpha: np.ndarray, double_kernel: bool = False) -> np.ndarray:
+    """Gamma(alpha, 1) draws as float64: torch's sampler on torch's stream when minitorch's
+    generator is torch's, else NumPy's ``standard_gamma``."""
+    alpha = np.asarray(alpha)
+    stream = _TorchStream.open(3 * alpha.size + 16)
+    if stream is None:
+        return _numpy_rng().standard_gamma(alpha.astype(np.float64))
+    try:
+        return _torch_gamma_np(alpha, alpha.dtype != np.float64 and not double_kernel, stream)
+    finally:
+        stream.close()
+
+
+def _poisson_np(rate: np.ndarray) -> np.ndarray:
+    rate = np.asarray(rate)
+    stream = _TorchStream.open(3 * rate.size + 16)
+    if stream is None:
+        return _numpy_rng().poisson(rate.astype(np.float64)).astype(np.float64)
+    try:
+        return _torch_poisson_np(rate, stream)
+    finally:
+        stream.close()
+
+
+def _poisson(rate: Tensor) -> Tensor:
+    """``torch.poisson(rate)`` (no gradient)."""
+    r = rate.detach()._data
+    return minitorch.from_numpy(_poisson_np(r).astype(r.dtype))
+
+
 def _standard_gamma(concentration: Tensor) -> Tensor:
-    """Gamma(concentration, 1) draws, no gradient (see ``_StandardGamma`` for the rsample path)."""
+    """``torch._standard_gamma``: Gamma(concentration, 1) draws, no gradient (see ``StandardGamma``
+    for the rsample path); clamped to the dtype's smallest normal number, as torch."""
     alpha = concentration.detach()._data
-    draws = _numpy_rng().standard_gamma(alpha.astype(np.float64))
-    tiny = np.finfo(alpha.dtype).tiny
-    return minitorch.from_numpy(np.maximum(draws, tiny).astype(alpha.dtype))
+    draws = _standard_gamma_np(alpha)
+    out = draws.astype(alpha.dtype)
+    return minitorch.from_numpy(np.maximum(out, np.finfo(alpha.dtype).tiny))
+
+
+def _sample_dirichlet_np(alpha: np.ndarray) -> np.ndarray:
+    """``torch._sample_dirichlet``: double-precision gammas of double(alpha), normalized in double,
+    then cast and clamped to [tiny, nextafter(1, 0)] of alpha's dtype."""
+    gam = np.maximum(
+        _standard_gamma_np(alpha.astype(np.float64), double_kernel=True), np.finfo(np.float64).tiny
+    )
+    x = (gam / gam.sum(-1, keepdims=True)).astype(alpha.dtype)
+    one = np.array(1.0, alpha.dtype)
+    return np.clip(x, np.finfo(alpha.dtype).tiny, np.nextafter(one, np.array(0.0, alpha.dtype)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -675,10 +855,7 @@ class SampleDirichlet(Op):
 
     @staticmethod
     def forward(ctx, concentration):
-        gammas = _standard_gamma(concentration)._data
-        x = gammas / gammas.sum(-1, keepdims=True)
-        tiny = np.finfo(x.dtype).tiny
-        x = np.clip(x, tiny, 1 - np.finfo(x.dtype).eps)
+        x = _sample_dirichlet_np(concentration._data)
         ctx.x_np, ctx.alpha_np = x, concentration._data
         return x
 
