@@ -22,6 +22,7 @@ shuffling) draws from the global generator unless given its own ``generator``.
 
 from __future__ import annotations
 
+import array
 import math
 import os
 import struct
@@ -478,10 +479,10 @@ def randperm(n: int, generator=None) -> np.ndarray:
             return np.arange(n, dtype=np.int64)
         z = (g._random(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)).astype(np.int64)
         j = (z + np.arange(n - 1, dtype=np.int64)).tolist()
-        a = list(range(n))
+        a = array.array("q", range(n))  # swaps in a typed buffer, then no conversion back
         for i, k in enumerate(j):
             a[i], a[k] = a[k], a[i]
-        return np.array(a, dtype=np.int64)
+        return np.frombuffer(a, dtype=np.int64).copy()
     a = np.empty(n, np.int64)  # n >= 2**32 / 20: the inside-out shuffle on random64()
     for i in range(n):
         k = int(g._random64(1)[0] % np.uint64(i + 1))
