@@ -578,7 +578,7 @@ def _same_generator():
 
 
 # the distributions whose draws use the primitives torch uses (normal_, rand, uniform_, exponential_,
-# multinomial, bernoulli, and ATen's gamma / Poisson samplers); Binomial draws with NumPy's sampler
+# multinomial, bernoulli, and ATen's gamma / Poisson / binomial samplers)
 SAME_DRAWS = [
     "Normal", "Categorical_probs", "Categorical_logits", "Bernoulli_probs", "Bernoulli_logits", "Uniform",
     "MVN_cov", "MVN_tril", "MVN_prec", "Independent_Normal", "OneHotCategorical", "Exponential", "Laplace",
@@ -586,7 +586,7 @@ SAME_DRAWS = [
     "HalfNormal", "Geometric", "Gumbel", "LowRankMVN", "RelaxedBernoulli", "RelaxedOneHotCategorical",
     "ContinuousBernoulli", "Kumaraswamy", "Weibull", "Pareto", "LogisticNormal", "MixtureSameFamily",
     "Gamma", "Beta", "Dirichlet", "Chi2", "StudentT", "InverseGamma", "FisherSnedecor", "Poisson",
-    "NegativeBinomial", "LKJCholesky",
+    "NegativeBinomial", "LKJCholesky", "Binomial", "Binomial_logits",
 ]  # not Wishart: torch 2.13's rsample redraws every non-singular sample (and warns "Singular sample")  # fmt: skip
 
 
@@ -1020,7 +1020,7 @@ def test_vae_and_ppo_steps_match_torch_when_generators_match():
 
 
 def test_numpy_fallback_samplers(monkeypatch):
-    """Without torch's generator internals, Gamma/Poisson/Dirichlet draw with NumPy's samplers."""
+    """Without torch's generator internals, Gamma/Poisson/Binomial/Dirichlet use NumPy's samplers."""
     from minitorch.distributions import utils as U
 
     monkeypatch.setattr(U._TorchStream, "open", classmethod(lambda cls, n: None))
@@ -1029,6 +1029,8 @@ def test_numpy_fallback_samplers(monkeypatch):
     np.testing.assert_allclose(g.mean(0).numpy(), [0.25, 1.5], rtol=0.05)
     p = MD.Poisson(mt.tensor([0.7, 30.0])).sample((20000,))
     np.testing.assert_allclose(p.mean(0).numpy(), [0.7, 30.0], rtol=0.05)
+    b = MD.Binomial(mt.tensor([10.0, 200.0]), probs=mt.tensor([0.3, 0.8])).sample((5000,))
+    np.testing.assert_allclose(b.mean(0).numpy(), [3.0, 160.0], rtol=0.05)
     d = MD.Dirichlet(mt.tensor([1.0, 2.0, 3.0])).sample((5000,))
     np.testing.assert_allclose(d.mean(0).numpy(), [1 / 6, 2 / 6, 3 / 6], rtol=0.05)
     assert d.dtype == mt.float32

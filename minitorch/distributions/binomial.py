@@ -6,7 +6,7 @@ import minitorch
 
 from . import constraints
 from .distribution import Distribution
-from .utils import _numpy_rng, _size, broadcast_all, lazy_property, lgamma, logits_to_probs, probs_to_logits
+from .utils import _binomial, _size, broadcast_all, lazy_property, lgamma, logits_to_probs, probs_to_logits
 
 __all__ = ["Binomial"]
 
@@ -19,7 +19,7 @@ def _clamp_by_zero(x):
 class Binomial(Distribution):
     """A Binomial distribution (``total_count`` trials, ``probs`` or ``logits``).
 
-    Draws are NumPy's ``binomial`` from minitorch's generator.
+    Draws follow ATen's sampler (BTRS / inversion) on minitorch's generator.
     """
 
     arg_constraints = {
@@ -85,10 +85,8 @@ class Binomial(Distribution):
 
     def sample(self, sample_shape=()):
         shape = tuple(self._extended_shape(sample_shape))
-        n = self.total_count.detach().expand(shape).numpy()
-        p = self.probs.detach().expand(shape).numpy()
-        draws = _numpy_rng().binomial(n.astype("int64"), p.astype("float64"))
-        return minitorch.from_numpy(draws.astype(p.dtype))
+        with minitorch.no_grad():
+            return _binomial(self.total_count.expand(shape), self.probs.expand(shape))
 
     def log_prob(self, value):
         if self._validate_args:

@@ -296,6 +296,107 @@ def _torch_poisson_np(rate: np.ndarray, stream: _TorchStream) -> np.ndarray:
     return out.reshape(np.shape(rate))
 
 
+_STIRLING_TAIL = (
+    0.0810614667953272,
+    0.0413406959554092,
+    0.0276779256849983,
+    0.02079067210376509,
+    0.0166446911898211,
+    0.0138761288230707,
+    0.0118967099458917,
+    0.0104112652619720,
+    0.00925546218271273,
+    0.00833056343336287,
+)
+
+
+def _stirling_approx_tail(k: float) -> float:
+    if k <= 9:
+        return _STIRLING_TAIL[int(k)]
+    kp1sq = (k + 1) * (k + 1)
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
+
+
+def _torch_binomial_np(count: np.ndarray, prob: np.ndarray, single: bool, stream: _TorchStream) -> np.ndarray:
+    """ATen's ``sample_binomial``: BTRS (Hormann, 1993) when n * p >= 10, else inversion by
+    geometric sums; ``single``: the float32 kernel (count and prob arithmetic in float)."""
+    count, prob = np.broadcast_arrays(np.asarray(count, np.float64), np.asarray(prob, np.float64))
+    out = np.empty(count.size, np.float64)
+    uniform, log, floor = stream.uniform, math.log, math.floor
+    f = np.float32 if single else float
+
+    def inversion(n, p):
+        logprob = float(np.log1p(f(-p))) if single else math.log1p(-p)
+        geom_sum, num_geom = 0.0, 0
+        while True:
+            geom = math.ceil(log(uniform()) / logprob)
+            geom_sum += geom
+            if geom_sum > n:
+                return float(num_geom)
+            num_geom += 1
+
+    def btrs(n, p):
+        stddev = float(np.sqrt(f(f(n * p) * f(1 - p)))) if single else math.sqrt(n * p * (1 - p))
+        b = 1.15 + 2.53 * stddev
+        a = -0.0873 + 0.0248 * b + 0.01 * float(p)
+        c = float(f(n * p)) + 0.5
+        v_r = 0.92 - 4.2 / b
+        r = float(f(p / f(1 - p))) if single else p / (1 - p)
+        alpha = (2.83 + 5.1 / b) * stddev
+        m = float(floor(f(f(n + 1) * p)))
+        while True:
+            U = uniform() - 0.5
+            V = uniform()
+            us = 0.5 - abs(U)
+            k = float(f(floor((2 * a / us + b) * U + c)))
+            if k < 0 or k > n:
+                continue
+            if us >= 0.07 and V <= v_r:
+                return k
+            V = log(V * alpha / (a / (us * us) + b))
+            upperbound = (
+                (m + 0.5) * log((m + 1) / (r * (n - m + 1)))
+                + (float(f(n + 1))) * log((n - m + 1) / float(f(f(n - k) + 1)))
+                + (k + 0.5) * log(r * float(f(f(n - k) + 1)) / float(f(k + 1)))
+                + _stirling_approx_tail(m)
+                + _stirling_approx_tail(n - m)
+                - _stirling_approx_tail(k)
+                - _stirling_approx_tail(float(f(n - k)))
+            )
+            if V <= upperbound:
+                return k
+
+    for i, (n, p) in enumerate(zip(count.reshape(-1).tolist(), prob.reshape(-1).tolist())):
+        if single:
+            n, p = f(n), f(p)
+        if n <= 0.0 or p <= 0.0:
+            out[i] = 0.0
+        elif p >= 1.0:
+            out[i] = float(n)
+        elif p <= 0.5:
+            out[i] = btrs(n, p) if f(n * p) >= 10.0 else inversion(n, p)
+        elif p > 0.5:
+            q = f(1.0 - float(p))
+            out[i] = float(n) - (btrs(n, q) if f(n * q) >= 10.0 else inversion(n, q))
+        else:
+            out[i] = math.nan
+    return out.reshape(count.shape)
+
+
+def _binomial(count: Tensor, prob: Tensor) -> Tensor:
+    """``torch.binomial(count, prob)`` (no gradient)."""
+    n, p = count.detach()._data, prob.detach()._data
+    stream = _TorchStream.open(4 * p.size + 16)
+    if stream is None:
+        draws = _numpy_rng().binomial(n.astype(np.int64), p.astype(np.float64))
+    else:
+        try:
+            draws = _torch_binomial_np(n, p, p.dtype != np.float64, stream)
+        finally:
+            stream.close()
+    return minitorch.from_numpy(np.asarray(draws).astype(p.dtype))
+
+
 def _standard_gamma_np(alpha: np.ndarray, double_kernel: bool = False) -> np.ndarray:
     """Gamma(alpha, 1) draws as float64: torch's sampler on torch's stream when minitorch's
     generator is torch's, else NumPy's ``standard_gamma``."""
