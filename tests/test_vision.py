@@ -782,3 +782,37 @@ def test_vision_dataset_has_torchvisions_constructor():
     assert y == 20 and tuple(x.shape) == (1, 2, 2) and ds.root == "nowhere"
     with pytest.raises(ValueError, match="Only transforms or transform"):
         datasets.VisionDataset("r", transforms=lambda a, b: (a, b), transform=lambda a: a)
+
+
+@needs_pil
+def test_equalize_matches_pillow_and_autoaugment_family_runs():
+    from PIL import Image, ImageOps
+
+    a = (np.random.default_rng(3).random((20, 30, 3)) ** 2 * 255).astype(np.uint8)
+    np.testing.assert_array_equal(F.equalize(a), np.asarray(ImageOps.equalize(Image.fromarray(a))))
+    np.testing.assert_array_equal(
+        F.equalize(_t(a.transpose(2, 0, 1)))._data,
+        np.asarray(ImageOps.equalize(Image.fromarray(a))).transpose(2, 0, 1),
+    )
+    x = _t(_img((3, 16, 16), dtype=np.uint8))
+    augs = [transforms.AutoAugment(p) for p in transforms.AutoAugmentPolicy]
+    augs += [transforms.RandAugment(), transforms.TrivialAugmentWide()]
+    for seed in range(8):
+        minitorch.manual_seed(seed)
+        for t in augs:
+            y = t(x)
+            assert y.dtype == minitorch.uint8 and tuple(y.shape) == (3, 16, 16)
+    # TrivialAugmentWide's draws, by hand, in torchvision's order: op, magnitude bin, sign
+    from minitorch.vision.transforms.autoaugment import _apply_op, _space
+
+    for seed in range(6):
+        minitorch.manual_seed(seed)
+        space = _space(31, None, wide=True)
+        name = list(space)[int(minitorch.randint(len(space), (1,)).item())]
+        mags, signed = space[name]
+        mag = float(mags[int(minitorch.randint(len(mags), (1,)).item())]) if mags.ndim else 0.0
+        if signed and minitorch.randint(2, (1,)).item():
+            mag = -mag
+        expect = _apply_op(x, name, mag, transforms.InterpolationMode.NEAREST, None)
+        minitorch.manual_seed(seed)
+        np.testing.assert_array_equal(transforms.TrivialAugmentWide()(x)._data, expect._data)

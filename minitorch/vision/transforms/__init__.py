@@ -5,5 +5,8 @@
 from . import functional
 from .transforms import *  # noqa: F403
 from .transforms import __all__
+from .autoaugment import AutoAugment, AutoAugmentPolicy, RandAugment, TrivialAugmentWide
+
+__all__ = [*__all__, "AutoAugment", "AutoAugmentPolicy", "RandAugment", "TrivialAugmentWide"]
 
 from . import v2  # noqa: E402  (after the classes it re-exports)

@@ -1011,3 +1011,29 @@ def ten_crop(img, size, vertical_flip: bool = False):
 
 
 __all__ += ["invert", "posterize", "solarize", "autocontrast", "adjust_sharpness", "five_crop", "ten_crop"]
+
+
+def _equalize_channel(chan: np.ndarray) -> np.ndarray:
+    hist = np.bincount(chan.reshape(-1), minlength=256)
+    nonzero = hist[hist != 0]
+    step = int(nonzero[:-1].sum()) // 255
+    if step == 0:
+        return chan
+    lut = (np.cumsum(hist) + step // 2) // step
+    lut = np.clip(np.concatenate([[0], lut[:-1]]), 0, 255)
+    return lut[chan.astype(np.int64)].astype(np.uint8)
+
+
+def equalize(img):
+    """Equalize the histogram of each channel of a uint8 image."""
+    if is_pil_image(img):
+        return _pil_ops().equalize(img)
+    arr, pack = _unpack(img)
+    if arr.dtype != np.uint8:
+        raise TypeError(f"Only torch.uint8 image tensors are supported, but found {arr.dtype}")
+    flat = arr.reshape(-1, *arr.shape[-2:])
+    out = np.stack([_equalize_channel(c) for c in flat]).reshape(arr.shape)
+    return pack(out)
+
+
+__all__ += ["equalize"]

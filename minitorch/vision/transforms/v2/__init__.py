@@ -3,8 +3,8 @@
 v2 idiom ``Compose([ToImage(), ToDtype(torch.float32, scale=True)])``."""
 
 from . import functional
-from ..transforms import *  # noqa: F403
-from ..transforms import __all__ as _all
+from .. import *  # noqa: F403
+from .. import __all__ as _all
 from ._extra import ToDtype, ToImage
 
 __all__ = [*_all, "ToImage", "ToDtype"]
