@@ -816,3 +816,16 @@ def test_equalize_matches_pillow_and_autoaugment_family_runs():
         expect = _apply_op(x, name, mag, transforms.InterpolationMode.NEAREST, None)
         minitorch.manual_seed(seed)
         np.testing.assert_array_equal(transforms.TrivialAugmentWide()(x)._data, expect._data)
+
+
+def test_grad_tensors_flip_crop_differentiably_and_refuse_numpy_paths():
+    x = minitorch.rand(3, 6, 6, requires_grad=True)
+    out = F.hflip(F.crop(F.vflip(x), 1, 2, 3, 3))
+    out.sum().backward()
+    expect = np.zeros((3, 6, 6), np.float32)
+    expect[:, 2:5, 2:5] = 1  # rows 1..3 of the flipped image are rows 4..2 of x
+    np.testing.assert_array_equal(x.grad._data, expect)
+    with pytest.raises(NotImplementedError, match="would not propagate gradients"):
+        F.resize(x, [3, 3])
+    with minitorch.no_grad():
+        assert tuple(F.resize(x, [3, 3]).shape) == (3, 3, 3)

@@ -3,7 +3,8 @@
 Every function takes an image in one of three forms and returns the same form:
 
 - a minitorch tensor (..., C, H, W) (computed as torchvision's tensor kernels compute, in NumPy;
-  the result does not track gradients),
+  a tensor that requires grad is refused, except by the flips, in-bounds crops and ``normalize``,
+  which use tensor ops and propagate gradients),
 - a NumPy array (H, W) or (H, W, C), as ``minitorch.datasets`` hands images to a transform
   (treated as a channels-last image, computed with the tensor kernels),
 - a PIL image (when Pillow is installed; computed with Pillow, as torchvision does).
@@ -107,6 +108,12 @@ def _unpack(img):
     if isinstance(img, Tensor):
         if img.dim() < 2:
             raise TypeError(f"Tensor is not a torch image: it has {img.dim()} dims")
+        if img.requires_grad and _grad_enabled():
+            raise NotImplementedError(
+                "minitorch.vision: this transform is computed in NumPy and would not propagate gradients "
+                "to a tensor that requires grad (hflip, vflip, crop, normalize do; use "
+                "torch.nn.functional.interpolate / grid_sample inside models)"
+            )
         data = img._data
         if data.ndim == 2:
             return data[None], lambda a: Tensor._make(
@@ -137,11 +144,26 @@ def _unpack(img):
     raise AssertionError
 
 
+def _grad_enabled() -> bool:
+    from ... import is_grad_enabled
+
+    return is_grad_enabled()
+
+
+def _tracks_grad(img) -> bool:
+    return isinstance(img, Tensor) and img.requires_grad and _grad_enabled()
+
+
 def get_dimensions(img) -> list[int]:
     """``[channels, height, width]``."""
     if is_pil_image(img):
         bands = img.getbands()
         return [len(bands), img.height, img.width]
+    if isinstance(img, Tensor):
+        shape = tuple(img.shape)
+        if len(shape) < 2:
+            raise TypeError(f"Tensor is not a torch image: it has {len(shape)} dims")
+        return [1 if len(shape) == 2 else int(shape[-3]), int(shape[-2]), int(shape[-1])]
     arr, _ = _unpack(img)
     return [int(arr.shape[-3]), int(arr.shape[-2]), int(arr.shape[-1])]
 
@@ -502,6 +524,14 @@ def crop(img, top: int, left: int, height: int, width: int):
     """``img[..., top:top+height, left:left+width]``; parts outside the image are zeros."""
     if is_pil_image(img):
         return img.crop((left, top, left + width, top + height))
+    if (
+        _tracks_grad(img)
+        and left >= 0
+        and top >= 0
+        and left + width <= img.shape[-1]
+        and top + height <= img.shape[-2]
+    ):
+        return img[..., top : top + height, left : left + width]
     arr, pack = _unpack(img)
     h, w = arr.shape[-2:]
     right, bottom = left + width, top + height
@@ -550,6 +580,8 @@ def hflip(img):
     """Flip left-right."""
     if is_pil_image(img):
         return img.transpose(0)  # Image.FLIP_LEFT_RIGHT
+    if _tracks_grad(img):
+        return img.flip(-1)
     arr, pack = _unpack(img)
     return pack(arr[..., ::-1].copy())
 
@@ -558,6 +590,8 @@ def vflip(img):
     """Flip top-bottom."""
     if is_pil_image(img):
         return img.transpose(1)  # Image.FLIP_TOP_BOTTOM
+    if _tracks_grad(img):
+        return img.flip(-2)
     arr, pack = _unpack(img)
     return pack(arr[..., ::-1, :].copy())
 
