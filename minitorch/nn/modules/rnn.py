@@ -24,6 +24,7 @@ from ...tensor import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
+from ..utils.rnn import PackedSequence
 from .linear import _check_device
 from .module import Module
 
@@ -264,6 +265,9 @@ class RNNBase(Module):
 
     def _forward_hidden(self, input: Tensor, hx: Tensor | None):
         """``forward`` of RNN and GRU (one state ``h``): returns ``(output, h_n)``."""
+        if isinstance(input, PackedSequence):
+            out, h_n, _ = self._run_packed(input, hx, None)
+            return out, h_n
         input, hx, batched = self._prepare(input, hx)
         if hx is None:
             hx = self._zeros(input, self.hidden_size)
@@ -320,6 +324,98 @@ class RNNBase(Module):
         if reverse:
             outs.reverse()
         return stack(outs, tdim), h, c
+
+    # --- packed sequences ---
+    def _run_packed(self, packed, h0, c0):
+        """All layers and directions over a PackedSequence; returns (PackedSequence, h_n, c_n).
+
+        At step t only the first ``batch_sizes[t]`` sequences (sorted longest first) run; a
+        sequence that has ended keeps its last state, which is what ``h_n`` reports."""
+        data, sizes = packed.data, [int(b) for b in packed.batch_sizes.tolist()]
+        batch = sizes[0]
+        num_directions = 2 if self.bidirectional else 1
+        layers = self.num_layers * num_directions
+        real_hidden = self.proj_size if self.proj_size > 0 else self.hidden_size
+        lstm = self.mode == "LSTM"
+        if h0 is None:
+            h0 = _creation.zeros(layers, batch, real_hidden, dtype=data.dtype)
+            if lstm:
+                c0 = _creation.zeros(layers, batch, self.hidden_size, dtype=data.dtype)
+        elif packed.sorted_indices is not None:  # the caller's order -> the packed (sorted) order
+            h0 = h0.index_select(1, packed.sorted_indices)
+            c0 = c0.index_select(1, packed.sorted_indices) if c0 is not None else None
+        hs, cs = _unbind(h0, 0), (_unbind(c0, 0) if c0 is not None else None)
+        h_n, c_n = [], []
+        x = data
+        for layer in range(self.num_layers):
+            outs = []
+            for direction in range(num_directions):
+                k = layer * num_directions + direction
+                names = self._all_weights[k]
+                w_ih, w_hh = getattr(self, names[0]), getattr(self, names[1])
+                b_ih, b_hh = (getattr(self, names[2]), getattr(self, names[3])) if self.bias else (None, None)
+                w_hr = getattr(self, names[-1]) if self.proj_size > 0 else None
+                out, h, c = self._direction_packed(
+                    x, sizes, direction == 1, w_ih, w_hh, b_ih, b_hh, w_hr, hs[k], cs[k] if cs else None
+                )
+                outs.append(out)
+                h_n.append(h)
+                c_n.append(c)
+            x = outs[0] if num_directions == 1 else cat(outs, -1)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                x = F.dropout(x, self.dropout, True)
+        h_n = stack(h_n)
+        c_n = stack(c_n) if lstm else None
+        if packed.unsorted_indices is not None:
+            h_n = h_n.index_select(1, packed.unsorted_indices)
+            c_n = c_n.index_select(1, packed.unsorted_indices) if c_n is not None else None
+        out = PackedSequence(x, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices)
+        return out, h_n, c_n
+
+    def _step(self, xt, h, c, w_hh, b_hh, w_hr):
+        mode = self.mode
+        if mode == "LSTM":
+            return _lstm_step(xt, h, c, w_hh, w_hr)
+        if mode == "GRU":
+            return _gru_step(xt, h, w_hh, b_hh), None
+        if mode == "RNN_TANH":
+            return _rnn_tanh_step(xt, h, w_hh), None
+        return _rnn_relu_step(xt, h, w_hh), None
+
+    def _direction_packed(self, data, sizes, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h, c):
+        """One layer, one direction over packed ``data``: (packed outputs, final h, final c)."""
+        proj = _linear(data, w_ih, _in_bias(self.mode, b_ih, b_hh))  # one GEMM for all steps
+        offsets = [0]
+        for b in sizes:
+            offsets.append(offsets[-1] + b)
+        outs = [None] * len(sizes)
+        if reverse:  # start at the last step of the longest; the others join as t goes down
+            active = sizes[-1]
+            cur_h, cur_c = h[:active], (c[:active] if c is not None else None)
+            for t in range(len(sizes) - 1, -1, -1):
+                b = sizes[t]
+                if b > active:
+                    cur_h = cat([cur_h, h[active:b]], 0)
+                    cur_c = cat([cur_c, c[active:b]], 0) if c is not None else None
+                    active = b
+                cur_h, cur_c = self._step(proj[offsets[t] : offsets[t + 1]], cur_h, cur_c, w_hh, b_hh, w_hr)
+                outs[t] = cur_h
+            return cat(outs, 0), cur_h, cur_c
+        active = sizes[0]
+        cur_h, cur_c = h, c
+        done_h, done_c = [], []  # the final states of sequences that ended, last rows first
+        for t, b in enumerate(sizes):
+            if b < active:
+                done_h.append(cur_h[b:active])
+                done_c.append(cur_c[b:active] if cur_c is not None else None)
+                cur_h = cur_h[:b]
+                cur_c = cur_c[:b] if cur_c is not None else None
+                active = b
+            cur_h, cur_c = self._step(proj[offsets[t] : offsets[t + 1]], cur_h, cur_c, w_hh, b_hh, w_hr)
+            outs[t] = cur_h
+        final_h = cat([cur_h, *done_h[::-1]], 0) if done_h else cur_h
+        final_c = (cat([cur_c, *done_c[::-1]], 0) if done_c else cur_c) if c is not None else None
+        return cat(outs, 0), final_h, final_c
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
@@ -449,6 +545,10 @@ class LSTM(RNNBase):
         )
 
     def forward(self, input: Tensor, hx: tuple | None = None):
+        if isinstance(input, PackedSequence):
+            h0, c0 = (None, None) if hx is None else hx
+            out, h_n, c_n = self._run_packed(input, h0, c0)
+            return out, (h_n, c_n)
         input, _, batched = self._prepare(input, None)
         if hx is None:
             real_hidden = self.proj_size if self.proj_size > 0 else self.hidden_size
