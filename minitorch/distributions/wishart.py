@@ -49,6 +49,18 @@ def _logdet_pd(a):
 _cholesky_solve = cholesky_solve
 
 
+def _replace_rows(sample, mask: np.ndarray, new):
+    """``sample[mask] = new`` (mask over the leading dims), built from cat + index_select."""
+    lead = mask.shape
+    rest = tuple(sample.shape[len(lead) :])
+    rows = int(np.prod(lead, dtype=np.int64))
+    flat = sample.reshape((rows,) + rest)
+    index = np.arange(rows)
+    index[np.flatnonzero(mask.reshape(-1))] = rows + np.arange(int(mask.sum()))
+    both = minitorch.cat([flat, new.reshape((-1,) + rest)], 0)
+    return both.index_select(0, minitorch.tensor(index)).reshape(tuple(sample.shape))
+
+
 class Wishart(ExponentialFamily):
     """A Wishart distribution with degrees of freedom ``df`` and exactly one of
     ``covariance_matrix``, ``precision_matrix`` or ``scale_tril``."""
@@ -185,22 +197,36 @@ class Wishart(ExponentialFamily):
         chol = self._unbroadcasted_scale_tril @ noise
         return chol @ chol.transpose(-2, -1)
 
+    def _is_bad(self, sample) -> np.ndarray:
+        """``support.check`` reduced over the batch dims (torch's ``amax(self._batch_dims)``)."""
+        ok = self.support.check(sample).numpy()
+        if len(self._batch_shape):
+            ok = ok.any(axis=tuple(self._batch_dims))
+        return ok
+
     def rsample(self, sample_shape=(), max_try_correction=None):
-        """Bartlett-decomposition samples; singular ones (possible for df < ndim) are redrawn up to
-        ``max_try_correction`` times, as torch's."""
+        """Bartlett-decomposition samples, redrawn as torch 2.13's ``rsample`` does.
+
+        NOTE: torch 2.13 names ``support.check(sample)`` (True for a good, positive-definite
+        sample) ``is_singular``: it warns "Singular sample detected." and redraws the good samples
+        once (then the genuinely singular ones among the redraws). minitorch follows it, so that
+        the draws are torch's."""
         if max_try_correction is None:
             max_try_correction = 10
         sample_shape = _size(sample_shape)
         sample = self._bartlett_sampling(sample_shape)
-        is_singular = ~self.support.check(sample)
-        for _ in range(max_try_correction):
-            if not bool(is_singular.any()):
-                break
+        mask = np.asarray(self._is_bad(sample), dtype=bool)
+        if mask.any():
             warnings.warn("Singular sample detected.", stacklevel=2)
-            sample_new = self._bartlett_sampling(sample_shape)
-            mask = is_singular.reshape(tuple(is_singular.shape) + (1, 1))
-            sample = minitorch.where(mask, sample_new, sample)
-            is_singular = ~self.support.check(sample)
+            for _ in range(max_try_correction):
+                n = int(mask.sum())
+                sample_new = self._bartlett_sampling((n,))
+                sample = _replace_rows(sample, mask, sample_new)
+                new_bad = ~np.asarray(self._is_bad(sample_new), dtype=bool)
+                mask = mask.copy()
+                mask[mask] = new_bad
+                if not mask.any():
+                    break
         return sample
 
     def log_prob(self, value):
