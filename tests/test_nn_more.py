@@ -1313,3 +1313,43 @@ def test_gumbel_softmax(hard):
         [x],
         tol=dict(rtol=1e-5, atol=1e-6),
     )
+
+
+def test_fusion_skip_init_nllloss2d():
+    U, TU = nn.utils, torch.nn.utils
+    for transpose in (False, True):
+        conv_m = nn.ConvTranspose2d(3, 4, 3) if transpose else nn.Conv2d(3, 4, 3)
+        conv_t = torch.nn.ConvTranspose2d(3, 4, 3) if transpose else torch.nn.Conv2d(3, 4, 3)
+        bn_m, bn_t = nn.BatchNorm2d(4), torch.nn.BatchNorm2d(4)
+        with torch.no_grad():
+            for p in (bn_t.weight, bn_t.bias, bn_t.running_mean):
+                p.normal_()
+            bn_t.running_var.uniform_(0.5, 2)
+        _load_from_torch(conv_m, conv_t)
+        _load_from_torch(bn_m, bn_t)
+        for m in (conv_m, conv_t, bn_m, bn_t):
+            m.eval()
+        fm, ft = U.fuse_conv_bn_eval(conv_m, bn_m, transpose), TU.fuse_conv_bn_eval(conv_t, bn_t, transpose)
+        assert_close(fm.weight, ft.weight, **TOL32)
+        assert_close(fm.bias, ft.bias, **TOL32)
+        x = RNG.standard_normal((1, 3, 5, 5)).astype(np.float32)
+        assert_close(fm(mt.tensor(x)), bn_m(conv_m(mt.tensor(x))), **TOL32)
+    lin_m, lin_t = nn.Linear(3, 4), torch.nn.Linear(3, 4)
+    bn_m, bn_t = nn.BatchNorm1d(4), torch.nn.BatchNorm1d(4)
+    with torch.no_grad():
+        bn_t.running_mean.normal_()
+    _load_from_torch(lin_m, lin_t)
+    _load_from_torch(bn_m, bn_t)
+    for m in (lin_m, lin_t, bn_m, bn_t):
+        m.eval()
+    assert_close(U.fuse_linear_bn_eval(lin_m, bn_m).bias, TU.fuse_linear_bn_eval(lin_t, bn_t).bias, **TOL32)
+    with pytest.raises(AssertionError, match="Fusion only for eval"):
+        U.fuse_linear_bn_eval(nn.Linear(3, 4), nn.BatchNorm1d(4))
+    m = U.skip_init(nn.Linear, 3, 4)
+    assert repr(m) == repr(TU.skip_init(torch.nn.Linear, 3, 4)) and m.weight.shape == (4, 3)
+    with pytest.warns(FutureWarning, match="NLLLoss2d"):
+        assert repr(nn.NLLLoss2d()) == "NLLLoss2d()"
+    _raises_same(
+        lambda: F.soft_margin_loss(mt.randn(3), mt.ones(3, requires_grad=True)),
+        lambda: TF.soft_margin_loss(torch.randn(3), torch.ones(3, requires_grad=True)),
+    )

@@ -405,6 +405,13 @@ def soft_margin_loss(
     """log(1 + exp(-target * input))."""
     reduction = _reduction(reduction, size_average, reduce)
     target = _broadcast_pair(input, target, warn=False)
+    from ...autograd.grad_mode import is_grad_enabled
+
+    if target.requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            "The function 'soft_margin_loss' is not differentiable with respect to argument 'target'. This input "
+            "cannot have requires_grad True."
+        )
     return _reduce((-input * target).exp().log1p(), reduction)
 
 

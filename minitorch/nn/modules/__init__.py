@@ -253,3 +253,7 @@ __all__ += ["FractionalMaxPool2d"]
 from .dropout import AlphaDropout, Dropout1d, Dropout3d, FeatureAlphaDropout  # noqa: E402
 
 __all__ += ["AlphaDropout", "Dropout1d", "Dropout3d", "FeatureAlphaDropout"]
+
+from .loss import NLLLoss2d  # noqa: E402
+
+__all__ += ["NLLLoss2d"]

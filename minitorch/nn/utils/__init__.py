@@ -23,7 +23,14 @@ __all__ = [
     "rnn",
 ]
 
-from . import parametrizations, parametrize, prune, stateless  # noqa: E402
+from . import fusion, parametrizations, parametrize, prune, stateless  # noqa: E402
+from .fusion import (  # noqa: E402
+    fuse_conv_bn_eval,
+    fuse_conv_bn_weights,
+    fuse_linear_bn_eval,
+    fuse_linear_bn_weights,
+)
+from .init import skip_init  # noqa: E402
 from .spectral_norm import remove_spectral_norm, spectral_norm  # noqa: E402
 from .weight_norm import remove_weight_norm, weight_norm  # noqa: E402
 
@@ -31,6 +38,12 @@ __all__ += [
     "parametrizations",
     "parametrize",
     "prune",
+    "fusion",
+    "fuse_conv_bn_eval",
+    "fuse_conv_bn_weights",
+    "fuse_linear_bn_eval",
+    "fuse_linear_bn_weights",
+    "skip_init",
     "stateless",
     "weight_norm",
     "remove_weight_norm",
