@@ -3,7 +3,11 @@
 Parameters are minitorch Tensors; ``log_prob``, ``entropy``, ``mean``, ``variance``, ``cdf`` and
 ``rsample`` are built from Tensor ops, so gradients flow to the parameters (REINFORCE's
 ``-(dist.log_prob(action) * G).sum().backward()``, a VAE's ``Normal.rsample``). Samples are drawn
-from minitorch's global generator (``minitorch.manual_seed``) with the same primitives torch uses.
+from minitorch's global generator (``minitorch.manual_seed``) in torch's order, with torch's
+primitives (``normal_``, ``rand``, ``multinomial``, ...) and ATen's gamma, Poisson and binomial
+samplers, so after the same seed they are torch's numbers. Special functions and linear algebra the
+formulas need (lgamma, digamma, incomplete gamma/beta, cholesky, triangular solves) are in
+``utils.py`` as differentiable ops.
 """
 
 from . import constraints, transforms
