@@ -961,3 +961,14 @@ def test_bessel_j_y(name):
         got = getattr(mt.special, name)(mt.tensor([v], dtype=mt.float64)).item()
         assert abs(got - float(fn(int(name[-1]), v))) < 1e-14
     assert getattr(mt.special, name)(mt.tensor([1.0])).dtype == mt.float32
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1"],
+)
+def test_bessel_k(name):
+    x = np.array([1e-10, 0.01, 0.3, 1.0, 1.01, 2.0, 5.0, 20.0, 100.0, 700.0, 1e4, 0.0, -1.0, np.inf, np.nan])
+    r, e = getattr(mt.special, name)(mt.tensor(x)), getattr(torch.special, name)(torch.tensor(x))
+    np.testing.assert_allclose(r._data, e.numpy(), rtol=1e-9, atol=1e-300)
+    assert getattr(mt.special, name)(mt.tensor([1.0])).dtype == mt.float32
