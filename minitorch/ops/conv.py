@@ -49,7 +49,7 @@ _state = grad_mode._state
 # --------------------------------------------------------------------------------------------
 _pool: list = [None, None]  # (executor, pid that made it)
 _nthreads: list = []
-_MIN_SPLIT = 1 << 17  # NOTE: elements a kernel must touch before it is split (a dispatch ~30 us)
+_MIN_SPLIT = 1 << 18  # NOTE: elements a kernel must touch before it is split (a dispatch ~30 us CPU)
 
 
 def _threads() -> int:
