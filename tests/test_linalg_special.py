@@ -663,6 +663,16 @@ def test_take_along_dim_scatter_reduce():
         [rand(4, 2), rand(3, 2)],
         consts=(np.array([[0, 1], [3, 3], [0, 2]]),),
     )
+    z = np.array([[2.0, 0.0, 3.0, 1.5], [0.5, 2.0, 0.0, 4.0]])  # zeros: one or two per group
+    zs = np.array([[0.0, 2.0, 1.5], [3.0, 0.0, 0.0]])
+    zi = np.array([[0, 1, 1], [2, 3, 3]])
+    for inc in [True, False]:
+        check(
+            lambda x, s, i: x.scatter_reduce(1, i, s, "prod", include_self=inc),
+            lambda x, s, i: x.scatter_reduce(1, i, s, "prod", include_self=inc),
+            [z, zs],
+            consts=(zi,),
+        )
     x = mt.zeros(4)
     x.scatter_reduce_(0, mt.tensor([0, 0, 2]), mt.tensor([1.0, 2.0, 3.0]), "amax", include_self=False)
     assert x.tolist() == [2.0, 0.0, 3.0, 0.0]

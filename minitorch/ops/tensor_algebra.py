@@ -616,10 +616,23 @@ class ScatterReduce(Op):
             gx = gc if include_self else where(t, 0.0, g)
             gs = gc.gather(dim, index)
         elif reduce == "prod":
-            safe_x = where(x == 0, 1.0, x)
-            gx = g * out / safe_x
-            gx = where(x == 0, 0.0, gx) if include_self else where(t, 0.0, g)
-            gs = (g * out).gather(dim, index) / src
+            # d out / d member = the product of the other members of its group, zeros included:
+            # from the group's count of zeros and product of its nonzero members (as torch)
+            coords = _scatter_index(index, dim)
+            xd, sd = x._data, src._data
+            zeros = np.where(xd == 0, 1, 0) if include_self else np.zeros(xd.shape, np.int64)
+            nz = np.where(xd == 0, 1, xd) if include_self else np.ones_like(xd)
+            np.add.at(zeros, coords, (sd == 0).astype(np.int64))
+            np.multiply.at(nz, coords, np.where(sd == 0, 1, sd))
+
+            def others(v, z, p):
+                safe = np.where(v == 0, 1, v)
+                return np.where(z == 0, p / safe, np.where((z == 1) & (v == 0), p, 0)).astype(v.dtype)
+
+            cx = _const(others(xd, zeros, nz))
+            cs = _const(others(sd, zeros[coords], nz[coords]))
+            gx = g * cx if include_self else where(t, 0.0, g)
+            gs = g.gather(dim, index) * cs
         else:  # amax / amin: the grad is shared evenly among the values equal to the result
             ox = out.gather(dim, index)
             hit_s = (src == ox).to(g.dtype)
