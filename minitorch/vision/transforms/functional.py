@@ -410,6 +410,36 @@ def _cubic_weights(in_size: int, out_size: int, antialias: bool) -> np.ndarray:
     return w
 
 
+@functools.lru_cache(maxsize=64)
+def _taps(mode, in_size: int, out_size: int, antialias: bool):
+    """The (out, K) input indices and weights of each output pixel (the nonzero entries of a row)."""
+    dense = (_linear_weights if mode == InterpolationMode.BILINEAR else _cubic_weights)(
+        in_size, out_size, antialias
+    )
+    nz = dense != 0
+    k = max(int(nz.sum(axis=1).max()), 1)
+    idx = np.zeros((out_size, k), dtype=np.int64)
+    wts = np.zeros((out_size, k), dtype=np.float64)
+    for i in range(out_size):
+        cols = np.nonzero(nz[i])[0]
+        idx[i, : len(cols)] = cols
+        wts[i, : len(cols)] = dense[i, cols]
+    idx.flags.writeable = wts.flags.writeable = False
+    return idx, wts
+
+
+def _apply_taps(arr: np.ndarray, idx: np.ndarray, wts: np.ndarray, dt, axis: int) -> np.ndarray:
+    """``out[..., i] = sum_k wts[i, k] * arr[..., idx[i, k]]`` along ``axis`` (-1 or -2), in order of k."""
+    w = wts.astype(dt)
+    if axis == -2:
+        w = w[:, None, :]
+    out = None
+    for k in range(idx.shape[1]):
+        term = np.take(arr, idx[:, k], axis=axis) * (w[..., k] if axis == -1 else w[:, :, k])
+        out = term if out is None else out + term
+    return out
+
+
 def _nearest_index(in_size: int, out_size: int, exact: bool) -> np.ndarray:
     scale = np.float32(in_size) / np.float32(out_size)
     i = np.arange(out_size, dtype=np.float32)
@@ -436,13 +466,12 @@ def _resize_array(arr: np.ndarray, size: list[int], mode: InterpolationMode, ant
             f"minitorch.vision: resize with interpolation={mode.value} is only supported on PIL images; "
             "tensors and arrays support nearest, nearest-exact, bilinear and bicubic"
         )
-    weights = _linear_weights if mode == InterpolationMode.BILINEAR else _cubic_weights
     dt = _work_dtype(arr)
     out = arr.astype(dt, copy=False)
     if ow != w:  # torch resamples the width first, then the height
-        out = out @ weights(w, ow, antialias).T.astype(dt)
+        out = _apply_taps(out, *_taps(mode, w, ow, bool(antialias)), dt, axis=-1)
     if oh != h:
-        out = np.swapaxes(np.swapaxes(out, -1, -2) @ weights(h, oh, antialias).T.astype(dt), -1, -2)
+        out = _apply_taps(out, *_taps(mode, h, oh, bool(antialias)), dt, axis=-2)
     if mode == InterpolationMode.BICUBIC and arr.dtype == np.uint8:
         out = np.clip(out, 0, 255)
     return _cast_out(out, arr.dtype)
@@ -917,11 +946,11 @@ def gaussian_blur(img, kernel_size, sigma=None):
     dt = _work_dtype(arr)
     kx = _gaussian_kernel1d(kernel_size[0], sigma[0], dt)
     ky = _gaussian_kernel1d(kernel_size[1], sigma[1], dt)
-    k2 = ky[:, None] * kx[None, :]
     px, py = kernel_size[0] // 2, kernel_size[1] // 2
     x = np.pad(arr.astype(dt), [(0, 0)] * (arr.ndim - 2) + [(py, py), (px, px)], mode="reflect")
-    win = np.lib.stride_tricks.sliding_window_view(x, (kernel_size[1], kernel_size[0]), axis=(-2, -1))
-    out = np.einsum("...ij,ij->...", win, k2).astype(dt)
+    h, w = arr.shape[-2:]
+    rows = sum(kx[j] * x[..., :, j : j + w] for j in range(kernel_size[0]))  # separable: across, then down
+    out = sum(ky[i] * rows[..., i : i + h, :] for i in range(kernel_size[1])).astype(dt)
     return pack(_cast_out(out, arr.dtype))
 
 
