@@ -333,3 +333,16 @@ def test_prod_second_derivative_through_zeros_matches_torch(dim):
     (ht,) = torch.autograd.grad((gt * torch.tensor(w)).sum(), xt)
     np.testing.assert_allclose(hm._data, ht.numpy(), rtol=1e-10, atol=1e-12)
     assert mt.autograd.gradgradcheck(lambda t: (t.prod() if dim is None else t.prod(dim)).sum(), (xm,))
+
+
+@needs_torch
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "hardtanh", "relu6"])
+def test_second_derivative_of_piecewise_linear_activations_is_zero_as_torch(name):
+    res = []
+    for lib in (torch, mt):
+        x = lib.tensor([-1.0, 0.5, 2.0, 7.0, 0.0], requires_grad=True)
+        y = getattr(lib.nn.functional, name)(x)
+        (g,) = lib.autograd.grad((y * lib.arange(5.0)).sum(), x, create_graph=True)
+        (gg,) = lib.autograd.grad((g * g).sum(), x)
+        res.append((type(g.grad_fn).__name__, g.tolist(), gg.tolist()))
+    assert res[0] == res[1]

@@ -175,6 +175,37 @@ class Tanh(Op):
         return (np.multiply(g, d, out=d),)
 
 
+class _MaskedGrad(Op):
+    """The grad of a piecewise-linear activation as a function of (grad, input): ``g`` where the
+    mask holds, ``g * other`` elsewhere. Its derivative w.r.t. the input is 0, as torch's
+    ``threshold_backward`` & co., so the second derivative of relu is zeros rather than an error."""
+
+    @staticmethod
+    def forward(ctx, g, x, mask, other):
+        ctx.mask, ctx.other = mask, other
+        gd = g._data
+        if other == 0.0:
+            return np.where(mask, gd, 0).astype(gd.dtype, copy=False)
+        return np.where(mask, gd, gd * other).astype(gd.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, gg):
+        other = 0.0 if ctx.other == 0.0 else gg * ctx.other
+        return Where.apply(_const(ctx.mask), gg, other), gg * 0.0, None, None
+
+
+class ThresholdBackward(_MaskedGrad):
+    _node_name = "ThresholdBackwardBackward0"
+
+
+class LeakyReluBackward(_MaskedGrad):
+    _node_name = "LeakyReluBackwardBackward0"
+
+
+class HardtanhBackward(_MaskedGrad):
+    _node_name = "HardtanhBackwardBackward0"
+
+
 class Hardtanh(Op):
     """hardtanh(a, lo, hi) = clamp(a, lo, hi): d/da = 1 strictly inside (lo, hi), 0 at the kinks and
     outside, as torch (clamp's grad is 1 at the bounds; hardtanh's and relu6's is 0)"""
@@ -190,7 +221,10 @@ class Hardtanh(Op):
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
         x = a._data
-        return Where.apply(_const((x > ctx.lo) & (x < ctx.hi)), g, 0.0), None, None
+        mask = (x > ctx.lo) & (x < ctx.hi)
+        if _grad_mode._state.enabled:  # create_graph: a function of g and (with zero grad) of a
+            return HardtanhBackward.apply(g, a, mask, 0.0), None, None
+        return Where.apply(_const(mask), g, 0.0), None, None
 
 
 class Relu(Op):
@@ -206,8 +240,8 @@ class Relu(Op):
     def backward(ctx, g):
         # torch's threshold_backward(g, out, 0): g passes where not (out <= 0), so NaN passes it
         mask = ~(ctx.output._data <= 0)
-        if _grad_mode._state.enabled:  # create_graph: keep it a function of g
-            return Where.apply(_const(mask), g, 0.0)
+        if _grad_mode._state.enabled:  # create_graph: a function of g and (with zero grad) of the output
+            return ThresholdBackward.apply(g, ctx.output, mask, 0.0)
         # NOTE: branch-free multiply (np.where on a random mask mispredicts, ~10x slower); it is
         # wrong only where the mask is off and g is inf/NaN, and then the sum is NaN: redo with where
         with np.errstate(invalid="ignore"):  # inf * 0 where the mask is off: redone below
@@ -240,6 +274,8 @@ class LeakyRelu(Op):
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
+        if _grad_mode._state.enabled:  # create_graph: a function of g and (with zero grad) of a
+            return LeakyReluBackward.apply(g, a, a._data > 0, ctx.slope), None
         return where(a > 0, g, g * ctx.slope), None
 
 
