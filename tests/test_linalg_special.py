@@ -21,6 +21,13 @@ pytestmark = [needs_torch, pytest.mark.filterwarnings("ignore:torch.(cholesky|qr
 RNG = np.random.default_rng(0)
 
 
+@pytest.fixture(autouse=True)
+def _same_data_in_any_order():
+    """Each test draws its inputs from the same seed, whatever ran before it (xdist, -k)."""
+    global RNG
+    RNG = np.random.default_rng(0)
+
+
 def _np(x):
     if isinstance(x, mt.Tensor):
         return x._data
