@@ -1353,3 +1353,46 @@ def test_fusion_skip_init_nllloss2d():
         lambda: F.soft_margin_loss(mt.randn(3), mt.ones(3, requires_grad=True)),
         lambda: TF.soft_margin_loss(torch.randn(3), torch.ones(3, requires_grad=True)),
     )
+
+
+# --- lazy layers ---
+
+LAZY = [
+    ("LazyLinear", (4,), {}, (2, 3)),
+    ("LazyLinear", (4,), {"bias": False}, (2, 5, 3)),
+    ("LazyConv1d", (4, 3), {"bias": False}, (3, 6)),
+    ("LazyConv2d", (8, 3), {"padding": 1}, (2, 3, 5, 5)),
+    ("LazyConvTranspose2d", (4, 3, 2), {}, (2, 3, 5, 5)),
+    ("LazyBatchNorm1d", (), {}, (4, 3)),
+    ("LazyBatchNorm2d", (), {"momentum": 0.2}, (2, 3, 5, 5)),
+    ("LazyInstanceNorm2d", (), {"affine": True}, (2, 3, 5, 5)),
+]
+
+
+@pytest.mark.parametrize("name,args,kw,shape", LAZY)
+def test_lazy_modules(name, args, kw, shape):
+    import warnings
+
+    mt.manual_seed(0)
+    torch.manual_seed(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mm, tm = getattr(nn, name)(*args, **kw), getattr(torch.nn, name)(*args, **kw)
+    assert repr(mm) == repr(tm) and list(mm.state_dict()) == list(tm.state_dict())
+    assert type(next(iter(mm.parameters()), mm.weight if "weight" in mm._parameters else None)).__name__ in (
+        "UninitializedParameter",
+        "NoneType",
+    )
+    params = list(mm.parameters())  # an optimizer built now keeps working after the first forward
+    x = RNG.standard_normal(shape).astype(np.float32)
+    xm, xt = _pair(x)
+    om, ot = mm(xm), tm(xt)
+    assert type(mm).__name__ == type(tm).__name__ and repr(mm) == repr(tm)
+    assert all(type(p) is nn.Parameter for p in params) and [p.shape for p in params] == [
+        p.shape for p in mm.parameters()
+    ]
+    if _generators_agree() or not params:
+        assert_close(om, ot, **TOL32)
+    om.square().sum().backward()
+    for p in params:
+        assert p.grad is not None
