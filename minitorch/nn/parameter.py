@@ -44,3 +44,12 @@ def _rebuild_parameter(data, requires_grad):
 def is_lazy(param) -> bool:
     """Always False: minitorch has no lazy modules (kept for API parity)."""
     return False
+
+
+def __getattr__(name: str):
+    # UninitializedParameter/Buffer live with the lazy layers (nn/modules/lazy.py)
+    if name in ("UninitializedParameter", "UninitializedBuffer"):
+        from .modules import lazy
+
+        return getattr(lazy, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -173,3 +173,17 @@ class Conv1d(_ConvNd):
 # NOTE: torch's path for the transposed convs is torch.nn.modules.conv; they live in
 # conv_transpose.py and build on _ConvBase above, so this import comes last
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d  # noqa: E402
+
+
+def __getattr__(name: str):
+    # torch's path for its lazy layers; they live in lazy.py (imported on first use: no cycle)
+    if name in (
+        "LazyConv1d",
+        "LazyConv2d",
+        "LazyConvTranspose1d",
+        "LazyConvTranspose2d",
+    ):
+        from . import lazy
+
+        return getattr(lazy, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

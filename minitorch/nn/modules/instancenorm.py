@@ -95,3 +95,16 @@ class InstanceNorm3d(_InstanceNorm):
     """Instance normalisation of (N, C, D, H, W) or unbatched (C, D, H, W) inputs."""
 
     _no_batch_dim = 4
+
+
+def __getattr__(name: str):
+    # torch's path for its lazy layers; they live in lazy.py (imported on first use: no cycle)
+    if name in (
+        "LazyInstanceNorm1d",
+        "LazyInstanceNorm2d",
+        "LazyInstanceNorm3d",
+    ):
+        from . import lazy
+
+        return getattr(lazy, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -111,3 +111,12 @@ class Bilinear(Module):
 
 
 __all__ += ["Bilinear"]
+
+
+def __getattr__(name: str):
+    # torch's path for its lazy layers; they live in lazy.py (imported on first use: no cycle)
+    if name in ("LazyLinear",):
+        from . import lazy
+
+        return getattr(lazy, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
