@@ -181,12 +181,11 @@ for _name in (
 del _name
 
 from . import autograd, nn, optim  # noqa: E402
-from . import fft, linalg, special  # noqa: E402
-from ._extra_functions import *  # noqa: E402, F403
 
 # NOTE: loaded on first use (module __getattr__, PEP 562), which keeps ``import minitorch`` short:
 # ``minitorch.datasets``, ``minitorch.load``, ``from minitorch import teach`` work as before.
 _LAZY_MODULES = ("amp", "backends", "cuda", "datasets", "distributed", "jit", "onnx", "serialization")
+_LAZY_MODULES += ("fft", "linalg", "special")
 _LAZY_MODULES += ("teach", "utils", "testing", "version", "hub", "func", "profiler")
 _LAZY_MODULES += ("distributions", "random")
 _LAZY_NAMES = {
@@ -211,11 +210,19 @@ def __getattr__(name: str):
         value = getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
         globals()[name] = value
         return value
+    if name == "__all__":  # for ``from minitorch import *``: every public name, loading the lazy ones
+        value = globals()["__all__"] = sorted(n for n in __dir__() if not n.startswith("_"))
+        return value
+    if not name.startswith("__"):  # the functions of _extra_functions (torch.lgamma, torch.det, ...)
+        extra = importlib.import_module(f"{__name__}._extra_functions")
+        if name in extra.__all__:
+            globals().update((n, getattr(extra, n)) for n in extra.__all__ if n not in globals())
+            return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY_MODULES) | set(_LAZY_NAMES))
+    import importlib
 
-
-__all__ = sorted({n for n in dir() if not n.startswith("_")} | set(_LAZY_MODULES) | set(_LAZY_NAMES))
+    extra = importlib.import_module(f"{__name__}._extra_functions").__all__
+    return sorted(set(globals()) | set(_LAZY_MODULES) | set(_LAZY_NAMES) | set(extra))

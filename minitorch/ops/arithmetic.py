@@ -87,9 +87,11 @@ class Add(Op):
     @staticmethod
     def forward(ctx, a, b):
         try:
-            return _d(a) + _d(b)
+            return a._data + (b._data if hasattr(b, "_vc") else b)  # a is the tensor (see __add__)
         except ValueError:
             raise _shape_error(a, b) from None
+        except AttributeError:  # a Python number first, from a direct Add.apply(2, x)
+            return _d(a) + _d(b)
 
     @staticmethod
     def backward(ctx, g):
@@ -149,12 +151,18 @@ class Mul(Op):
     def forward(ctx, a, b):
         # NOTE: as torch, save an operand only when the other one needs it for its grad, so that
         # modifying ``a`` in place after ``a * const`` is fine (no version error), as in torch.
-        ta, tb = hasattr(a, "_vc"), hasattr(b, "_vc")
-        ctx.save_for_backward(a if ta and tb and b._rg else None, b if tb and ta and a._rg else None)
-        ctx.sa = None if hasattr(a, "_vc") else a
-        ctx.sb = None if hasattr(b, "_vc") else b
+        if hasattr(a, "_vc") and hasattr(b, "_vc"):
+            ctx.save_for_backward(a if b._rg else None, b if a._rg else None)
+            ctx.sa = ctx.sb = None
+            x, y = a._data, b._data
+        else:  # a Python number: nothing to save (what save_for_backward(None, None) would set)
+            ctx._saved = ctx._saved_versions = (None, None)
+            ctx.sa = x = None if hasattr(a, "_vc") else a
+            ctx.sb = y = None if hasattr(b, "_vc") else b
+            x = a._data if x is None else x
+            y = b._data if y is None else y
         try:
-            return _d(a) * _d(b)
+            return x * y
         except ValueError:
             raise _shape_error(a, b) from None
 
