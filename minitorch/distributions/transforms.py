@@ -74,6 +74,11 @@ class Transform:
             raise ValueError("cache_size must be 0 or 1")
         super().__init__()
 
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_inv"] = None  # the inverse is rebuilt on demand (and would be a reference cycle)
+        return state
+
     @property
     def event_dim(self) -> int:
         if self.domain.event_dim == self.codomain.event_dim:
