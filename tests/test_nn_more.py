@@ -1396,3 +1396,12 @@ def test_lazy_modules(name, args, kw, shape):
     om.square().sum().backward()
     for p in params:
         assert p.grad is not None
+
+
+def test_is_lazy():
+    from minitorch.nn.parameter import UninitializedParameter, is_lazy
+
+    m = nn.LazyLinear(3)
+    assert is_lazy(m.weight) and isinstance(m.weight, UninitializedParameter)
+    m(mt.randn(2, 4))
+    assert not is_lazy(m.weight) and not is_lazy(nn.Linear(2, 2).weight)

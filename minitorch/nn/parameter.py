@@ -42,8 +42,10 @@ def _rebuild_parameter(data, requires_grad):
 
 
 def is_lazy(param) -> bool:
-    """Always False: minitorch has no lazy modules (kept for API parity)."""
-    return False
+    """Whether ``param`` is an ``UninitializedParameter``/``Buffer`` of a lazy layer."""
+    from .modules.lazy import is_lazy as _is_lazy
+
+    return _is_lazy(param)
 
 
 def __getattr__(name: str):
