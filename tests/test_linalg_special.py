@@ -556,6 +556,10 @@ def test_cummax_cummin_logcumsumexp():
     for name in ["cummax", "cummin"]:
         check(lambda t, f=getattr(mt, name): f(t, 1), lambda t, f=getattr(torch, name): f(t, 1), [x])
         check(lambda t, f=name: getattr(t, f)(0), lambda t, f=name: getattr(t, f)(0), [x])
+    xm, xt = leaf(x), torch.tensor(x, requires_grad=True)
+    assert mt.cummax(xm, 1).values.grad_fn.name() == torch.cummax(xt, 1).values.grad_fn.name()
+    assert mt.cummin(xm, 1).values.grad_fn.name() == torch.cummin(xt, 1).values.grad_fn.name()
+    assert gradgradcheck(lambda t: mt.cummax(t, 1).values, (leaf(rand(2, 5)),))
     nan = np.array([1.0, np.nan, 3.0])
     r, e = mt.cummax(mt.tensor(nan), 0), torch.cummax(torch.tensor(nan), 0)
     np.testing.assert_array_equal(r.indices._data, e.indices.numpy())

@@ -234,7 +234,24 @@ def _cum_extreme(input, dim, is_max):
             cur = np.where(take, i, cur)
             idx[i] = cur
     index = _const(np.moveaxis(idx, 0, d))
-    return x.gather(d, index), index
+    return (Cummax if is_max else Cummin).apply(x, d, index), index
+
+
+class Cummax(Op):
+    """values of cummax: the input at the running argmax; d/da = the grads scattered (added) back there"""
+
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        ctx.dim, ctx.index, ctx.shape = dim, index, a._data.shape
+        return np.take_along_axis(a._data, index._data, dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _zeros(ctx.shape, g).scatter_add(ctx.dim, ctx.index, g), None, None
+
+
+class Cummin(Cummax):
+    """values of cummin: as Cummax"""
 
 
 def cummax(input, dim):
