@@ -181,8 +181,6 @@ for _name in (
 del _name
 
 from . import autograd, nn, optim  # noqa: E402
-from . import fft, linalg, special  # noqa: E402
-from ._extra_functions import *  # noqa: E402, F403
 
 # NOTE: loaded on first use (module __getattr__, PEP 562), which keeps ``import minitorch`` short:
 # ``minitorch.datasets``, ``minitorch.load``, ``from minitorch import teach`` work as before.
