@@ -253,3 +253,7 @@ __all__ += ["alpha_dropout", "dropout1d", "dropout3d", "feature_alpha_dropout"]
 from .activation import gumbel_softmax  # noqa: E402
 
 __all__ += ["gumbel_softmax"]
+
+from .volumetric import avg_pool3d, conv3d, max_pool3d  # noqa: E402
+
+__all__ += ["avg_pool3d", "conv3d", "max_pool3d"]

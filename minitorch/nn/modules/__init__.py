@@ -289,3 +289,8 @@ __all__ += [
     "UninitializedBuffer",
     "UninitializedParameter",
 ]
+
+from .conv import Conv3d  # noqa: E402
+from .pooling import AvgPool3d, MaxPool3d  # noqa: E402
+
+__all__ += ["AvgPool3d", "Conv3d", "MaxPool3d"]

@@ -187,3 +187,19 @@ def __getattr__(name: str):
 
         return getattr(lazy, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class Conv3d(_ConvNd):
+    """3-D convolution over (N, C_in, D, H, W) (or unbatched (C_in, D, H, W)) inputs, as
+    ``torch.nn.Conv3d`` (computed as 2-D convolutions of depth slices: ``F.conv3d``).
+
+    Example::
+
+        conv = nn.Conv3d(1, 4, 3)
+        y = conv(minitorch.randn(2, 1, 8, 8, 8))   # shape (2, 4, 6, 6, 6)
+    """
+
+    _nd = 3
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self._conv(input, F.conv3d)
