@@ -281,10 +281,15 @@ class RNNBase(Module):
     def _run(self, input: Tensor, h0: Tensor, c0: Tensor | None):
         """All layers and directions over 3-D ``input``; returns (output, h_n, c_n or None)."""
         tdim = 1 if self.batch_first else 0
+        return self._layers(input, h0, c0, lambda x, *args: self._direction(x, tdim, *args))
+
+    def _layers(self, x, h0, c0, direction_fn):
+        """Stack the layers: ``direction_fn(x, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h, c)`` runs
+        one layer in one direction and returns (outputs, last h, last c); the directions' outputs
+        are concatenated, dropout applied between layers. Returns (output, h_n, c_n or None)."""
         num_directions = 2 if self.bidirectional else 1
         hs, cs = _unbind(h0, 0), (_unbind(c0, 0) if c0 is not None else None)
         h_n, c_n = [], []
-        x = input
         for layer in range(self.num_layers):
             outs = []
             for direction in range(num_directions):
@@ -293,8 +298,8 @@ class RNNBase(Module):
                 w_ih, w_hh = getattr(self, names[0]), getattr(self, names[1])
                 b_ih, b_hh = (getattr(self, names[2]), getattr(self, names[3])) if self.bias else (None, None)
                 w_hr = getattr(self, names[-1]) if self.proj_size > 0 else None
-                out, h, c = self._direction(
-                    x, tdim, direction == 1, w_ih, w_hh, b_ih, b_hh, w_hr, hs[k], cs[k] if cs else None
+                out, h, c = direction_fn(
+                    x, direction == 1, w_ih, w_hh, b_ih, b_hh, w_hr, hs[k], cs[k] if cs else None
                 )
                 outs.append(out)
                 h_n.append(h)
@@ -344,28 +349,7 @@ class RNNBase(Module):
         elif packed.sorted_indices is not None:  # the caller's order -> the packed (sorted) order
             h0 = h0.index_select(1, packed.sorted_indices)
             c0 = c0.index_select(1, packed.sorted_indices) if c0 is not None else None
-        hs, cs = _unbind(h0, 0), (_unbind(c0, 0) if c0 is not None else None)
-        h_n, c_n = [], []
-        x = data
-        for layer in range(self.num_layers):
-            outs = []
-            for direction in range(num_directions):
-                k = layer * num_directions + direction
-                names = self._all_weights[k]
-                w_ih, w_hh = getattr(self, names[0]), getattr(self, names[1])
-                b_ih, b_hh = (getattr(self, names[2]), getattr(self, names[3])) if self.bias else (None, None)
-                w_hr = getattr(self, names[-1]) if self.proj_size > 0 else None
-                out, h, c = self._direction_packed(
-                    x, sizes, direction == 1, w_ih, w_hh, b_ih, b_hh, w_hr, hs[k], cs[k] if cs else None
-                )
-                outs.append(out)
-                h_n.append(h)
-                c_n.append(c)
-            x = outs[0] if num_directions == 1 else cat(outs, -1)
-            if self.dropout and self.training and layer < self.num_layers - 1:
-                x = F.dropout(x, self.dropout, True)
-        h_n = stack(h_n)
-        c_n = stack(c_n) if lstm else None
+        x, h_n, c_n = self._layers(data, h0, c0, lambda x, *args: self._direction_packed(x, sizes, *args))
         if packed.unsorted_indices is not None:
             h_n = h_n.index_select(1, packed.unsorted_indices)
             c_n = c_n.index_select(1, packed.unsorted_indices) if c_n is not None else None
