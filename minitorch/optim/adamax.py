@@ -8,7 +8,7 @@ from .optimizer import (
     Optimizer,
     _addcdiv_,
     _bump,
-    _check,
+    _check_adam_args,
     _check_unsupported,
     _eval_closure,
     _float,
@@ -42,11 +42,7 @@ class Adamax(Optimizer):
         capturable: bool = False,
     ) -> None:
         _check_unsupported(capturable=capturable, differentiable=differentiable)
-        _check(0.0 <= lr, f"Invalid learning rate: {lr}")
-        _check(0.0 <= eps, f"Invalid epsilon value: {eps}")
-        _check(0.0 <= betas[0] < 1.0, f"Invalid beta parameter at index 0: {betas[0]}")
-        _check(0.0 <= betas[1] < 1.0, f"Invalid beta parameter at index 1: {betas[1]}")
-        _check(0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}")
+        _check_adam_args(lr, eps, betas, weight_decay)
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize)
         super().__init__(params, defaults)
 

@@ -10,6 +10,7 @@ from .optimizer import (
     _addcmul_,
     _bump,
     _check,
+    _check_adam_args,
     _check_unsupported,
     _eval_closure,
     _float,
@@ -47,11 +48,7 @@ class NAdam(Optimizer):
         differentiable: bool = False,
     ) -> None:
         _check_unsupported(capturable=capturable, differentiable=differentiable)
-        _check(0.0 <= lr, f"Invalid learning rate: {lr}")
-        _check(0.0 <= eps, f"Invalid epsilon value: {eps}")
-        _check(0.0 <= betas[0] < 1.0, f"Invalid beta parameter at index 0: {betas[0]}")
-        _check(0.0 <= betas[1] < 1.0, f"Invalid beta parameter at index 1: {betas[1]}")
-        _check(0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}")
+        _check_adam_args(lr, eps, betas, weight_decay)
         _check(0.0 <= momentum_decay, f"Invalid momentum_decay value: {momentum_decay}")
         defaults = dict(
             lr=lr,

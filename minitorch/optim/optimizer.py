@@ -306,6 +306,15 @@ def _check(ok: bool, message: str) -> None:
         raise ValueError(message)
 
 
+def _check_adam_args(lr, eps, betas, weight_decay) -> None:
+    """The argument checks the Adam family shares, with torch's messages."""
+    _check(0.0 <= lr, f"Invalid learning rate: {lr}")
+    _check(0.0 <= eps, f"Invalid epsilon value: {eps}")
+    _check(0.0 <= betas[0] < 1.0, f"Invalid beta parameter at index 0: {betas[0]}")
+    _check(0.0 <= betas[1] < 1.0, f"Invalid beta parameter at index 1: {betas[1]}")
+    _check(0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}")
+
+
 def _check_unsupported(**flags: bool) -> None:
     """``capturable`` / ``differentiable`` cannot be honoured (updates run in NumPy, outside
     autograd, on the CPU); ``foreach`` / ``fused`` are accepted and ignored (already vectorised)."""
