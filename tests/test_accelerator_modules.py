@@ -170,14 +170,42 @@ def test_autocast_warnings_and_state_match_torch():
             lib.autocast(device_type=lib.device("cpu"))
 
 
-def test_cpu_autocast_keeps_float32_and_says_so():
+def _autocast_case(lib):
+    F = lib.nn.functional
+    x = lib.tensor(np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3))
+    w = lib.tensor(np.linspace(0.5, -0.5, 15, dtype=np.float32).reshape(5, 3), requires_grad=True)
+    xb = x.to(lib.bfloat16)
+    ops = {
+        "linear": lambda: F.linear(x, w),
+        "matmul": lambda: x @ w.T,
+        "bmm": lambda: lib.bmm(x[None], w.T[None]),
+        "conv2d": lambda: F.conv2d(x[None, None], w[None, None, :2, :2]),
+        "conv1d": lambda: F.conv1d(x.T[None], w[:2, :, None]),
+        "cross_entropy": lambda: F.cross_entropy(xb, lib.tensor([0, 1, 2, 0])),
+        "mse_loss": lambda: F.mse_loss(xb, xb * 0),
+        "add_mixed": lambda: xb + x,
+    }
+    out = []
+    with lib.autocast("cpu"):
+        assert lib.is_autocast_enabled("cpu")
+        for name, f in ops.items():
+            y = f()
+            out.append((name, str(y.dtype).split(".")[1], np.round(y.detach().float().numpy(), 4).tolist()))
+        loss = F.cross_entropy(F.linear(x, w), lib.tensor([0, 1, 2, 3]))
+    assert not lib.is_autocast_enabled("cpu")
+    loss.backward()
+    out.append((str(loss.dtype).split(".")[1], round(loss.item(), 5), str(w.grad.dtype).split(".")[1]))
+    return out, w.grad.numpy()
+
+
+def test_cpu_autocast_casts_as_torch():
+    """matmul/linear/conv run in bfloat16, losses in float32, grads reach float32 weights."""
+    ours, theirs = _autocast_case(mt), _autocast_case(torch)
+    assert ours[0] == theirs[0]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6, atol=1e-7)
     x = mt.ones(2, 2)
-    with warnings.catch_warnings(record=True):
-        warnings.simplefilter("always")
-        with mt.autocast("cpu"):
-            assert mt.is_autocast_enabled("cpu")
-            assert (x @ x).dtype == mt.float32
-    assert not mt.is_autocast_enabled("cpu")
+    with mt.autocast("cpu", enabled=False):
+        assert (x @ x).dtype == mt.float32
 
     @mt.autocast("cpu", enabled=False)
     def inside():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import warnings
 
-from .. import _dtype
+from .. import _autocast_state, _dtype
 
 __all__ = [
     "autocast",
@@ -20,7 +20,7 @@ __all__ = [
 _DEVICE_TYPES = ("cpu", "cuda", "mps", "xpu", "hpu", "xla", "meta", "mtia", "ipu", "privateuseone")
 # per device type: [enabled, dtype], the state torch keeps in C++
 _state: dict[str, list] = {
-    "cpu": [False, "bfloat16"],
+    "cpu": _autocast_state.cpu,  # the ops read this list
     "cuda": [False, "float16"],
     "mps": [False, "float16"],
 }
@@ -49,10 +49,10 @@ class autocast:
     """Mixed-precision region, as ``torch.autocast(device_type, dtype=None, enabled=True,
     cache_enabled=None)``.
 
-    On minitorch every op keeps computing in its inputs' dtype: there are no reduced-precision
-    kernels. ``'cuda'`` disables itself with torch's warning (no CUDA here), ``'cpu'`` with a
-    dtype other than bfloat16/float16 too. An enabled ``'cpu'`` autocast, where torch would run
-    matmul, linear and conv in bfloat16, warns once that minitorch stays in float32.
+    ``'cpu'`` (bfloat16 by default, or float16) casts as torch's CPU autocast does: matmul and its
+    variants, linear and the convolutions run in the autocast dtype, the losses in float32 (see
+    ``minitorch._autocast_state``). ``'cuda'`` disables itself with torch's warning (no CUDA
+    here), ``'cpu'`` with a dtype other than bfloat16/float16 too.
 
     Example::
 
@@ -85,16 +85,8 @@ class autocast:
         self._name = name
 
     def __enter__(self):
-        global _warned_cpu
         state = _state.setdefault(self.device, [False, self._name])
         self._prev = list(state)
-        if self._enabled and self.device == "cpu" and not _warned_cpu:
-            _warned_cpu = True
-            warnings.warn(
-                f"minitorch: autocast('cpu') computes in float32 (there are no {self._name} kernels); "
-                f"torch would run matmul, linear and conv in {self._name}",
-                stacklevel=2,
-            )
         state[:] = [self._enabled, self._name if self._enabled else state[1]]
         return self
 

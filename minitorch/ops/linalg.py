@@ -6,6 +6,7 @@ import string
 
 import numpy as np
 
+from .. import _autocast_state
 from .._arguments import _as_tensor_arg
 from ..autograd.function import Op
 from .arithmetic import _const
@@ -72,6 +73,8 @@ class Bmm(MatMul):
 
 def matmul(a, b):
     """Pick the node name torch would show; the math is the same op."""
+    if _autocast_state.cpu[0]:
+        a, b = _autocast_state.lower(a, b)
     na, nb = a._data.ndim, b._data.ndim
     if na == 0 or nb == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from numbers import Integral
 
+from ... import _autocast_state
 from ...ops import conv as C
 from ...tensor import Tensor
 from ._arguments import _check_tensor, _tuple
@@ -109,6 +110,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
         minitorch.Size([8, 6, 24, 24])
     """
     _check_tensor(input, "input", "conv2d")
+    if _autocast_state.cpu[0]:
+        input, weight, bias = _autocast_state.lower(input, weight, bias)
     x, added = _batched(input, 2, "conv2d")
     spec = _conv_spec(x, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
     out = C.Convolution.apply(x, weight, bias, spec)
@@ -119,6 +122,8 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
     """1-D convolution of ``input`` (N, C, L) or (C, L) with ``weight`` (O, C/groups, k), as
     ``torch.nn.functional.conv1d``; computed as a 2-D convolution over a height-1 image."""
     _check_tensor(input, "input", "conv1d")
+    if _autocast_state.cpu[0]:
+        input, weight, bias = _autocast_state.lower(input, weight, bias)
     x, added = _batched(input, 1, "conv1d")
     spec = _conv_spec(x, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
     n, c, length = x._data.shape
@@ -130,6 +135,8 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
 def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, nd, fn) -> Tensor:
     """``nd``-D transposed convolution of batched ``input`` (N, C_in, *): the gradient of the
     convolution with ``weight`` (C_in, C_out/groups, *k) w.r.t. its input."""
+    if _autocast_state.cpu[0]:
+        input, weight, bias = _autocast_state.lower(input, weight, bias)
     _check_tensor(input, "input", fn)
     _check_tensor(weight, "weight", fn)
     stride = _tuple(stride, nd, "stride", "convolution")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ... import _autocast_state
 from ...ops import nn as N
 from ...tensor import Tensor
 from ._arguments import _TYPE_NAMES
@@ -11,6 +12,8 @@ from ._arguments import _TYPE_NAMES
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias`` as one fused op; ``input`` is ``(*, in_features)``."""
+    if _autocast_state.cpu[0]:
+        input, weight, bias = _autocast_state.lower(input, weight, bias)
     x, w = input._data, weight._data
     if x.ndim == 0 or w.ndim == 0:
         raise RuntimeError(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
 
+from ... import _autocast_state
 from ...ops import fused as Fu
 from ...ops import nn as N
 from ...ops import reduce as R
@@ -723,3 +725,27 @@ def ctc_loss(
     if reduction == "sum":
         return nll.sum()
     return nll
+
+
+def _float32_under_autocast(fn):
+    """``fn`` with bfloat16/float16 tensor arguments cast to float32 inside an enabled CPU
+    autocast: the losses are on torch's float32 list."""
+
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        if _autocast_state.cpu[0]:
+            args = [_autocast_state.fp32(a) for a in args]
+            kwargs = {k: _autocast_state.fp32(v) for k, v in kwargs.items()}
+        return fn(*args, **kwargs)
+
+    return wrapped
+
+
+for _name in (
+    "mse_loss l1_loss smooth_l1_loss huber_loss nll_loss cross_entropy binary_cross_entropy "
+    "binary_cross_entropy_with_logits kl_div margin_ranking_loss hinge_embedding_loss soft_margin_loss "
+    "multilabel_soft_margin_loss cosine_embedding_loss poisson_nll_loss multi_margin_loss "
+    "multilabel_margin_loss triplet_margin_loss ctc_loss"
+).split():
+    globals()[_name] = _float32_under_autocast(globals()[_name])
+del _name
