@@ -24,7 +24,6 @@ _state: dict[str, list] = {
     "cuda": [False, "float16"],
     "mps": [False, "float16"],
 }
-_warned_cpu = False
 
 
 def _dtype_named(name: str):
