@@ -242,6 +242,14 @@ class NllLoss(Op):
     @staticmethod
     def forward(ctx, x, t, weight, ignore_index, reduction):
         xd = x._data
+        if xd.ndim == 2 and weight is None and reduction != "none" and xd.shape[0]:
+            n = xd.shape[0]
+            if not (t == ignore_index).any():  # the common case: no weights, nothing ignored
+                loss = -xd[np.arange(n), t].sum(dtype=xd.dtype)
+                ctx.cdim, ctx.reduction, ctx.shape = 1, reduction, xd.shape
+                ctx.ts, ctx.wt = t, np.ones(n, xd.dtype)
+                ctx.denom = ctx.wt.sum()
+                return np.asarray(loss / xd.dtype.type(n) if reduction == "mean" else loss, dtype=xd.dtype)
         cdim = 1 if xd.ndim >= 2 else 0
         valid = t != ignore_index
         ts = np.where(valid, t, 0)
