@@ -37,6 +37,18 @@ class _MaxPoolNd(Module):
             f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
         )
 
+    def forward(self, input: Tensor):
+        pool = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}[self._nd]
+        return pool(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            ceil_mode=self.ceil_mode,
+            return_indices=self.return_indices,
+        )
+
 
 class MaxPool2d(_MaxPoolNd):
     """Max over ``kernel_size`` windows of (N, C, H, W) or (C, H, W) inputs, as ``torch.nn.MaxPool2d``.
@@ -50,31 +62,13 @@ class MaxPool2d(_MaxPoolNd):
         y = pool(minitorch.randn(1, 3, 8, 8))   # shape (1, 3, 4, 4)
     """
 
-    def forward(self, input: Tensor):
-        return F.max_pool2d(
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-            ceil_mode=self.ceil_mode,
-            return_indices=self.return_indices,
-        )
+    _nd = 2
 
 
 class MaxPool1d(_MaxPoolNd):
     """Max over windows of (N, C, L) or (C, L) inputs, as ``torch.nn.MaxPool1d``."""
 
-    def forward(self, input: Tensor):
-        return F.max_pool1d(
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-            ceil_mode=self.ceil_mode,
-            return_indices=self.return_indices,
-        )
+    _nd = 1
 
 
 class AvgPool2d(Module):
@@ -310,16 +304,7 @@ __all__ += ["FractionalMaxPool2d"]
 class MaxPool3d(_MaxPoolNd):
     """Max over windows of (N, C, D, H, W) or (C, D, H, W) inputs, as ``torch.nn.MaxPool3d``."""
 
-    def forward(self, input: Tensor):
-        return F.max_pool3d(
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-            ceil_mode=self.ceil_mode,
-            return_indices=self.return_indices,
-        )
+    _nd = 3
 
 
 class AvgPool3d(AvgPool2d):
