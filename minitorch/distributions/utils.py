@@ -19,6 +19,8 @@ import minitorch
 from minitorch.autograd.function import Op
 from minitorch.tensor import Tensor
 
+from ..ops.special import lgamma_np
+
 __all__ = [
     "broadcast_all",
     "clamp_probs",
@@ -448,131 +450,12 @@ def _sample_dirichlet_np(alpha: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------
-# Special functions (NumPy forward, Tensor-op backward)
+# Special functions: minitorch's ops (minitorch/ops/special.py), on float tensors
 # ---------------------------------------------------------------------------------------------
 
 
-def _lgamma_scalar(x: float) -> float:
-    try:
-        return math.lgamma(x)
-    except (ValueError, OverflowError):
-        return math.inf
-
-
-_lgamma_u = np.frompyfunc(_lgamma_scalar, 1, 1)
-
-
-def lgamma_np(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x)
-    out = np.asarray(_lgamma_u(x.astype(np.float64)), dtype=np.float64)
-    return out.astype(x.dtype if x.dtype.kind == "f" else np.float64, copy=False)
-
-
-# Bernoulli numbers B_2k for the asymptotic series of the polygamma functions
-_B2K = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
-
-
-def _digamma64(x: np.ndarray) -> np.ndarray:
-    x = np.array(x, dtype=np.float64)
-    out = np.zeros_like(x)
-    with np.errstate(all="ignore"):
-        neg = x < 0
-        if neg.any():  # reflection: psi(x) = psi(1 - x) - pi / tan(pi x)
-            xn = x[neg]
-            frac = xn - np.floor(xn)
-            refl = _digamma64(1 - xn) - np.pi / np.tan(np.pi * xn)
-            refl[frac == 0] = np.nan
-            out[neg] = refl
-        pos = ~neg
-        xp = x[pos]
-        acc = np.zeros_like(xp)
-        xs = xp.copy()
-        small = xs < 10
-        while small.any():  # psi(x) = psi(x + 1) - 1 / x
-            acc[small] -= 1.0 / xs[small]
-            xs[small] += 1.0
-            small = xs < 10
-        inv2 = 1.0 / (xs * xs)
-        series = 0.0
-        term = inv2.copy()
-        for k, b in enumerate(_B2K, start=1):
-            series = series + b / (2 * k) * term
-            term = term * inv2
-        res = np.log(xs) - 0.5 / xs - series + acc
-        res[xp == 0] = -np.inf
-        res[np.isposinf(xp)] = np.inf
-        out[pos] = res
-        out[np.isnan(x)] = np.nan
-    return out
-
-
-def _polygamma64(n: int, x: np.ndarray) -> np.ndarray:
-    """psi^(n)(x) for n >= 1 (recurrence up to x >= 15, then the asymptotic series)."""
-    x = np.array(x, dtype=np.float64)
-    sign = 1.0 if n % 2 == 1 else -1.0  # (-1)^(n + 1)
-    nfact = math.factorial(n)
-    with np.errstate(all="ignore"):
-        acc = np.zeros_like(x)
-        xs = x.copy()
-        small = xs < 15
-        while small.any():  # psi_n(x) = psi_n(x + 1) + (-1)^(n+1) n! / x^(n+1)
-            acc[small] += sign * nfact / xs[small] ** (n + 1)
-            xs[small] += 1.0
-            small = xs < 15
-        series = math.factorial(n - 1) / xs**n + nfact / (2 * xs ** (n + 1))
-        for k, b in enumerate(_B2K, start=1):
-            series = series + b * math.factorial(2 * k + n - 1) / math.factorial(2 * k) / xs ** (2 * k + n)
-        res = sign * series + acc
-        res[(x <= 0) & (x == np.floor(x))] = np.inf if n % 2 == 1 else np.nan
-        res[np.isnan(x)] = np.nan
-    return res
-
-
 def _cast_like(out: np.ndarray, x: np.ndarray) -> np.ndarray:
-    return out.astype(x.dtype if x.dtype.kind == "f" else np.float64, copy=False)
-
-
-class Lgamma(Op):
-    """lgamma(a): d/da = digamma(a)"""
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return lgamma_np(a._data)
-
-    @staticmethod
-    def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        return g * digamma(a)
-
-
-class Digamma(Op):
-    """digamma(a): d/da = polygamma(1, a)"""
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _cast_like(_digamma64(a._data), a._data)
-
-    @staticmethod
-    def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        return g * polygamma(1, a)
-
-
-class Polygamma(Op):
-    """polygamma(n, a): d/da = polygamma(n + 1, a)"""
-
-    @staticmethod
-    def forward(ctx, a, n):
-        ctx.save_for_backward(a)
-        ctx.n = n
-        return _cast_like(_polygamma64(n, a._data), a._data)
-
-    @staticmethod
-    def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        return g * polygamma(ctx.n + 1, a), None
+    return out.astype(x.dtype, copy=False) if x.dtype.kind == "f" else out
 
 
 def _as_float(a) -> Tensor:
@@ -584,69 +467,24 @@ def _as_float(a) -> Tensor:
 
 
 def lgamma(a) -> Tensor:
-    return Lgamma.apply(_as_float(a))
+    return _as_float(a).lgamma()
 
 
 def digamma(a) -> Tensor:
-    return Digamma.apply(_as_float(a))
+    return _as_float(a).digamma()
 
 
 def polygamma(n: int, a) -> Tensor:
-    if n == 0:
-        return digamma(a)
-    return Polygamma.apply(_as_float(a), int(n))
+    return minitorch.polygamma(int(n), _as_float(a))
 
 
 def mvlgamma(a: Tensor, p: int) -> Tensor:
     """Multivariate log-gamma of dimension ``p``."""
-    js = minitorch.arange(p, dtype=a.dtype)
-    return lgamma(a.unsqueeze(-1) - js / 2).sum(-1) + p * (p - 1) / 4 * math.log(math.pi)
-
-
-def _erfinv64(y: np.ndarray) -> np.ndarray:
-    from minitorch.ops.math import erf_np
-
-    y = np.array(y, dtype=np.float64)
-    with np.errstate(all="ignore"):
-        # Giles' single-precision approximation, then Newton steps on erf(x) - y
-        w = -np.log((1.0 - y) * (1.0 + y))
-        lo = w < 5.0
-        wl = w - 2.5
-        pl = 2.81022636e-08
-        for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
-                  -0.00417768164, 0.246640727, 1.50140941):  # fmt: skip
-            pl = c + pl * wl
-        wh = np.sqrt(np.where(lo, 5.0, w)) - 3.0
-        ph = -0.000200214257
-        for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
-                  0.00943887047, 1.00167406, 2.83297682):  # fmt: skip
-            ph = c + ph * wh
-        x = np.where(lo, pl, ph) * y
-        for _ in range(3):
-            err = erf_np(x) - y
-            x = x - err / (2.0 / math.sqrt(math.pi) * np.exp(-x * x))
-        x = np.where(y == 1, np.inf, np.where(y == -1, -np.inf, x))
-        x = np.where(np.abs(y) > 1, np.nan, x)
-    return x
-
-
-class Erfinv(Op):
-    """erfinv(a): d/da = sqrt(pi) / 2 * exp(erfinv(a)^2)"""
-
-    save_output = True
-
-    @staticmethod
-    def forward(ctx, a):
-        return _cast_like(_erfinv64(a._data), a._data)
-
-    @staticmethod
-    def backward(ctx, g):
-        x = minitorch.from_numpy(ctx._out_data)
-        return g * (math.sqrt(math.pi) / 2) * (x * x).exp()
+    return minitorch.mvlgamma(a, p)
 
 
 def erfinv(a) -> Tensor:
-    return Erfinv.apply(_as_float(a))
+    return _as_float(a).erfinv()
 
 
 def xlogy(x, y) -> Tensor:

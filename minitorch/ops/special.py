@@ -5,6 +5,7 @@ and every ``backward`` is written with Tensor ops, so gradients of gradients wor
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -952,3 +953,39 @@ modified_bessel_k0 = _bessel_k_fn(0, False, "modified_bessel_k0")
 modified_bessel_k1 = _bessel_k_fn(1, False, "modified_bessel_k1")
 scaled_modified_bessel_k0 = _bessel_k_fn(0, True, "scaled_modified_bessel_k0")
 scaled_modified_bessel_k1 = _bessel_k_fn(1, True, "scaled_modified_bessel_k1")
+
+
+def _zero_d_safe(fn, *positions):
+    """``fn`` on 0-d array arguments (at ``positions``) through 1-element arrays, so the boolean
+    indexing inside it works; the result (or each result of a tuple) comes back 0-d."""
+
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        args = list(args)
+        if not all(np.ndim(args[i]) == 0 for i in positions):
+            return fn(*args, **kwargs)
+        for i in positions:
+            args[i] = np.reshape(np.asarray(args[i]), (1,))
+        out = fn(*args, **kwargs)
+        if isinstance(out, tuple):
+            return tuple(np.reshape(o, ()) for o in out)
+        return np.reshape(out, ())
+
+    return wrapped
+
+
+for _name, _pos in (
+    ("lgamma_np", (0,)),
+    ("digamma_np", (0,)),
+    ("zeta_np", (1,)),
+    ("polygamma_np", (1,)),
+    ("erfinv_np", (0,)),
+    ("erfcinv_np", (0,)),
+    ("erfcx_np", (0,)),
+    ("erfc_np", (0,)),
+    ("_igamma_np", (0, 1)),
+    ("bessel_jy_np", (0,)),
+    ("bessel_k_np", (0,)),
+):
+    globals()[_name] = _zero_d_safe(globals()[_name], *_pos)
+del _name, _pos
