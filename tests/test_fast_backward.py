@@ -192,3 +192,16 @@ def test_fast_path_reduces_broadcast_edges_with_the_engine_helper(monkeypatch):
     b = mt.randn(3, requires_grad=True)
     (a * b).sum().backward()
     assert ((2, 3), (3,)) in seen
+
+
+@needs_torch
+def test_roots_that_depend_on_each_other_as_torch():
+    """backward([y, z]) with z computed from y: y's own grad and the one through z both arrive."""
+    res = []
+    for lib in (mt, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        z = (y * 3).exp()
+        lib.autograd.backward([y, z], [lib.ones(2), lib.full((2,), 0.5)])
+        res.append(x.grad.tolist())
+    np.testing.assert_allclose(res[0], res[1], rtol=1e-6)

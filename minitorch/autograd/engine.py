@@ -293,7 +293,7 @@ def _accumulate(var, g, create_graph, stored):
 
 
 def _run_fast(roots, root_grads, retain_graph):
-    deps = _collect_deps([n for n, _ in roots])
+    deps, _ = _collect([n for n, _ in roots])
     buffers: dict = {}
     stored = set()  # ids of arrays someone else may hold (see _accumulate)
     for (node, nr), g in zip(roots, root_grads):
@@ -369,25 +369,6 @@ def _run_fast(roots, root_grads, retain_graph):
     finally:
         quiet_off(token)
         _state.enabled = prev
-
-
-def _collect_deps(roots):
-    """Dependency counts for every node reachable from ``roots`` (explicit stack)."""
-    deps: dict = {}
-    stack = [n for n in roots if n is not None]
-    get = deps.get
-    while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
-            if nxt is None:
-                continue
-            c = get(nxt)
-            if c is None:
-                deps[nxt] = 1
-                stack.append(nxt)
-            else:
-                deps[nxt] = c + 1
-    return deps
 
 
 def _wrap(arr, stored, keep=True):
