@@ -21,19 +21,24 @@ _state = grad_mode._state
 _anomaly = anomaly_mode._state
 
 
+def _broadcast_axes(gshape: tuple, shape: tuple) -> tuple:
+    """How a grad of ``gshape`` broadcasts from ``shape``: (number of leading dims to drop, the
+    size-1 dims of ``shape`` it widened, as axes of ``gshape``); torch's error if it cannot."""
+    lead = len(gshape) - len(shape)
+    if lead < 0 or any(n != 1 and n != gshape[i + lead] for i, n in enumerate(shape)):
+        raise RuntimeError(
+            f"invalid gradient - got shape {list(gshape)} for an input of shape {list(shape)}; a "
+            "backward must return a grad of its input's shape or of a shape that it broadcasts to"
+        )
+    return lead, tuple(i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+
+
 def _sum_to_shape(g, shape, dtype):
     """Sum a gradient shaped like a broadcast result back to ``shape`` (and cast to ``dtype``)."""
     gshape = g._data.shape
     if gshape != shape:
-        lead = len(gshape) - len(shape)
-        if lead < 0 or any(n != 1 and n != gshape[i + lead] for i, n in enumerate(shape)):
-            raise RuntimeError(
-                f"invalid gradient - got shape {list(gshape)} for an input of shape {list(shape)}; a "
-                "backward must return a grad of its input's shape or of a shape that it broadcasts to"
-            )
-        axes = tuple(range(lead)) + tuple(
-            i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1
-        )
+        lead, inner = _broadcast_axes(gshape, shape)
+        axes = tuple(range(lead)) + inner
         if axes:
             g = g.sum(axes, keepdim=True)
         if lead:
@@ -436,13 +441,7 @@ def _sum_to_shape_np(g, shape, dtype):
     """``_sum_to_shape`` on an array."""
     gshape = g.shape
     if gshape != shape:
-        lead = len(gshape) - len(shape)
-        if lead < 0 or any(n != 1 and n != gshape[i + lead] for i, n in enumerate(shape)):
-            raise RuntimeError(
-                f"invalid gradient - got shape {list(gshape)} for an input of shape {list(shape)}; a "
-                "backward must return a grad of its input's shape or of a shape that it broadcasts to"
-            )
-        inner = tuple(i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+        lead, inner = _broadcast_axes(gshape, shape)
         if inner:
             g = np.add.reduce(g, axis=tuple(range(lead)) + inner, keepdims=True)
         elif lead:  # only leading dims to drop (a bias): no keepdims, no reshape
