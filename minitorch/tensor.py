@@ -20,7 +20,7 @@ from ._size import Size
 from .autograd import function as _function_module
 from .autograd import grad_mode
 from .autograd.engine import run_backward
-from .autograd.function import AccumulateGrad
+from .autograd.function import AccumulateGrad, _RemovableHandle
 from .tensor_methods.arithmetic import ArithmeticMethods
 from .tensor_methods.conversion import ConversionMethods
 from .tensor_methods.indexing import IndexingMethods
@@ -229,12 +229,9 @@ class Tensor(
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
         if not self._rg:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        from .nn.modules.module import RemovableHandle
-
-        hooks = self.__dict__.setdefault("_post_acc_hooks", {})
-        handle = RemovableHandle(hooks)
-        hooks[handle.id] = hook
-        return handle
+        hooks = self.__dict__.setdefault("_post_acc_hooks", [])
+        hooks.append(hook)
+        return _RemovableHandle(hooks, hook)
 
     def register_hook(self, hook):
         """``hook(grad)`` runs when this tensor's grad is computed; it may return a new grad."""

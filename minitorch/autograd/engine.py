@@ -256,7 +256,7 @@ def _post_accumulate_hooks(var) -> None:
     """Tensor.register_post_accumulate_grad_hook: ``hook(leaf)`` after its ``.grad`` is updated."""
     hooks = var.__dict__.get("_post_acc_hooks")
     if hooks:
-        for hook in list(hooks.values()):
+        for hook in list(hooks):
             res = hook(var)
             if res is not None:  # as torch: these hooks cannot replace anything
                 raise TypeError(
