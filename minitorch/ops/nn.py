@@ -267,19 +267,28 @@ class NllLoss(Op):
     @staticmethod
     def backward(ctx, g):
         gd = g._data
-        if not _state.enabled and ctx.cdim == 1 and len(ctx.shape) == 2 and ctx.reduction != "none":
-            # the common case on NumPy arrays: -w[t] * scale at the target class, 0 elsewhere
-            coef = np.zeros(ctx.shape, gd.dtype)
-            scale = gd
-            if ctx.reduction == "mean":  # every target ignored (denom 0): grad 0, as torch
-                scale = gd / ctx.denom if ctx.denom else gd * 0.0
-            coef[np.arange(ctx.shape[0]), ctx.ts] = -ctx.wt * scale
-            return _const(coef), None, None, None, None
+        if not _state.enabled:
+            res = NllLoss.backward_np(ctx, gd)
+            if res is not NotImplemented:
+                return _const(res[0]), None, None, None, None
         coef = np.zeros(ctx.shape, gd.dtype)
         np.put_along_axis(coef, np.expand_dims(ctx.ts, ctx.cdim), -np.expand_dims(ctx.wt, ctx.cdim), ctx.cdim)
         if ctx.reduction == "mean" and not ctx.denom:  # every target ignored: grad 0, as torch
             return _const(coef) * 0.0 * g, None, None, None, None
         return _const(coef) * _scale_grad(g, ctx.reduction, ctx.cdim, ctx.denom), None, None, None, None
+
+    @staticmethod
+    def backward_np(ctx, g):
+        """The common case on arrays (2-D input, a reduced loss): -w[t] * scale at the target
+        class, 0 elsewhere; the other cases are left to ``backward``."""
+        if ctx.cdim != 1 or len(ctx.shape) != 2 or ctx.reduction == "none":
+            return NotImplemented
+        coef = np.zeros(ctx.shape, g.dtype)
+        scale = g
+        if ctx.reduction == "mean":  # every target ignored (denom 0): grad 0, as torch
+            scale = g / ctx.denom if ctx.denom else g * 0.0
+        coef[np.arange(ctx.shape[0]), ctx.ts] = -ctx.wt * scale
+        return coef, None, None, None, None
 
 
 class CrossEntropy(Op):

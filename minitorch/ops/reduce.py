@@ -317,9 +317,8 @@ class LogSoftmax(Op):
 
     @staticmethod
     def backward(ctx, g):
-        if not _function._state.enabled:  # no graph of the backward wanted: NumPy arrays
-            gd = g._data
-            return _const(gd - np.exp(ctx.output._data) * gd.sum(ctx.dim, keepdims=True)), None
+        if not _function._state.enabled:  # no graph of the backward wanted: the array formula
+            return _const(LogSoftmax.backward_np(ctx, g._data)[0]), None
         return g - ctx.output.exp() * g.sum(ctx.dim, keepdim=True), None
 
     @staticmethod
