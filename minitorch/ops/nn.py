@@ -134,20 +134,17 @@ class Linear(Op):
 
     @staticmethod
     def backward(ctx, g):
+        if not _state.enabled and g._data.ndim >= 2:  # no graph of the backward wanted: the arrays
+            gx, gw, gb = Linear.backward_np(ctx, g._data)
+            # NOTE: b is (out,) or, from the RNNs, any shape that broadcasts: the engine sums gb to
+            # b's shape (the teaching trace shows that step)
+            return (
+                (None if gx is None else _const(gx)),
+                (None if gw is None else _const(gw)),
+                (g if gb is not None else None),
+            )
         x, w = ctx.saved_tensors
         gx = gw = gb = None
-        if not _state.enabled and g._data.ndim >= 2:  # no graph of the backward wanted: plain NumPy
-            need = ctx.needs_input_grad
-            gd, wd = g._data, w._data
-            g2 = gd if gd.ndim == 2 else gd.reshape(-1, wd.shape[0])
-            if need[0]:
-                gx = _const(gd @ wd)
-            if need[1]:
-                xd = x._data
-                gw = _const(g2.T @ (xd if xd.ndim == 2 else xd.reshape(-1, wd.shape[1])))
-            if need[2]:  # b is (out,) or, from the RNNs, any shape that broadcasts: the engine reduces it
-                gb = g  # NOTE: the engine sums it to b's shape (the teaching trace shows that step)
-            return gx, gw, gb
         if ctx.needs_input_grad[0]:
             gx = g @ w
         if ctx.needs_input_grad[1]:
