@@ -350,7 +350,6 @@ class Function(metaclass=_FunctionMeta):
             else:
                 results.append(o)
         if record:
-            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
             ctx._tensor_args = tuple(isinstance(a, Tensor) for a in args)
             _connect(ctx, args)
             if _anomaly.enabled:
@@ -370,25 +369,31 @@ _NO_EDGE = (None, 0)
 
 
 def _connect(ctx: Node, args) -> None:
-    """Fill the node's edges (``next_functions``) and the input shapes/dtypes used to reduce grads."""
-    nxt, meta = [], []
+    """Fill the node's edges (``next_functions``), ``needs_input_grad`` and the input
+    shapes/dtypes used to reduce grads, in one pass over the arguments (once per recorded op)."""
+    need, nxt, meta = [], [], []
     for a in args:
         if isinstance(a, Tensor) and a._rg:
             if a._base is not None and a._hist_version != a._vc[0]:
                 a._regenerate_history()
-            if a.grad_fn is not None:
-                nxt.append((a.grad_fn, a._output_nr))
+            fn = a.grad_fn
+            if fn is not None:
+                nxt.append((fn, a._output_nr))
             else:
                 nxt.append((a._accumulator(), 0))
                 # NOTE: the leaf's AccumulateGrad holds it weakly; the graph keeps it alive (as
                 # torch), so ``tensor(..., requires_grad=True).exp().sum().backward()`` works.
                 ctx._leaves = ctx._leaves + (a,)
-            meta.append((a._data.shape, a._data.dtype))
+            d = a._data
+            meta.append((d.shape, d.dtype))
+            need.append(True)
         else:
-            nxt.append((None, 0))
+            nxt.append(_NO_EDGE)
             meta.append(None)
+            need.append(False)
     ctx.next_functions = tuple(nxt)
     ctx._input_meta = tuple(meta)
+    ctx.needs_input_grad = tuple(need)
 
 
 class Op(Function):
@@ -419,29 +424,7 @@ class Op(Function):
                     record = True
                     break
         if record:
-            # NOTE: ``_connect`` inlined (this runs once per op): edges, input metadata and
-            # needs_input_grad in one pass over the arguments
-            need, nxt, meta = [], [], []
-            for a in args:
-                if isinstance(a, Tensor) and a._rg:
-                    if a._base is not None and a._hist_version != a._vc[0]:
-                        a._regenerate_history()
-                    fn = a.grad_fn
-                    if fn is not None:
-                        nxt.append((fn, a._output_nr))
-                    else:
-                        nxt.append((a._accumulator(), 0))
-                        ctx._leaves = ctx._leaves + (a,)  # see _connect
-                    d = a._data
-                    meta.append((d.shape, d.dtype))
-                    need.append(True)
-                else:
-                    nxt.append(_NO_EDGE)
-                    meta.append(None)
-                    need.append(False)
-            ctx.next_functions = tuple(nxt)
-            ctx._input_meta = tuple(meta)
-            ctx.needs_input_grad = tuple(need)
+            _connect(ctx, args)
             if _anomaly.enabled:
                 anomaly_mode._record(ctx)
             if _saved_hooks and ctx._saved:
