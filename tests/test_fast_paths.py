@@ -112,3 +112,42 @@ def test_linear_grad_fn_names_as_torch(shape, bias):
         b = lib.ones(3, requires_grad=True) if bias else None
         names.append(lib.nn.functional.linear(lib.tensor(x), w, b).grad_fn.name())
     assert names[0] == names[1]
+
+
+@pytest.mark.parametrize("rows", [7, 8, 32, 48, 49])
+def test_linear_short_wide_input_matches_torch_and_is_contiguous(rows):
+    # 8..48 rows against a weight of 128 x 784 take the W x^T route in Linear.forward
+    rng = np.random.default_rng(rows)
+    x = rng.standard_normal((rows, 784)).astype(np.float32)
+    w = rng.standard_normal((128, 784)).astype(np.float32) * 0.03
+    bias = rng.standard_normal(128).astype(np.float32)
+    (a, ta), (wm, wt), (bm, bt) = _pair(x), _pair(w), _pair(bias)
+    out, ref = F.linear(a, wm, bm), torch.nn.functional.linear(ta, wt, bt)
+    assert_close(out, ref, rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(out.detach().numpy(), x @ w.T + bias, rtol=1e-5, atol=1e-4)
+    assert out.is_contiguous() and out.view(-1).shape == (rows * 128,)
+    out.sum().backward()
+    ref.sum().backward()
+    for m, t in ((a, ta), (wm, wt), (bm, bt)):
+        assert_close(m.grad, t.grad, rtol=1e-5, atol=1e-4)
+
+
+@pytest.mark.parametrize("ignore_index", [-100, 0, 3])
+@pytest.mark.parametrize("fn", ["cross_entropy", "nll_loss"])
+def test_nll_ignore_index_inside_the_classes(fn, ignore_index):
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((6, 5)).astype(np.float32)
+    t = np.array([3, 0, 4, 3, 1, 2])
+    a, b = _pair(x)
+    la = getattr(F, fn)(a, mt.tensor(t), ignore_index=ignore_index)
+    lb = getattr(torch.nn.functional, fn)(b, torch.tensor(t), ignore_index=ignore_index)
+    assert_close(la, lb)
+    la.backward()
+    lb.backward()
+    assert_close(a.grad, b.grad)
+    bad = t.copy()
+    bad[1] = -1
+    with pytest.raises(IndexError, match="Target -1 is out of bounds"):
+        getattr(F, fn)(a, mt.tensor(bad), ignore_index=ignore_index)
+    with pytest.raises(IndexError):
+        getattr(torch.nn.functional, fn)(b, torch.tensor(bad), ignore_index=ignore_index)

@@ -189,12 +189,16 @@ def _check_class_target(input: Tensor, target: Tensor, weight) -> tuple:
     return t.astype(np.int64, copy=False), n_cls
 
 
-def _check_bounds(t: np.ndarray, n_cls: int, ignore_index: int) -> None:
-    if t.size and 0 <= t.min() and t.max() < n_cls:  # NOTE: the common case in two reductions
-        return
+def _check_bounds(t: np.ndarray, n_cls: int, ignore_index: int):
+    """torch's IndexError for a target outside [0, C) that is not ``ignore_index``. Returns the
+    ``ignore_index`` to pass on, or None where no target can equal it (the NLL skips the test)."""
+    # NOTE: as uint64 a negative target is huge: both bounds in one reduction (the common case)
+    if t.size and t.view(np.uint64).max() < n_cls:
+        return ignore_index if 0 <= ignore_index < n_cls else None
     bad = ((t < 0) | (t >= n_cls)) & (t != ignore_index)
     if bad.any():
         raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
+    return ignore_index
 
 
 def nll_loss(
@@ -211,8 +215,7 @@ def nll_loss(
     ``w[t]``, skipping targets equal to ``ignore_index``."""
     reduction = _reduction(reduction, size_average, reduce)
     t, n_cls = _check_class_target(input, target, weight)
-    _check_bounds(t, n_cls, ignore_index)
-    return N.NllLoss.apply(input, t, weight, ignore_index, reduction)
+    return N.NllLoss.apply(input, t, weight, _check_bounds(t, n_cls, ignore_index), reduction)
 
 
 def cross_entropy(
@@ -239,10 +242,10 @@ def cross_entropy(
     if input._data.ndim >= 1 and target._data.shape == input._data.shape:
         return _cross_entropy_probs(input, target, weight, reduction, label_smoothing)
     t, n_cls = _check_class_target(input, target, weight)
-    _check_bounds(t, n_cls, ignore_index)
+    ignore = _check_bounds(t, n_cls, ignore_index)
     if label_smoothing == 0:  # as torch: NllLossBackward0 after LogSoftmaxBackward0 in the graph
         cdim = 1 if input._data.ndim >= 2 else 0
-        return N.NllLoss.apply(R.LogSoftmax.apply(input, cdim), t, weight, ignore_index, reduction)
+        return N.NllLoss.apply(R.LogSoftmax.apply(input, cdim), t, weight, ignore, reduction)
     return N.CrossEntropy.apply(input, t, weight, ignore_index, reduction, float(label_smoothing))
 
 
