@@ -297,8 +297,28 @@ def _accumulate(var, g, create_graph, stored):
 # whole walk (torch prints none for inf/NaN grads), which costs one switch per backward.
 
 
+def _count_deps(roots) -> dict:
+    """``_collect``'s counts alone (the fast path needs no ``seen`` set): a node is pushed when
+    first reached, except a root, which is on the stack already."""
+    deps: dict = {}
+    stack = [n for n in roots if n is not None]
+    rootset = set(stack)
+    pop, push = stack.pop, stack.append
+    while stack:
+        for nxt, _ in pop().next_functions:
+            if nxt is None:
+                continue
+            if nxt in deps:
+                deps[nxt] += 1
+            else:
+                deps[nxt] = 1
+                if nxt.next_functions and nxt not in rootset:
+                    push(nxt)
+    return deps
+
+
 def _run_fast(roots, root_grads, retain_graph):
-    deps, _ = _collect([n for n, _ in roots])
+    deps = _count_deps([n for n, _ in roots])
     buffers: dict = {}
     stored = set()  # ids of arrays someone else may hold (see _accumulate)
     for (node, nr), g in zip(roots, root_grads):
@@ -354,6 +374,13 @@ def _run_fast(roots, root_grads, retain_graph):
                             raise RuntimeError(f"Function {node.name()} returned an {e}") from None
                     buf = buffers.get(nxt)
                     if buf is None:
+                        if nxt.__class__ is AccumulateGrad and deps[nxt] == 1 and not nxt._pre_hooks:
+                            # NOTE: a leaf's only edge: accumulate now (torch runs AccumulateGrad
+                            # first among ready nodes too), not through the buffers and the stack
+                            deps[nxt] = 0
+                            _accumulate_np(nxt.variable, g, stored)
+                            _post_accumulate_hooks(nxt.variable)
+                            continue
                         n_out = nxt._n_outputs
                         if n_out == 1:
                             buffers[nxt] = [g]

@@ -176,7 +176,10 @@ class Linear(Op):
             xd = x._data
             g2 = g if g.ndim == 2 else g.reshape(-1, wd.shape[0])
             gw = g2.T @ (xd if xd.ndim == 2 else xd.reshape(-1, wd.shape[1]))
-        return gx, gw, (g if need[2] else None)
+        gb = None
+        if need[2]:  # a (out,) bias: the engine's sum over the batch, done here; others: the engine's
+            gb = np.add.reduce(g, axis=0) if g.ndim == 2 and len(ctx._input_meta[2][0]) == 1 else g
+        return gx, gw, gb
 
 
 class LinearMm(Linear):

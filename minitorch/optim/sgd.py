@@ -61,6 +61,13 @@ class SGD(Optimizer):
             lr, wd = _float(group["lr"]), _float(group["weight_decay"])
             momentum, dampening = _float(group["momentum"]), _float(group["dampening"])
             nesterov, maximize = group["nesterov"], group["maximize"]
+            if momentum == 0 and wd == 0 and not maximize:  # plain SGD: p -= lr * grad, nothing else
+                for p in group["params"]:
+                    g = p._grad
+                    if g is not None:
+                        p._data += -lr * g._data
+                        p._vc[0] += 1  # _bump(p), inlined
+                continue
             for p in _params(group):
                 g = _grad(p, maximize)
                 if wd != 0:
