@@ -175,7 +175,7 @@ class Tensor(
         if gradient is None:
             if self._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            gradient = Tensor._make(np.ones_like(self._data), False, None)
+            gradient = Tensor._make(np.array(1, self._data.dtype).reshape(self._data.shape), False, None)
         elif not isinstance(gradient, Tensor):
             gradient = Tensor._make(np.asarray(gradient, self._data.dtype), False, None)
         if gradient._data.shape != self._data.shape:

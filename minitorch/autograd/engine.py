@@ -358,6 +358,7 @@ def _run_fast(roots, root_grads, retain_graph):
             if not retain_graph:
                 node._saved = node._out_data = None  # node._release(), inlined
                 node._freed = True
+            leaves = None
             for (nxt, nr), g, meta in zip(node.next_functions, in_grads, node._input_meta):
                 if nxt is None:
                     continue
@@ -374,12 +375,14 @@ def _run_fast(roots, root_grads, retain_graph):
                             raise RuntimeError(f"Function {node.name()} returned an {e}") from None
                     buf = buffers.get(nxt)
                     if buf is None:
-                        if nxt.__class__ is AccumulateGrad and deps[nxt] == 1 and not nxt._pre_hooks:
-                            # NOTE: a leaf's only edge: accumulate now (torch runs AccumulateGrad
-                            # first among ready nodes too), not through the buffers and the stack
+                        if nxt._is_leaf_node and deps[nxt] == 1:
+                            # NOTE: a leaf's only edge: accumulate right after this node (torch runs
+                            # AccumulateGrad first among ready nodes too), not through the buffers
+                            # and the stack; in the order the stack would have popped them
                             deps[nxt] = 0
-                            _accumulate_np(nxt.variable, g, stored)
-                            _post_accumulate_hooks(nxt.variable)
+                            if leaves is None:
+                                leaves = []
+                            leaves.append((nxt, g))
                             continue
                         n_out = nxt._n_outputs
                         if n_out == 1:
@@ -398,6 +401,15 @@ def _run_fast(roots, root_grads, retain_graph):
                         ready.append(nxt)
                     else:
                         _release_subtree(nxt, deps, ready, buffers, retain_graph)
+            if leaves is not None:
+                for acc, g in reversed(leaves):
+                    if acc._pre_hooks:  # the leaf's tensor hooks
+                        grads = [g]
+                        _pre_hooks_np(acc, grads, stored)
+                        g = grads[0]
+                    var = acc.variable
+                    _accumulate_np(var, g, stored)
+                    _post_accumulate_hooks(var)
     finally:
         quiet_off(token)
         _state.enabled = prev

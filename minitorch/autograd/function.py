@@ -93,6 +93,7 @@ class Node:
     _trace: list | None = None  # the forward traceback, recorded in anomaly mode
     _packed = None  # (unpack_hook, packed tensors) where saved_tensors_hooks were on (graph.py)
     _n_outputs = 1
+    _is_leaf_node = False  # True on AccumulateGrad
     # the op's ``backward_np`` (see ``Op``), or None: what the engine calls when no graph of the
     # backward is wanted (``create_graph=False``)
     _np_backward = None
@@ -256,6 +257,8 @@ def _first(res):
 
 class AccumulateGrad(Node):
     """The node for a leaf that requires grad: adds incoming gradients into ``variable.grad``."""
+
+    _is_leaf_node = True  # (a class flag: the engine's test, cheaper than isinstance)
 
     def __init__(self, variable) -> None:
         self.variable = variable
