@@ -49,7 +49,9 @@ _state = grad_mode._state
 # --------------------------------------------------------------------------------------------
 _pool: list = [None, None]  # (executor, pid that made it)
 _nthreads: list = []
-_MIN_SPLIT = 1 << 18  # NOTE: elements a kernel must touch before it is split (a dispatch ~30 us CPU)
+_MIN_SPLIT = 1 << 22  # NOTE: elements a kernel must touch before it is split: waking the pool costs
+# ~30 us CPU on a quiet machine but up to ~150 us in a 2-vCPU VM, where a LeNet step at B=64 ran 11%
+# slower split than not (benchmarks/README.md)
 
 
 def _threads() -> int:
