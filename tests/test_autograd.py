@@ -565,10 +565,11 @@ def test_custom_function_needs_input_grad_and_forward_without_recording():
     out = Probe.apply(x, c)
     assert out.requires_grad and out.grad_fn is not None
     out.sum().backward()
-    assert recorded[0][0] is False  # forward runs in no-grad mode, as torch
-    assert recorded[-1] == (True, False)
+    assert recorded[0] == (False, (True, False))  # forward runs in no-grad mode, as torch, and
+    assert recorded[-1] == (True, False)  # already knows which inputs require grad
     with mt.no_grad():
         assert not Probe.apply(x, c).requires_grad
+    assert recorded[-1] == (False, (True, False))  # under no_grad too, as torch
 
 
 def test_custom_function_only_one_output_used():

@@ -332,7 +332,9 @@ class Function(metaclass=_FunctionMeta):
         from ..tensor import Tensor
 
         ctx = cls._node_cls()
-        record = _state.enabled and any(isinstance(a, Tensor) and a._rg for a in args)
+        # as torch: forward already sees which inputs require grad (whatever the grad mode)
+        ctx.needs_input_grad = need = tuple(isinstance(a, Tensor) and a._rg for a in args)
+        record = _state.enabled and any(need)
         prev = _state.enabled
         _state.enabled = False  # like torch, forward runs without recording
         try:
