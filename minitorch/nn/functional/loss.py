@@ -235,6 +235,22 @@ def cross_entropy(
     Options as torch: ``weight`` per class, ``ignore_index`` (class indices only),
     ``label_smoothing`` in [0, 1], ``reduction`` 'mean' | 'sum' | 'none'.
     """
+    x = input._data
+    if (  # the common case first: (N, C) logits, class indices in range, no options
+        x.ndim == 2
+        and weight is None
+        and label_smoothing == 0.0
+        and size_average is None
+        and reduce is None
+        and target.__class__ is Tensor
+        and (reduction == "mean" or reduction == "sum")
+    ):
+        t = target._data
+        n, n_cls = x.shape
+        # NOTE: as uint64 a negative target is huge: both bounds in one reduction
+        if t.ndim == 1 and t.dtype == np.int64 and t.shape[0] == n and n and t.view(np.uint64).max() < n_cls:
+            ignore = ignore_index if 0 <= ignore_index < n_cls else None
+            return N.NllLoss.apply(R.LogSoftmax.apply(input, 1), t, None, ignore, reduction)
     reduction = _reduction(reduction, size_average, reduce)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
