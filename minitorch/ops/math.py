@@ -254,10 +254,9 @@ class Relu(Op):
     def backward_np(ctx, g):
         # NOTE: the output is >= 0 or NaN, so ``out != 0`` is backward's ~(out <= 0) in one pass
         mask = ctx._output_np() != 0
-        out = g * mask  # as backward: branch-free, redone with where if inf/NaN met the mask
-        if np.isnan(out.sum()):
-            out = np.where(mask, g, 0).astype(out.dtype, copy=False)
-        return (out,)
+        if np.isfinite(g).all():  # as backward, branch-free: exact wherever g is finite
+            return (g * mask,)
+        return (np.where(mask, g, 0).astype(g.dtype, copy=False),)
 
 
 @_quiet
