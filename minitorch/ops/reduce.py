@@ -277,6 +277,23 @@ class LogSumExp(Op):
         return _expand_grad(g, ctx.shape, ctx.axes, ctx.keepdim) * (a - out).exp(), None, None
 
 
+def _row_max(x: np.ndarray, dim: int) -> np.ndarray:
+    """``max(x, dim, keepdims)``; rows of a few classes (an (N, C) batch of logits, C <= 32) as
+    the max over the rows of x^T: NumPy's reduction along a short contiguous axis runs a loop per
+    row (27 us for 512 x 10, 3 us this way). Exact either way."""
+    if x.ndim == 2 and dim == 1 and x.shape[1] <= 32 and x.shape[0] >= 32:
+        return np.maximum.reduce(np.ascontiguousarray(x.T), axis=0)[:, None]
+    return np.maximum.reduce(x, axis=dim, keepdims=True)
+
+
+def _row_sum(x: np.ndarray, dim: int) -> np.ndarray:
+    """``sum(x, dim, keepdims)``; over the last axis of a float32/float64 matrix as one BLAS
+    matrix-vector product (8.5 us for 512 x 10 with NumPy's reduction, 2.4 us this way)."""
+    if x.ndim == 2 and dim == 1 and x.dtype.char in "fd" and x.shape[0] >= 32:
+        return x @ np.ones((x.shape[1], 1), x.dtype)
+    return np.add.reduce(x, axis=dim, keepdims=True)
+
+
 @_quiet
 class Softmax(Op):
     """s = softmax(a): d/da = s * (g - sum(g * s))"""
@@ -289,8 +306,8 @@ class Softmax(Op):
         x = a._data
         if x.size == 0:  # nothing to normalise (a (5, 0) input): an empty result, as torch
             return x.copy()
-        e = np.exp(x - np.maximum.reduce(x, axis=dim, keepdims=True))
-        e /= np.add.reduce(e, axis=dim, keepdims=True)
+        e = np.exp(x - _row_max(x, dim))
+        e /= _row_sum(e, dim)
         return e
 
     @staticmethod
@@ -311,8 +328,8 @@ class LogSoftmax(Op):
         x = a._data
         if x.size == 0:  # nothing to normalise (a (5, 0) input): an empty result, as torch
             return x.copy()
-        z = x - np.maximum.reduce(x, axis=dim, keepdims=True)
-        z -= np.log(np.add.reduce(np.exp(z), axis=dim, keepdims=True))
+        z = x - _row_max(x, dim)
+        z -= np.log(_row_sum(np.exp(z), dim))
         return z
 
     @staticmethod
@@ -323,7 +340,7 @@ class LogSoftmax(Op):
 
     @staticmethod
     def backward_np(ctx, g):
-        return g - np.exp(ctx._output_np()) * g.sum(ctx.dim, keepdims=True), None
+        return g - np.exp(ctx._output_np()) * _row_sum(g, ctx.dim), None
 
 
 class CumSum(Op):
