@@ -10,6 +10,7 @@ from . import _alloc, _dtype, _out_argument
 from ._creation import (
     arange,
     as_tensor,
+    asarray,
     bernoulli,
     empty,
     empty_like,
@@ -19,6 +20,7 @@ from ._creation import (
     full_like,
     layout,
     linspace,
+    logspace,
     multinomial,
     normal,
     ones,

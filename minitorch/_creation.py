@@ -204,6 +204,34 @@ def linspace(
     return _new(np.linspace(start, end, steps).astype(_float_dtype(dtype)), requires_grad)
 
 
+def logspace(
+    start,
+    end,
+    steps: int,
+    base: float = 10.0,
+    dtype=None,
+    device=None,
+    requires_grad: bool = False,
+    layout=None,
+    pin_memory: bool = False,
+) -> Tensor:
+    """``base ** linspace(start, end, steps)``."""
+    _placed(device, layout, pin_memory)
+    return _new((base ** np.linspace(start, end, steps)).astype(_float_dtype(dtype)), requires_grad)
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=None) -> Tensor:
+    """``obj`` as a tensor: a tensor (of that dtype) or a NumPy array is shared unless ``copy=True``;
+    anything else is copied in (Python floats as the default float dtype)."""
+    t = as_tensor(obj, dtype, device)
+    if copy and (t is obj or (isinstance(obj, np.ndarray) and np.shares_memory(t._data, obj))):
+        t = _function.Tensor._make(t._data.copy(), False, None)
+    if requires_grad is not None and requires_grad != t.requires_grad:
+        t = t.detach() if t is obj else t
+        t.requires_grad_(requires_grad)
+    return t
+
+
 def rand(
     *size,
     generator=None,

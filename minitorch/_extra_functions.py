@@ -10,6 +10,8 @@ import inspect
 import numpy as np
 
 from . import _out_argument
+from ._stacking import *  # noqa: F403 - the stacking helpers, listed in __all__ below
+from ._stacking import __all__ as _STACKING
 from .ops import decompositions as _D
 from .ops.arithmetic import _const
 from .ops.decompositions import (
@@ -246,7 +248,18 @@ __all__ = [
     "triu_indices",
     "vander",
     "xlogy",
+    "poisson",
+    *_STACKING,
 ]
+
+
+def poisson(input, generator=None):  # noqa: A002 - torch's parameter name
+    """Poisson draws with rates ``input`` (torch's sampler, same stream: bit for bit)."""
+    from .distributions.utils import _poisson
+
+    if generator is not None:
+        raise NotImplementedError("poisson(generator=...): only the global generator is supported")
+    return _poisson(input)
 
 
 def with_out(fn):

@@ -332,6 +332,9 @@ class Tensor(
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind in "fV"
 
+    def is_complex(self) -> bool:
+        return False  # (no complex dtypes)
+
     def is_contiguous(self) -> bool:
         return self._data.flags.c_contiguous
 

@@ -205,6 +205,57 @@ class ShapeMethods:
         op = S.SplitEqual if isinstance(split_size, _pyint) else S.Split
         return _multi_views(op.apply(self, d, sizes), self, d, sizes)
 
+    def ravel(self):
+        return self.reshape(-1)
+
+    def tensor_split(self, indices_or_sections, dim: int = 0):
+        """Pieces along ``dim`` (views, as torch's slices): ``n`` sections (the first ``size % n``
+        one longer), or cut at the given indices (Python slice bounds)."""
+        (d,) = norm_dims(dim, self._data.ndim)
+        size = self._data.shape[d]
+        ios = indices_or_sections
+        if isinstance(ios, _function.Tensor):
+            if ios._data.dtype.kind not in "iu" or ios._data.ndim > 1:
+                raise RuntimeError(
+                    "tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                    f"one-dimensional tensor, but got a tensor with {ios._data.ndim} dims"
+                )
+            ios = _pyint(ios._data) if ios._data.ndim == 0 else [_pyint(i) for i in ios._data]
+        if isinstance(ios, (_pyint, np.integer)):
+            n = _pyint(ios)
+            if n <= 0:
+                raise RuntimeError(f"number of sections must be larger than 0, got {n}")
+            q, r = divmod(size, n)
+            bounds = [i * q + min(i, r) for i in range(n + 1)]
+        else:
+            bounds = [0] + [min(max(i + size if i < 0 else i, 0), size) for i in ios] + [size]
+        return tuple(self.narrow(d, lo, max(hi - lo, 0)) for lo, hi in zip(bounds[:-1], bounds[1:]))
+
+    def _split_along(self, name: str, dim: int, min_dims: int, ios):
+        nd = self._data.ndim
+        if nd < min_dims:
+            raise RuntimeError(
+                f"torch.{name} requires a tensor with at least {min_dims} dimension, but got a tensor "
+                f"with {nd} dimensions!"
+            )
+        if isinstance(ios, (_pyint, np.integer)):
+            size = self._data.shape[dim]
+            if ios == 0 or size % ios:
+                raise RuntimeError(
+                    f"torch.{name} attempted to split along dimension {dim}, but the size of the "
+                    f"dimension {size} is not divisible by the split_size {ios}!"
+                )
+        return self.tensor_split(ios, dim)
+
+    def hsplit(self, indices_or_sections):
+        return self._split_along("hsplit", 0 if self._data.ndim == 1 else 1, 1, indices_or_sections)
+
+    def vsplit(self, indices_or_sections):
+        return self._split_along("vsplit", 0, 2, indices_or_sections)
+
+    def dsplit(self, indices_or_sections):
+        return self._split_along("dsplit", 2, 3, indices_or_sections)
+
     def chunk(self, chunks: int, dim: int = 0):
         if chunks <= 0:
             raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")

@@ -498,6 +498,13 @@ class Module:
             )
         return self._apply(lambda t: t.to(np_dtype) if t.is_floating_point() else t)
 
+    def share_memory(self) -> Module:
+        """Kept for API parity (``torch.multiprocessing`` Hogwild setups): ``share_memory_()`` on
+        every tensor, a no-op for minitorch's process-memory tensors."""
+        for t in [*self.parameters(), *self.buffers()]:
+            t.share_memory_()
+        return self
+
     def cpu(self) -> Module:
         return self
 
