@@ -66,6 +66,7 @@ from ._random import (
     set_rng_state,
 )
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.grad_mode import is_inference_mode_enabled
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
 from ._format import set_printoptions
 from ._settings import (
@@ -170,12 +171,12 @@ for _name in (
     "unsqueeze permute transpose swapaxes t flip split chunk unbind narrow gather masked_fill "
     "clamp clip clamp_min clamp_max maximum minimum all any sort argsort topk eq ne lt le gt ge "
     "equal allclose isnan isinf isfinite pow add sub mul div true_divide clone repeat_interleave "
-    "logical_not logical_and logical_or lerp "
+    "logical_not logical_and logical_or lerp msort sum_to_size index_copy put ravel "
     "index_select masked_select take scatter scatter_add index_add index_fill nonzero argwhere roll "
     "tril triu diag diag_embed diagonal trace outer ger kron tile movedim moveaxis adjoint addmm addmv "
     "addbmm baddbmm addr cumprod erf tan asin acos atan sinh cosh asinh acosh atanh arcsin arccos "
     "arctan arcsinh arccosh arctanh log2 log10 exp2 logit atan2 arctan2 hypot logaddexp logaddexp2 "
-    "fmod remainder nan_to_num median kthvalue mode count_nonzero isclose bincount unique "
+    "fmod remainder nan_to_num median nanmedian kthvalue mode count_nonzero isclose bincount unique "
     "unique_consecutive select index_put masked_scatter"
 ).split():
     if hasattr(Tensor, _name):
@@ -186,7 +187,7 @@ from . import autograd, nn, optim  # noqa: E402
 
 # NOTE: loaded on first use (module __getattr__, PEP 562), which keeps ``import minitorch`` short:
 # ``minitorch.datasets``, ``minitorch.load``, ``from minitorch import teach`` work as before.
-_LAZY_MODULES = ("amp", "backends", "cuda", "datasets", "distributed", "jit", "onnx", "serialization")
+_LAZY_MODULES = ("amp", "backends", "cpu", "cuda", "datasets", "distributed", "jit", "onnx", "serialization")
 _LAZY_MODULES += ("fft", "linalg", "special")
 _LAZY_MODULES += ("teach", "utils", "testing", "version", "hub", "func", "profiler")
 _LAZY_MODULES += ("distributions", "random")

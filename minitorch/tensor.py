@@ -335,7 +335,9 @@ class Tensor(
     def is_complex(self) -> bool:
         return False  # (no complex dtypes)
 
-    def is_contiguous(self) -> bool:
+    def is_contiguous(self, memory_format=None) -> bool:
+        if memory_format is not None and str(memory_format).endswith("channels_last"):
+            return _is_channels_last(self._data)
         return self._data.flags.c_contiguous
 
     def stride(self, dim: int | None = None):
@@ -449,6 +451,15 @@ def _rebuild(data, requires_grad):
     t = Tensor._make(data, False, None)
     t._rg = requires_grad
     return t
+
+
+def _is_channels_last(a: np.ndarray) -> bool:
+    """torch's channels_last test on a 4-D array: strides (H*W*C, 1, W*C, C), size-1 dims free."""
+    if a.ndim != 4:
+        return False
+    n, c, h, w = a.shape
+    want = (h * w * c, 1, w * c, c)
+    return all(size == 1 or st == wt * a.itemsize for size, st, wt in zip(a.shape, a.strides, want))
 
 
 class _Accum(AccumulateGrad):

@@ -16,6 +16,7 @@ class _State(threading.local):
     """Grad mode per thread, as torch: a new thread starts with grad enabled."""
 
     enabled = True
+    inference = False  # inside inference_mode()
 
 
 _state = _State()
@@ -136,7 +137,36 @@ class set_grad_enabled(_GradMode):
 
 
 class inference_mode(no_grad):
-    """Alias of ``no_grad`` (minitorch has no separate inference tensors)."""
+    """Alias of ``no_grad`` (minitorch has no separate inference tensors); inside it
+    ``is_inference_mode_enabled()`` is True."""
 
     def __init__(self, mode: bool = True) -> None:
         self._mode = not mode
+
+    def __enter__(self) -> None:
+        super().__enter__()
+        self._prev_inference = _state.inference
+        _state.inference = not self._mode
+
+    def __exit__(self, *exc) -> None:
+        _state.inference = self._prev_inference
+        super().__exit__(*exc)
+
+    def __call__(self, fn):
+        on = not self._mode
+        inner = super().__call__(fn)
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            prev = _state.inference
+            _state.inference = on
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                _state.inference = prev
+
+        return wrapper
+
+
+def is_inference_mode_enabled() -> bool:
+    return _state.inference

@@ -637,6 +637,27 @@ def median(x, dim=None, keepdim=False):
     return _order_stat(x, dim, keepdim, lambda n: (n - 1) // 2, MedianDim, "median")
 
 
+def nanmedian(x, dim=None, keepdim=False):
+    """``median`` of the non-NaN values (NaN where all are NaN): the lower middle one, picked
+    with ``gather`` so the grad flows to it, as torch's."""
+    if dim is None:
+        return nanmedian(x.reshape(-1), 0).values.reshape(())
+    d = _dim(x, dim)
+    a = x._data if x._data.ndim else x._data.reshape(1)
+    order = np.argsort(a, axis=d, kind="stable")  # NaN sorts last
+    k = (
+        np.sum(~np.isnan(a), axis=d, keepdims=True)
+        if a.dtype.kind in "fV"
+        else np.full_like(order[:1], a.shape[d])
+    )
+    idx = np.take_along_axis(order, np.maximum((k - 1) // 2, 0), axis=d)
+    src = x if x._data.ndim else x.reshape(1)
+    values = src.gather(d, _const(idx))
+    if not keepdim or not x._data.ndim:
+        values, idx = values.squeeze(d), np.squeeze(idx, d)
+    return return_types.nanmedian(values, _const(idx.astype(np.int64)))
+
+
 def kthvalue(x, k, dim=-1, keepdim=False):
     """``(values, indices)`` of the ``k``-th smallest element along ``dim``."""
     d = _dim(x, dim)

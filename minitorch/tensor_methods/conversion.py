@@ -77,6 +77,15 @@ class ConversionMethods:
     def byte(self) -> Tensor:
         return self.to(_dtype.uint8)
 
+    def char(self) -> Tensor:
+        return self.to(_dtype.int8)
+
+    def short(self) -> Tensor:
+        return self.to(_dtype.int16)
+
+    def bfloat16(self) -> Tensor:
+        return self.to(_dtype.bfloat16)
+
     def cpu(self) -> Tensor:
         return self
 

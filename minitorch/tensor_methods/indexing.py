@@ -78,6 +78,22 @@ class IndexingMethods:
     def index_add(self, dim: int, index, source, *, alpha=1):
         return I.index_add(self, dim, index, source, alpha)
 
+    def index_copy(self, dim: int, index, source):
+        """A copy with the slices ``index`` along ``dim`` replaced by those of ``source``."""
+        (d,) = norm_dims(dim, self._data.ndim)
+        return self.index_put((slice(None),) * d + (index,), source)
+
+    def index_copy_(self, dim: int, index, source):
+        return self._inplace(lambda s, v: s.index_copy(dim, index, v), source)
+
+    def put(self, index, source, accumulate: bool = False):
+        """A copy with ``source`` written at the flat (row-major) positions ``index``."""
+        flat = self.reshape(-1).index_put((index.reshape(-1),), source.reshape(-1), accumulate)
+        return flat.reshape(self._data.shape)
+
+    def put_(self, index, source, accumulate: bool = False):
+        return self._inplace(lambda s, v: s.put(index, v, accumulate), source)
+
     def select(self, dim: int, index: int):
         """The slice at ``index`` along ``dim`` (that dim removed): a view, as ``x[:, index]``."""
         (d,) = norm_dims(dim, self._data.ndim)

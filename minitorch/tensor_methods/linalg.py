@@ -72,3 +72,18 @@ class LinalgMethods:
 
     def addr(self, vec1, vec2, *, beta=1, alpha=1):
         return L.addr(self, vec1, vec2, beta, alpha)
+
+    def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
+        return self._inplace(lambda s, a, b: s.addmm(a, b, beta=beta, alpha=alpha), mat1, mat2)
+
+    def addmv_(self, mat, vec, *, beta=1, alpha=1):
+        return self._inplace(lambda s, a, b: s.addmv(a, b, beta=beta, alpha=alpha), mat, vec)
+
+    def addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+        return self._inplace(lambda s, a, b: s.addbmm(a, b, beta=beta, alpha=alpha), batch1, batch2)
+
+    def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+        return self._inplace(lambda s, a, b: s.baddbmm(a, b, beta=beta, alpha=alpha), batch1, batch2)
+
+    def addr_(self, vec1, vec2, *, beta=1, alpha=1):
+        return self._inplace(lambda s, a, b: s.addr(a, b, beta=beta, alpha=alpha), vec1, vec2)

@@ -161,6 +161,9 @@ class ReductionMethods:
     def median(self, dim=None, keepdim: bool = False):
         return R.median(self, dim, keepdim)
 
+    def nanmedian(self, dim=None, keepdim: bool = False):
+        return R.nanmedian(self, dim, keepdim)
+
     def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False):
         return R.kthvalue(self, k, dim, keepdim)
 

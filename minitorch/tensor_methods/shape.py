@@ -119,7 +119,48 @@ class ShapeMethods:
         d = norm_dims((dim0,), nd)[0], norm_dims((dim1,), nd)[0]
         return S.Transpose.apply(self, *d)
 
-    swapaxes = transpose
+    swapaxes = swapdims = transpose
+
+    def _inplace_view(self, view):
+        """Make this tensor the view ``view`` of itself (``unsqueeze_``, ``t_``, ...): its data and,
+        when recorded, its history are the view's; the version is bumped, as torch's."""
+        if self._rg and self.grad_fn is None and _function._state.enabled:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        self._data = view._data
+        if view.grad_fn is not None:
+            self.grad_fn, self._output_nr = view.grad_fn, view._output_nr
+        self._vc[0] += 1
+        return self
+
+    def unsqueeze_(self, dim: int):
+        return self._inplace_view(self.unsqueeze(dim))
+
+    def squeeze_(self, dim=None):
+        return self._inplace_view(self.squeeze(dim))
+
+    def t_(self):
+        return self._inplace_view(self.t())
+
+    def transpose_(self, dim0: int, dim1: int):
+        return self._inplace_view(self.transpose(dim0, dim1))
+
+    swapaxes_ = swapdims_ = transpose_
+
+    def msort(self):
+        return self.sort(dim=0).values
+
+    def sum_to_size(self, *size):
+        """The sum of this tensor down to ``size``, which must broadcast to its shape."""
+        size = tuple(_shape_arg(size))
+        shp = self._data.shape
+        lead = len(shp) - len(size)
+        if lead < 0 or any(n != 1 and n != shp[i + lead] for i, n in enumerate(size)):
+            raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shp)}}}.")
+        axes = tuple(range(lead)) + tuple(
+            i + lead for i, n in enumerate(size) if n == 1 and shp[i + lead] != 1
+        )
+        out = self.sum(axes, keepdim=True) if axes else self
+        return out.reshape(size) if out._data.shape != size else out
 
     def t(self):
         if self._data.ndim > 2:
@@ -176,7 +217,8 @@ class ShapeMethods:
         dims = _shape_arg(dims)
         return S.Flip.apply(self, norm_dims(dims, self._data.ndim))
 
-    def contiguous(self):
+    def contiguous(self, memory_format=None):
+        # NOTE: every memory format is row-major (NCHW) here; channels_last gives the same values
         return self if self._data.flags.c_contiguous else A.Clone.apply(self)
 
     def clone(self, *, memory_format=None):

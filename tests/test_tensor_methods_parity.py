@@ -1,0 +1,143 @@
+"""Tensor methods public scripts reach for (index_copy_, put_, addmm_, msort, nanmedian, the
+in-place view ops, sum_to_size, memory_format=, char/short/bfloat16), torch.cpu and
+is_inference_mode_enabled, against torch."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import minitorch as mt
+from tests.helpers import assert_close, needs_torch, torch
+
+pytestmark = needs_torch
+
+
+def _pair(arr, grad=False):
+    return mt.tensor(arr, requires_grad=grad), torch.tensor(arr, requires_grad=grad)
+
+
+def _grads_agree(fn, *arrays):
+    ms = [mt.tensor(a, requires_grad=True) for a in arrays]
+    ts = [torch.tensor(a, requires_grad=True) for a in arrays]
+    om, ot = fn(mt, *ms), fn(torch, *ts)
+    assert_close(om, ot)
+    w = np.random.default_rng(0).standard_normal(tuple(ot.shape)).astype(np.float32)
+    (om * mt.tensor(w)).sum().backward()
+    (ot * torch.tensor(w)).sum().backward()
+    for m, t in zip(ms, ts):
+        assert_close(m.grad, t.grad)
+
+
+def test_index_copy_and_put_values_and_grads():
+    rng = np.random.default_rng(1)
+    x, src = rng.standard_normal((4, 3)).astype(np.float32), rng.standard_normal((4, 2)).astype(np.float32)
+    _grads_agree(lambda lib, a, s: a.index_copy(1, lib.tensor([2, 0]), s), x, src)
+    _grads_agree(lambda lib, a, s: a.put(lib.tensor([-1, 0, 5]), s[0, :1].expand(3)), x, src)
+    _grads_agree(lambda lib, a, s: a.put(lib.tensor([1, 1]), s[0], accumulate=True), x, src)
+    for lib in (mt, torch):
+        z = lib.zeros(5)
+        assert z.index_copy_(0, lib.tensor([0, 4]), lib.tensor([1.0, 2.0])) is z
+        z.put_(lib.tensor([2]), lib.tensor([7.0]))
+        np.testing.assert_array_equal(z.numpy(), [1, 0, 7, 0, 2])
+
+
+@pytest.mark.parametrize(
+    "name,shapes",
+    [
+        ("addmm_", [(2, 2), (2, 3), (3, 2)]),
+        ("addmv_", [(2,), (2, 3), (3,)]),
+        ("addr_", [(2, 3), (2,), (3,)]),
+        ("baddbmm_", [(2, 2, 2), (2, 2, 3), (2, 3, 2)]),
+        ("addbmm_", [(2, 2), (4, 2, 3), (4, 3, 2)]),
+    ],
+)
+def test_in_place_matrix_products(name, shapes):
+    rng = np.random.default_rng(2)
+    arrs = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    res = []
+    for lib in (mt, torch):
+        t = lib.tensor(arrs[0])
+        assert getattr(t, name)(lib.tensor(arrs[1]), lib.tensor(arrs[2]), beta=0.5, alpha=2) is t
+        res.append(t)
+    assert_close(*res)
+
+
+def test_msort_and_nanmedian_as_torch():
+    x = np.array([[np.nan, np.nan, np.nan], [1, 2, 3], [4, np.nan, 1], [2, 2, 1]], np.float32)
+    a, b = _pair(x, grad=True)
+    assert_close(a.msort(), b.msort())
+    assert_close(mt.msort(a), torch.msort(b))
+    ra, rb = a.nanmedian(1), b.nanmedian(1)
+    assert_close(ra.values, rb.values)
+    np.testing.assert_array_equal(ra.indices.numpy(), rb.indices.numpy())
+    ra.values.nan_to_num().sum().backward()
+    rb.values.nan_to_num().sum().backward()
+    assert_close(a.grad, b.grad)
+    assert_close(mt.nanmedian(a), torch.nanmedian(b))
+    assert_close(a.nanmedian(0, keepdim=True).values, b.nanmedian(0, keepdim=True).values)
+    assert mt.tensor([3, 1, 2]).nanmedian().item() == torch.tensor([3, 1, 2]).nanmedian().item()
+
+
+@pytest.mark.parametrize(
+    "op,args", [("unsqueeze_", (0,)), ("squeeze_", ()), ("t_", ()), ("transpose_", (0, 1))]
+)
+def test_in_place_view_ops_as_torch(op, args):
+    x = np.random.default_rng(3).standard_normal((3, 1) if op == "squeeze_" else (3, 2)).astype(np.float32)
+    res = []
+    for lib in (mt, torch):
+        leaf = lib.tensor(x, requires_grad=True)
+        y = leaf * 2
+        v = y._version
+        assert getattr(y, op)(*args) is y
+        assert y._version == v + 1
+        (y * lib.arange(y.numel(), dtype=lib.float32).reshape(y.shape)).sum().backward()
+        res.append((tuple(y.shape), leaf.grad.numpy().copy()))
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+            getattr(lib.ones(2, 1, requires_grad=True), op)(*args)
+    assert res[0][0] == res[1][0]
+    np.testing.assert_allclose(res[0][1], res[1][1])
+
+
+def test_sum_to_size_as_torch():
+    a, b = _pair(np.arange(24, dtype=np.float32).reshape(2, 3, 4))
+    for size in [(3, 1), (1, 4), (2, 3, 4), (1, 1, 1), (4,)]:
+        assert_close(a.sum_to_size(*size), b.sum_to_size(*size))
+    assert_close(a.sum_to_size((3, 1)), b.sum_to_size((3, 1)))
+    with pytest.raises(RuntimeError, match=r"size \{\[2, 4\]\} is not expandable to size \{\[2, 3, 4\]\}"):
+        a.sum_to_size(2, 4)
+
+
+def test_conversions_and_memory_format():
+    x = np.array([1.5, -2.0, 300.0], np.float32)
+    a, b = _pair(x)
+    for name in ("char", "short", "bfloat16"):
+        assert str(getattr(a, name)().dtype).split(".")[-1] == str(getattr(b, name)().dtype).split(".")[-1]
+    for shape in [(1, 2, 3, 3), (1, 1, 3, 3), (2, 3, 1, 1)]:
+        t = torch.zeros(shape)
+        m = mt.zeros(shape)
+        assert m.is_contiguous(memory_format=mt.channels_last) == t.is_contiguous(
+            memory_format=torch.channels_last
+        )
+        assert m.is_contiguous(memory_format=mt.contiguous_format)
+    m = mt.randn(1, 2, 3, 3)
+    assert_close(m.contiguous(memory_format=mt.channels_last), m)
+
+
+def test_is_inference_mode_enabled_and_torch_cpu():
+    for lib in (mt, torch):
+        assert not lib.is_inference_mode_enabled()
+        with lib.inference_mode():
+            assert lib.is_inference_mode_enabled() and not lib.is_grad_enabled()
+        with lib.inference_mode(False):
+            assert not lib.is_inference_mode_enabled()
+        assert lib.inference_mode()(lib.is_inference_mode_enabled)()
+        assert lib.cpu.is_available() and lib.cpu.device_count() == 1
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            with lib.cpu.amp.autocast():
+                y = lib.nn.Linear(2, 2)(lib.ones(1, 2))
+        assert str(y.dtype).endswith("bfloat16")
+        assert any("torch.cpu.amp.autocast(args...)` is deprecated" in str(x.message) for x in w)
