@@ -24,7 +24,7 @@ from .autograd.function import AccumulateGrad, _RemovableHandle
 from .tensor_methods.arithmetic import ArithmeticMethods
 from .tensor_methods.conversion import ConversionMethods
 from .tensor_methods.indexing import IndexingMethods
-from .tensor_methods.inplace import InplaceMethods
+from .tensor_methods.inplace import InplaceMethods, InplaceVariants
 from .tensor_methods.linalg import LinalgMethods
 from .tensor_methods.math import MathMethods
 from .tensor_methods.reduction import ReductionMethods
@@ -47,6 +47,7 @@ class Tensor(
     LinalgMethods,
     InplaceMethods,
     SpecialMethods,
+    InplaceVariants,
 ):
     """An n-dimensional array that records operations for automatic differentiation.
 

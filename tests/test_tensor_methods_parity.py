@@ -141,3 +141,66 @@ def test_is_inference_mode_enabled_and_torch_cpu():
                 y = lib.nn.Linear(2, 2)(lib.ones(1, 2))
         assert str(y.dtype).endswith("bfloat16")
         assert any("torch.cpu.amp.autocast(args...)` is deprecated" in str(x.message) for x in w)
+
+
+_UNARY_INPLACE = "abs reciprocal log log2 log10 log1p exp2 expm1 rsqrt square floor ceil trunc sign sin cos tan sinh cosh erf erfc arcsin atan nan_to_num".split()
+
+
+@pytest.mark.parametrize("name", _UNARY_INPLACE)
+def test_unary_in_place_variants_values_and_grads(name):
+    x = np.array([0.3, 0.7, 1.9, 0.45], np.float32)
+    res = []
+    for lib in (mt, torch):
+        leaf = lib.tensor(x, requires_grad=True)
+        y = leaf * 1.0
+        v = y._version
+        assert getattr(y, name + "_")() is y and y._version > v
+        (y * lib.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+        res.append((y.detach().numpy().copy(), leaf.grad.numpy().copy()))
+    np.testing.assert_allclose(res[0][0], res[1][0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(res[0][1], res[1][1], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "name,arg",
+    [
+        ("atan2", "t"),
+        ("fmod", 0.4),
+        ("remainder", 0.4),
+        ("hypot", "t"),
+        ("true_divide", 3.0),
+        ("floor_divide", 0.25),
+        ("clamp_min", 0.5),
+        ("clamp_max", 0.5),
+        ("cumsum", 0),
+        ("logit", 1e-3),
+    ],
+)
+def test_binary_in_place_variants_as_torch(name, arg):
+    x = np.array([0.3, 0.7, 1.9, 0.45], np.float32)
+    other = np.array([0.5, 0.2, 1.0, 0.9], np.float32)
+    res = []
+    for lib in (mt, torch):
+        t = lib.tensor(x)
+        a = lib.tensor(other) if arg == "t" else arg
+        getattr(t, name + "_")(a)
+        res.append(t)
+    assert_close(*res)
+
+
+def test_shifts_floor_divide_and_cast_errors_as_torch():
+    for lib in (mt, torch):
+        z = lib.arange(6)
+        np.testing.assert_array_equal((z << 1).numpy(), np.arange(6) << 1)
+        np.testing.assert_array_equal((z >> 1).numpy(), np.arange(6) >> 1)
+        np.testing.assert_array_equal((1 << lib.tensor([1, 2])).numpy(), [2, 4])
+        np.testing.assert_array_equal(z.floor_divide(4).numpy(), np.arange(6) // 4)
+        np.testing.assert_array_equal(lib.floor_divide(z, 4).numpy(), np.arange(6) // 4)
+        with pytest.raises(
+            RuntimeError, match="result type Float can't be cast to the desired output type Long"
+        ):
+            lib.arange(3).log_()
+        with pytest.raises(
+            RuntimeError, match="result type Float can't be cast to the desired output type Long"
+        ):
+            lib.arange(3).add_(1.5)

@@ -195,6 +195,27 @@ class ArithmeticMethods:
 
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
+    def __lshift__(self, other):
+        return self.bitwise_left_shift(other)
+
+    def __rshift__(self, other):
+        return self.bitwise_right_shift(other)
+
+    def __rlshift__(self, other):
+        return _as_tensor_arg(other).bitwise_left_shift(self)
+
+    def __rrshift__(self, other):
+        return _as_tensor_arg(other).bitwise_right_shift(self)
+
+    def __ilshift__(self, other):
+        return self.bitwise_left_shift_(other)
+
+    def __irshift__(self, other):
+        return self.bitwise_right_shift_(other)
+
+    def floor_divide(self, other):
+        return self.__floordiv__(other)
+
     def eq(self, other):
         return self == other
 

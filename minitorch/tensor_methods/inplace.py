@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import _dtype, _random
 from .._arguments import _d, _to_array
+from .._promotion import _result_type
 from ..autograd import function as _function
 from ..autograd import grad_mode
 from ..ops import shape as S
@@ -77,8 +78,8 @@ class InplaceMethods:
             )
         if arr.dtype != self._data.dtype and not np.can_cast(arr.dtype, self._data.dtype, "same_kind"):
             raise RuntimeError(
-                f"result type {_dtype.from_numpy_dtype(arr.dtype).name.capitalize()} can't be cast to the "
-                f"desired output type {self.dtype.name.capitalize()}"
+                f"result type {_dtype.from_numpy_dtype(arr.dtype).type_name} can't be cast to the "
+                f"desired output type {self.dtype.type_name}"
             )
 
     def _history_copy(self) -> Tensor:
@@ -163,9 +164,13 @@ class InplaceMethods:
         try:
             ufunc(self._data, o, out=self._data, casting="same_kind")
         except TypeError:  # NumPy refuses the cast back (float result into an integer tensor)
-            rt = _dtype.from_numpy_dtype(np.result_type(self._data, o)).name.capitalize()
+            try:  # torch's promotion (an int tensor and a Python float make Float, not Double)
+                rd = _result_type(self, other if isinstance(other, _function.Tensor) else o)
+            except TypeError:
+                rd = np.result_type(self._data, o)
+            rt = _dtype.from_numpy_dtype(rd).type_name
             raise RuntimeError(
-                f"result type {rt} can't be cast to the desired output type {self.dtype.name.capitalize()}"
+                f"result type {rt} can't be cast to the desired output type {self.dtype.type_name}"
             ) from None
         except ValueError:
             raise RuntimeError(
@@ -360,3 +365,33 @@ class InplaceMethods:
         self._data = source._data
         self._vc[0] += 1
         return self
+
+
+_VARIANTS = (
+    "abs reciprocal log log2 log10 log1p exp2 expm1 rsqrt square floor ceil trunc round sign "
+    "sin cos tan asin acos atan sinh cosh asinh acosh atanh arcsin arccos arctan arcsinh arccosh "
+    "arctanh erf erfc atan2 arctan2 fmod remainder hypot logit true_divide floor_divide "
+    "cumsum cumprod nan_to_num clamp_min clamp_max"
+)
+
+
+def _variant(name: str):
+    def method(self, *args, **kwargs):
+        return self._inplace(lambda s, *a: getattr(s, name)(*a, **kwargs), *args)
+
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"``{name}`` in place (as torch's ``{name}_``)."
+    return method
+
+
+class InplaceVariants:
+    """The in-place form ``name_`` of each method named in ``_VARIANTS`` (``abs_``, ``log_``,
+    ``floor_``, ...): the out-of-place op written back into this tensor. Last among ``Tensor``'s
+    bases, so a hand-written in-place method elsewhere wins."""
+
+    __slots__ = ()
+
+
+for _name in _VARIANTS.split():
+    setattr(InplaceVariants, _name + "_", _variant(_name))
+del _name
