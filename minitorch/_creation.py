@@ -129,6 +129,30 @@ def empty(
     return _new(np.empty(_size(size), _float_dtype(dtype)), requires_grad)
 
 
+def empty_strided(
+    size,
+    stride,
+    *,
+    dtype=None,
+    device=None,
+    requires_grad: bool = False,
+    layout=None,
+    pin_memory: bool = False,
+) -> Tensor:
+    """An uninitialised tensor of ``size`` laid out with ``stride`` (in elements) over its own
+    buffer, as torch's."""
+    _placed(device, layout, pin_memory)
+    size, stride = _size((size,)), tuple(int(s) for s in stride)
+    if len(stride) != len(size):
+        raise RuntimeError(
+            f"mismatch in length of strides and shape: {len(stride)} strides for {len(size)} dimensions"
+        )
+    d = np.dtype(_float_dtype(dtype))
+    need = 1 + sum((n - 1) * st for n, st in zip(size, stride)) if all(size) else 0
+    strides = tuple(st * d.itemsize for st in stride)
+    return _new(np.lib.stride_tricks.as_strided(np.empty(need, d), size, strides), requires_grad)
+
+
 def full(
     size,
     fill_value,

@@ -249,8 +249,67 @@ __all__ = [
     "vander",
     "xlogy",
     "poisson",
+    "is_nonzero",
+    "broadcast_shapes",
+    "broadcast_to",
+    "broadcast_tensors",
+    "diagflat",
+    "conj",
+    "conj_physical",
+    "real",
+    "resolve_conj",
+    "resolve_neg",
     *_STACKING,
 ]
+
+
+def is_nonzero(input) -> bool:  # noqa: A002 - torch's parameter name
+    """The truth of a one-element tensor (torch's errors for none or several)."""
+    n = input._data.size
+    if n != 1:
+        raise RuntimeError(
+            f"Boolean value of Tensor with {'no values' if n == 0 else 'more than one value'} is ambiguous"
+        )
+    return bool(input._data.reshape(()))
+
+
+def broadcast_shapes(*shapes):
+    """The shape that ``shapes`` broadcast to (torch's error if they do not)."""
+    from ._size import Size
+
+    norm = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
+    try:
+        return Size(np.broadcast_shapes(*norm))
+    except ValueError:
+        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape {norm}") from None
+
+
+def broadcast_to(input, size):  # noqa: A002
+    return input.expand(*size)
+
+
+def broadcast_tensors(*tensors):
+    shape = broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(t.expand(*shape) for t in tensors)
+
+
+def diagflat(input, offset: int = 0):  # noqa: A002
+    return input.reshape(-1).diag(offset)
+
+
+def conj(input):  # noqa: A002
+    return input.conj()
+
+
+def real(input):  # noqa: A002
+    return input.real
+
+
+def resolve_conj(input):  # noqa: A002
+    return input
+
+
+resolve_neg = conj_physical = resolve_conj
 
 
 def poisson(input, generator=None):  # noqa: A002 - torch's parameter name

@@ -204,3 +204,62 @@ def test_shifts_floor_divide_and_cast_errors_as_torch():
             RuntimeError, match="result type Float can't be cast to the desired output type Long"
         ):
             lib.arange(3).add_(1.5)
+
+
+def test_dense_cpu_queries_as_torch():
+    for lib in (mt, torch):
+        x = lib.ones(2, 3)
+        assert x.get_device() == -1 and not x.is_sparse and not x.is_meta and not x.is_quantized
+        assert str(x.layout).endswith("strided") and not x.is_inference()
+        assert x.is_signed() and not lib.tensor([1], dtype=lib.uint8).is_signed()
+        assert x.is_same_size(lib.zeros(2, 3)) and not x.is_same_size(lib.zeros(3, 2))
+        assert x.is_set_to(x) and not x.is_set_to(x.clone())
+        assert x.conj() is x and x.resolve_conj() is x and x.resolve_neg() is x and x.real is x
+        assert lib.conj(x) is x and lib.real(x) is x and not x.is_conj() and not x.is_neg()
+
+
+def test_broadcast_helpers_is_nonzero_diagflat_as_torch():
+    for lib in (mt, torch):
+        x = lib.tensor(np.arange(4.0, dtype=np.float32).reshape(4, 1))
+        assert tuple(lib.broadcast_shapes((2, 1), (1, 3), 3)) == (2, 3)
+        a, b = lib.broadcast_tensors(x, lib.ones(3))
+        assert tuple(a.shape) == tuple(b.shape) == (4, 3)
+        assert tuple(lib.broadcast_to(lib.ones(3), (2, 3)).shape) == (2, 3)
+        np.testing.assert_array_equal(
+            lib.diagflat(lib.tensor([[1.0], [2.0]]), 1).numpy(), np.diagflat([1.0, 2.0], 1)
+        )
+        assert lib.is_nonzero(lib.tensor([2])) and not lib.is_nonzero(lib.tensor(0.0))
+        with pytest.raises(RuntimeError, match="more than one value is ambiguous"):
+            lib.is_nonzero(lib.tensor([1, 2]))
+        with pytest.raises(RuntimeError):
+            lib.broadcast_shapes((2, 1), (3, 3))
+
+
+def test_empty_strided_and_node_metadata_as_torch():
+    for lib in (mt, torch):
+        e = lib.empty_strided((2, 3), (1, 2))
+        assert tuple(e.shape) == (2, 3) and e.stride() == (1, 2) and not e.is_contiguous()
+        assert lib.empty_strided((2, 3), (3, 1)).is_contiguous()
+        g = (lib.ones(2, requires_grad=True) * 2).grad_fn
+        g.metadata["tag"] = 1
+        assert g.metadata == {"tag": 1}
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        "Gamma(2., 1.).rsample()",
+        "StudentT(3.).sample()",
+        "Chi2(3.).sample()",
+        "NegativeBinomial(3, 0.4).sample()",
+        "FisherSnedecor(2., 3.).sample()",
+        "Beta(2., 3.).sample()",
+        "Dirichlet(lib.ones(3)).sample()",
+    ],
+)
+def test_distributions_with_python_scalar_parameters_draw_as_torch(make):
+    res = []
+    for lib in (mt, torch):
+        lib.manual_seed(5)
+        res.append(eval(f"lib.distributions.{make}", {"lib": lib}))
+    assert_close(*res, rtol=1e-6, atol=1e-6)

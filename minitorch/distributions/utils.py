@@ -435,7 +435,7 @@ def _standard_gamma(concentration: Tensor) -> Tensor:
     alpha = concentration.detach()._data
     draws = _standard_gamma_np(alpha)
     out = draws.astype(alpha.dtype)
-    return minitorch.from_numpy(np.maximum(out, np.finfo(alpha.dtype).tiny))
+    return minitorch.from_numpy(np.asarray(np.maximum(out, np.finfo(alpha.dtype).tiny)))  # 0-d: an array
 
 
 def _sample_dirichlet_np(alpha: np.ndarray) -> np.ndarray:

@@ -96,6 +96,49 @@ class ConversionMethods:
     def is_pinned(self, device=None) -> bool:
         return False
 
+    def get_device(self) -> int:
+        return -1  # torch's answer for a CPU tensor
+
+    # a dense, real, CPU tensor (torch's queries scripts make before choosing a code path)
+    is_sparse = is_meta = is_quantized = is_mkldnn = is_nested = False
+
+    @property
+    def layout(self):
+        return _creation.strided
+
+    def is_inference(self) -> bool:
+        return False  # (inference_mode is no_grad here: no inference tensors)
+
+    def is_signed(self) -> bool:
+        return self.dtype.is_signed
+
+    def is_same_size(self, other) -> bool:
+        return self._data.shape == other._data.shape
+
+    def is_set_to(self, other) -> bool:
+        """Same memory, shape and strides."""
+        a, b = self._data, other._data
+        return (
+            a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+            and a.shape == b.shape
+            and a.strides == b.strides
+        )
+
+    def is_conj(self) -> bool:
+        return False
+
+    def is_neg(self) -> bool:
+        return False
+
+    def conj(self):
+        return self  # real dtypes only: conj is the tensor itself, as torch's for real tensors
+
+    resolve_conj = resolve_neg = conj_physical = conj
+
+    @property
+    def real(self):
+        return self
+
     def pin_memory(self, device=None):
         raise RuntimeError("Cannot access accelerator device when none is available.")
 
