@@ -257,3 +257,17 @@ __all__ += ["gumbel_softmax"]
 from .volumetric import avg_pool3d, conv3d, max_pool3d  # noqa: E402
 
 __all__ += ["avg_pool3d", "conv3d", "max_pool3d"]
+
+from .volumetric import (  # noqa: E402
+    adaptive_avg_pool3d,
+    adaptive_max_pool3d,
+    adaptive_max_pool3d_with_indices,
+    conv_transpose3d,
+)
+
+__all__ += [
+    "adaptive_avg_pool3d",
+    "adaptive_max_pool3d",
+    "adaptive_max_pool3d_with_indices",
+    "conv_transpose3d",
+]

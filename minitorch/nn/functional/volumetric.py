@@ -1,20 +1,32 @@
 """3-D convolution and pooling over (N, C, D, H, W), as ``torch.nn.functional.conv3d`` /
-``max_pool3d`` / ``avg_pool3d``: each is the 2-D op applied to depth slices (one batched call per
-kernel depth offset), combined over the depth window with Tensor ops, so gradients (and their
-gradients) come from autograd."""
+``conv_transpose3d`` / ``max_pool3d`` / ``avg_pool3d`` / ``adaptive_avg_pool3d`` /
+``adaptive_max_pool3d``: each is the 2-D op applied to depth slices (one batched call per kernel
+depth offset), combined over depth with Tensor ops, so gradients (and their gradients) come from
+autograd."""
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ...ops.shape import stack
 from ...tensor import Tensor
 from ._arguments import _check_tensor, _tuple
-from .conv import conv2d
+from .conv import conv2d, conv_transpose2d
 from .padding import pad
-from .pooling import avg_pool2d, max_pool2d
+from .pooling import _adaptive_sizes, adaptive_avg_pool2d, avg_pool2d, max_pool2d
+from .pooling_more import _bins, _const, adaptive_max_pool2d
 
-__all__ = ["avg_pool3d", "conv3d", "max_pool3d"]
+__all__ = [
+    "adaptive_avg_pool3d",
+    "adaptive_max_pool3d",
+    "adaptive_max_pool3d_with_indices",
+    "avg_pool3d",
+    "conv3d",
+    "conv_transpose3d",
+    "max_pool3d",
+]
 
 
 def _batched5(x: Tensor, fn: str):
@@ -161,3 +173,118 @@ def avg_pool3d(
         total = sl if total is None else total + sl
     out = (total / (divisor_override if divisor_override else k[0])).transpose(1, 2)
     return out.squeeze(0) if added else out
+
+
+def conv_transpose3d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+) -> Tensor:
+    """3-D transposed convolution of ``input`` (N, C_in, D, H, W) or (C_in, D, H, W) with ``weight``
+    (C_in, C_out/groups, kD, kH, kW), as ``torch.nn.functional.conv_transpose3d``: input depth ``i``
+    through kernel depth ``k`` lands at output depth ``i * stride + k * dilation - padding``."""
+    _check_tensor(input, "input", "conv_transpose3d")
+    _check_tensor(weight, "weight", "conv_transpose3d")
+    x, added = _batched5(input, "conv_transpose3d")
+    if weight.dim() != 5:
+        raise RuntimeError(
+            "conv_transpose3d: expected weight to be 5-dimensional (in_channels, out_channels/groups, "
+            f"*kernel_size), but got weight of size {list(weight.shape)}"
+        )
+    ws, xs = list(weight.shape), list(x.shape)
+    if groups > 0 and ws[0] % groups:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got "
+            f"weight of size [{ws}] instead"
+        )
+    if xs[1] != ws[0]:
+        raise RuntimeError(
+            f"Given transposed=1, weight of size {ws}, expected input{xs} to have {ws[0]} channels, but got "
+            f"{xs[1]} channels instead"
+        )
+    if bias is not None and list(bias.shape) != [ws[1] * groups]:
+        raise RuntimeError(
+            f"Given transposed=1, weight of size {ws}, expected bias to be 1-dimensional with "
+            f"{ws[1] * groups} elements, but got bias of size {list(bias.shape)} instead"
+        )
+    s, p = _tuple(stride, 3, "stride", "convolution"), _tuple(padding, 3, "padding", "convolution")
+    op = _tuple(output_padding, 3, "output_padding", "convolution")
+    d = _tuple(dilation, 3, "dilation", "convolution")
+    if any(o >= si and o >= di for o, si, di in zip(op, s, d)):
+        names = ("depth", "height", "width")
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got "
+            + " ".join(
+                f"{a}_{n}: {v}"
+                for a, t in zip(("output_padding", "stride", "dilation"), (op, s, d))
+                for n, v in zip(names, t)
+            )
+        )
+    n, _, depth = xs[:3]
+    kd = ws[2]
+    out = [
+        (i - 1) * si - 2 * pi + di * (k - 1) + o + 1
+        for i, si, pi, di, k, o in zip(xs[2:], s, p, d, ws[2:], op)
+    ]
+    if any(o <= 0 for o in out):
+        raise RuntimeError(
+            f"Given input size per channel: ({' x '.join(map(str, xs[2:]))}). Calculated output size per "
+            f"channel: ({' x '.join(map(str, out))}). Output size is too small"
+        )
+    planes = _depth_slices(x, 0, depth, 1)
+    full = (depth - 1) * s[0] + d[0] * (kd - 1) + 1  # output depth before cropping and output_padding
+    total = None
+    for k in range(kd):
+        y = conv_transpose2d(planes, weight[:, :, k], None, s[1:], p[1:], op[1:], groups, d[1:])
+        y = y.reshape(n, depth, *y.shape[1:])
+        if s[0] > 1:  # zeros between input depths: depth i at i * stride
+            y = pad(y.unsqueeze(2), [0, 0] * 3 + [0, s[0] - 1]).reshape(n, depth * s[0], *y.shape[2:])
+        y = pad(y, [0, 0] * 3 + [k * d[0], full - k * d[0] - depth * s[0]])
+        total = y if total is None else total + y
+    # crop padding in front, crop or zero-extend (output_padding) at the back
+    total = pad(total, [0, 0] * 3 + [-p[0], out[0] + p[0] - full]).transpose(1, 2)
+    if bias is not None:
+        total = total + bias.reshape(1, -1, 1, 1, 1)
+    return total.squeeze(0) if added else total
+
+
+def _adaptive5(input, output_size, fn: str, sep: str = ""):
+    _check_tensor(input, "input", fn)
+    if input.dim() not in (4, 5):
+        raise RuntimeError(f"{fn}(): Expected 4D or 5D tensor, but got{sep} {list(input.shape)}")
+    x = input if input.dim() == 5 else input.unsqueeze(0)
+    return x, input.dim() == 4, _adaptive_sizes(output_size, x.shape[2:], 3, fn)
+
+
+def adaptive_avg_pool3d(input, output_size) -> Tensor:
+    """Average pooling of (N, C, D, H, W) or (C, D, H, W) to ``output_size`` (int or triple,
+    ``None`` keeps that dim), as torch's: the (H, W) pooling, then the depth pooling."""
+    x, added, (od, oh, ow) = _adaptive5(input, output_size, "adaptive_avg_pool3d")
+    n, c, depth, h, w = x.shape
+    y = adaptive_avg_pool2d(x.reshape(n, c * depth, h, w), (oh, ow)).reshape(n, c, depth, oh * ow)
+    out = adaptive_avg_pool2d(y, (od, oh * ow)).reshape(n, c, od, oh, ow)
+    return out.squeeze(0) if added else out
+
+
+def adaptive_max_pool3d(input, output_size, return_indices: bool = False):
+    """Max pooling of (N, C, D, H, W) or (C, D, H, W) to ``output_size``, as torch's; indices are flat
+    in each D*H*W volume, and the gradient goes to that element (the first maximum)."""
+    x, added, (od, oh, ow) = _adaptive5(input, output_size, "adaptive_max_pool3d", ":")
+    n, c, depth, h, w = x.shape
+    if depth * h * w == 0:
+        raise RuntimeError(
+            "adaptive_max_pool3d(): Expected input to have non-zero size for non-batch dimensions"
+        )
+    # (H, W) maxima of each depth plane, then the first best plane in each depth bin (NumPy)
+    planes, hw = adaptive_max_pool2d(x.detach().reshape(n, c * depth, h, w), (oh, ow), True)
+    bins = _bins(depth, od)  # (OD, K)
+    vals = planes._data.reshape(n, c, depth, oh, ow)[:, :, bins]  # (N, C, OD, K, OH, OW)
+    di = bins[np.arange(od)[:, None, None], vals.argmax(3)]
+    idx = di * (h * w) + np.take_along_axis(hw._data.reshape(n, c, depth, oh, ow), di, 2)
+    out = x.reshape(n, c, -1).gather(2, idx.reshape(n, c, -1)).reshape(n, c, od, oh, ow)
+    if not return_indices:
+        return out.squeeze(0) if added else out
+    idx = _const(idx.astype(np.int64))
+    return (out.squeeze(0), idx.squeeze(0)) if added else (out, idx)
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices: bool = False):
+    return adaptive_max_pool3d(input, output_size, True)

@@ -294,3 +294,8 @@ from .conv import Conv3d  # noqa: E402
 from .pooling import AvgPool3d, MaxPool3d  # noqa: E402
 
 __all__ += ["AvgPool3d", "Conv3d", "MaxPool3d"]
+
+from .conv_transpose import ConvTranspose3d  # noqa: E402
+from .pooling import AdaptiveAvgPool3d, AdaptiveMaxPool3d  # noqa: E402
+
+__all__ += ["AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "ConvTranspose3d"]

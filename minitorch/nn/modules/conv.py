@@ -13,7 +13,7 @@ from ..parameter import Parameter
 from .linear import _check_device
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d"]
+__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -172,7 +172,7 @@ class Conv1d(_ConvNd):
 
 # NOTE: torch's path for the transposed convs is torch.nn.modules.conv; they live in
 # conv_transpose.py and build on _ConvBase above, so this import comes last
-from .conv_transpose import ConvTranspose1d, ConvTranspose2d  # noqa: E402
+from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d  # noqa: E402
 
 
 def __getattr__(name: str):

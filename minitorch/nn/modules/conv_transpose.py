@@ -1,4 +1,4 @@
-"""``ConvTranspose1d`` and ``ConvTranspose2d``: learnable transposed convolutions with torch's
+"""``ConvTranspose1d``, ``ConvTranspose2d`` and ``ConvTranspose3d``: learnable transposed convolutions with torch's
 arguments, initialisation and repr."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from ...tensor import Tensor
 from .. import functional as F
 from .conv import _check_device, _ConvBase, _ntuple
 
-__all__ = ["ConvTranspose1d", "ConvTranspose2d"]
+__all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 
 class _ConvTransposeNd(_ConvBase):
@@ -123,6 +123,32 @@ class ConvTranspose1d(_ConvTransposeNd):
     def forward(self, input: Tensor, output_size=None) -> Tensor:
         output_padding = self._output_padding(input, output_size)
         return F.conv_transpose1d(
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            output_padding,
+            self.groups,
+            self.dilation,
+        )
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """3-D transposed convolution over (N, C_in, D, H, W) or (C_in, D, H, W) inputs, as
+    ``torch.nn.ConvTranspose3d`` (computed as 2-D ones of depth slices: ``F.conv_transpose3d``).
+
+    Example::
+
+        up = nn.ConvTranspose3d(8, 4, 2, stride=2)
+        y = up(minitorch.randn(1, 8, 4, 4, 4))   # shape (1, 4, 8, 8, 8)
+    """
+
+    _nd = 3
+
+    def forward(self, input: Tensor, output_size=None) -> Tensor:
+        output_padding = self._output_padding(input, output_size)
+        return F.conv_transpose3d(
             input,
             self.weight,
             self.bias,
