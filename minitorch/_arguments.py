@@ -28,7 +28,10 @@ def _to_array(data, dtype=None) -> np.ndarray:
     else:
         if isinstance(data, (list, tuple)) and any(isinstance(x, _function.Tensor) for x in data):
             data = [x._data if isinstance(x, _function.Tensor) else x for x in data]
-        arr = np.array(data)
+        try:
+            arr = np.array(data)
+        except ValueError:
+            raise _ragged_error(data) from None
         if dtype is None and arr.dtype == np.float64 and not isinstance(data, np.generic):
             arr = arr.astype(_dtype.default_float.np)  # Python floats give the default dtype
         if arr.dtype.kind in "US" or arr.dtype == object:
@@ -38,6 +41,18 @@ def _to_array(data, dtype=None) -> np.ndarray:
     else:
         _dtype.from_numpy_dtype(arr.dtype)  # TypeError on unsupported dtypes
     return arr
+
+
+def _ragged_error(data) -> ValueError:
+    """torch's error for nested sequences of unequal lengths: the first length that differs."""
+    level, dim = [data], 0
+    while level and all(isinstance(x, (list, tuple)) for x in level):
+        want = len(level[0])
+        for x in level:
+            if len(x) != want:
+                return ValueError(f"expected sequence of length {want} at dim {dim} (got {len(x)})")
+        level, dim = [y for x in level for y in x], dim + 1
+    return ValueError("setting a tensor element with a sequence (the nested lists are ragged)")
 
 
 def _check_requires_grad(arr: np.ndarray) -> None:

@@ -217,10 +217,10 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         _state.enabled = prev
 
     if inputs is not None:
-        for r in results:
+        for i, r in enumerate(results):
             if r is None and not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
                     "Set allow_unused=True if this is the desired behavior."
                 )
         return tuple(results)

@@ -235,10 +235,12 @@ def cat(tensors, dim: int = 0) -> _function.Tensor:
     for i, t in enumerate(tensors):
         s = t._data.shape
         if len(s) != nd or builtins.any(a != b for j, (a, b) in enumerate(zip(s, ref)) if j != d):
+            if len(s) != nd:
+                raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and {len(s)}")
+            j = next(j for j, (a, b) in enumerate(zip(s, ref)) if j != d and a != b)
             raise RuntimeError(
-                f"Sizes of tensors must match except in dimension {d}. Expected size "
-                f"{[n for j, n in enumerate(ref) if j != d]} but got size "
-                f"{[n for j, n in enumerate(s) if j != d]} for tensor number {i} in the list."
+                f"Sizes of tensors must match except in dimension {d}. Expected size {ref[j]} but got "
+                f"size {s[j]} for tensor number {i} in the list."
             )
     dt = tensors[0]._data.dtype
     for t in tensors[1:]:

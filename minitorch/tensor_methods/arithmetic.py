@@ -154,7 +154,10 @@ class ArithmeticMethods:
                 "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                 f"{value._data.ndim} dimension(s)."
             )
-        return A.where(mask, value, self)
+        try:
+            return A.where(mask, value, self)
+        except ValueError:  # torch's broadcast error: the mask against the tensor (a = mask)
+            raise A._shape_error(m, self) from None
 
     def lerp(self, end, weight):
         return self + weight * (end - self)

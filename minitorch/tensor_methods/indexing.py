@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import builtins
+import re
 
 import numpy as np
 
@@ -14,6 +15,26 @@ from ..autograd import function as _function
 from ..ops import indexing as I
 
 _pyint = builtins.int
+
+
+def _torch_index_error(e: IndexError, idx, shape) -> IndexError:
+    """NumPy's IndexError in torch's words where torch has its own (out of bounds, a mask of the
+    wrong shape); otherwise NumPy's, with the tensor's shape."""
+    msg = str(e)
+    m = re.match(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)", msg)
+    if m:
+        return IndexError(f"index {m[1]} is out of bounds for dimension {m[2]} with size {m[3]}")
+    m = re.match(r"boolean index did not match indexed array along (?:axis|dimension) (\d+)", msg)
+    if m:
+        keys = idx if isinstance(idx, tuple) else (idx,)
+        masks = [k for k in keys if isinstance(k, np.ndarray) and k.dtype == bool]
+        if len(masks) == 1:
+            at = int(m[1])
+            return IndexError(
+                f"The shape of the mask {list(masks[0].shape)} at index {at} does not match the shape of the "
+                f"indexed tensor {list(shape)} at index {at}"
+            )
+    return IndexError(f"{msg} (indexing a tensor of shape {list(shape)})")
 
 
 class IndexingMethods:
@@ -40,7 +61,7 @@ class IndexingMethods:
         try:
             out = op.apply(self, idx)
         except IndexError as e:
-            raise IndexError(f"{e} (indexing a tensor of shape {list(self._data.shape)})") from None
+            raise _torch_index_error(e, idx, self._data.shape) from None
         if op is not I.Index:  # basic indexing gives a view: share memory and version counter
             out._vc = self._vc
             step = ((op, (idx,)),)

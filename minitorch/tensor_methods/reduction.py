@@ -31,8 +31,8 @@ class ReductionMethods:
         x = self if dtype is None else self.to(dtype)
         if x._data.dtype.kind not in "fV":
             raise RuntimeError(
-                "mean(): could not infer output dtype. Input dtype must be either a floating point "
-                f"or complex dtype. Got: {x.dtype.name.capitalize()}"
+                f"mean(): could not infer output dtype. {'Input' if dtype is None else 'Optional'} dtype must "
+                f"be either a floating point or complex dtype. Got: {x.dtype.type_name}"
             )
         return (R.Mean if dim is None else R.MeanDim).apply(x, norm_dims(dim, x._data.ndim), keepdim)
 

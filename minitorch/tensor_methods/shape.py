@@ -194,9 +194,10 @@ class ShapeMethods:
         try:
             return S.Expand.apply(self, target)
         except ValueError:
+            i = next(i for i, n in enumerate(shp) if n != 1 and n != target[i + lead])
             raise RuntimeError(
-                f"The expanded size of the tensor ({list(target)}) must match the existing size "
-                f"({list(shp)}) at non-singleton dimensions"
+                f"The expanded size of the tensor ({target[i + lead]}) must match the existing size ({shp[i]}) "
+                f"at non-singleton dimension {i + lead}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shp)}"
             ) from None
 
     def expand_as(self, other):
@@ -228,10 +229,13 @@ class ShapeMethods:
         (d,) = norm_dims(dim, self._data.ndim)
         n = self._data.shape[d]
         if isinstance(split_size, _pyint):
-            if split_size < 0 or (split_size == 0 and n):
+            if split_size < 0:
                 raise RuntimeError(
-                    f"split expects split_size be non-negative (and 0 only if the dimension size is 0), "
-                    f"but got split_size={split_size} for dimension {d} of size {n}"
+                    f"split expects split_size be non-negative, but got split_size={split_size}"
+                )
+            if split_size == 0 and n:
+                raise RuntimeError(
+                    f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
                 )
             if n == 0:
                 sizes = [0]
