@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import numbers
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -163,6 +164,10 @@ def full(
     pin_memory: bool = False,
 ) -> Tensor:
     _placed(device, layout, pin_memory)
+    if not isinstance(fill_value, (numbers.Number, np.generic, _function.Tensor)):
+        raise TypeError(
+            f"full(): argument 'fill_value' (position 2) must be Number, not {type(fill_value).__name__}"
+        )
     if dtype is None:
         dtype = (
             _dtype.bool
@@ -184,6 +189,8 @@ def eye(
     pin_memory: bool = False,
 ) -> Tensor:
     _placed(device, layout, pin_memory)
+    if n < 0 or (m is not None and m < 0):
+        raise RuntimeError(f"{'n' if n < 0 else 'm'} must be greater or equal to 0, got {n if n < 0 else m}")
     return _new(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 
 
@@ -225,6 +232,8 @@ def linspace(
     pin_memory: bool = False,
 ) -> Tensor:
     _placed(device, layout, pin_memory)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     return _new(np.linspace(start, end, steps).astype(_float_dtype(dtype)), requires_grad)
 
 

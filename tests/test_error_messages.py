@@ -27,6 +27,15 @@ CASES = [
     "lib.ones(2, 3).split(0)",
     "lib.ones(2, 3).split(-1)",
     "lib.arange(3).log_()",
+    "lib.ones(2, 3).reshape(-1, -1)",
+    "lib.ones(2, 3) @ lib.ones(4)",
+    "lib.ones(3) @ lib.ones(4)",
+    "lib.bmm(lib.ones(2, 2, 3), lib.ones(3, 3, 2))",
+    "lib.matmul(lib.ones(2, 3, 4), lib.ones(5, 2))",
+    "lib.ones(2, 3) @ lib.ones(4, 2)",
+    "lib.linspace(0, 1, -1)",
+    "lib.eye(-1)",
+    "lib.full((2,), 'a')",
 ]
 
 

@@ -71,6 +71,24 @@ class Bmm(MatMul):
     _node_name = "BmmBackward0"
 
 
+def _matmul_error(sa: tuple, sb: tuple) -> RuntimeError:
+    """torch's message for each matmul form whose inner sizes differ."""
+    if len(sa) == 1 and len(sb) == 1:
+        return RuntimeError(
+            f"inconsistent tensor size, expected tensor [{sa[0]}] and src [{sb[0]}] to have the same number "
+            f"of elements, but got {sa[0]} and {sb[0]} elements respectively"
+        )
+    if len(sa) == 2 and len(sb) == 1:
+        return RuntimeError(f"size mismatch, got input ({sa[0]}), mat ({sa[0]}x{sa[1]}), vec ({sb[0]})")
+    if len(sb) == 2 and len(sa) >= 2:  # (..., n, k) @ (k', m): torch folds the batch into the rows
+        return RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({int(np.prod(sa[:-1]))}x{sa[-1]} and {sb[0]}x{sb[1]})"
+        )
+    ra = "x".join(map(str, sa if len(sa) > 1 else (1,) + sa))
+    rb = "x".join(map(str, sb if len(sb) > 1 else sb + (1,)))
+    return RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({ra} and {rb})")
+
+
 def matmul(a, b):
     """Pick the node name torch would show; the math is the same op."""
     if _autocast_state.cpu[0]:
@@ -86,9 +104,7 @@ def matmul(a, b):
     ka = a._data.shape[-1]
     kb = b._data.shape[-2] if nb > 1 else b._data.shape[0]
     if ka != kb:
-        sa = "x".join(map(str, a._data.shape if na > 1 else (1,) + a._data.shape))
-        sb = "x".join(map(str, b._data.shape if nb > 1 else b._data.shape + (1,)))
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
+        raise _matmul_error(a._data.shape, b._data.shape)
     op = (
         Mm
         if na == 2 and nb == 2

@@ -29,8 +29,12 @@ class LinalgMethods:
     def bmm(self, other):
         if self._data.ndim != 3 or other._data.ndim != 3:
             raise RuntimeError(f"bmm: expected 3D tensors, got {self._data.ndim}D and {other._data.ndim}D")
-        if self._data.shape[0] != other._data.shape[0]:
-            raise RuntimeError(f"bmm: batch sizes differ: {self._data.shape[0]} and {other._data.shape[0]}")
+        (b, _, k), so = self._data.shape, other._data.shape
+        if so[:2] != (b, k):
+            raise RuntimeError(
+                f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] but got: "
+                f"[{so[0]}, {so[1]}]."
+            )
         return self @ other
 
     def mv(self, vec):

@@ -36,6 +36,8 @@ class ShapeMethods:
         try:
             return S.Reshape.apply(self, shape)
         except ValueError:
+            if shape.count(-1) > 1:
+                raise RuntimeError("only one dimension can be inferred") from None
             raise RuntimeError(
                 f"shape '{list(shape)}' is invalid for input of size {self._data.size}"
             ) from None
