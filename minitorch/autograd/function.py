@@ -79,7 +79,6 @@ class Node:
     save_output = False  # Op flag: keep the output's data so backward can use ``ctx.output``
 
     # Defaults live on the class so creating a node (once per recorded op) costs almost nothing.
-    needs_input_grad: tuple = ()
     next_functions: tuple = ()
     _saved: tuple | None = ()
     _saved_versions: tuple = ()
@@ -100,6 +99,18 @@ class Node:
 
     def name(self) -> str:
         return type(self).__name__
+
+    @property
+    def needs_input_grad(self) -> tuple:
+        """Which inputs require grad (read off the edges; custom Functions set it before forward)."""
+        need = self.__dict__.get("_need")
+        if need is None:
+            need = tuple(fn is not None for fn, _ in self.next_functions)
+        return need
+
+    @needs_input_grad.setter
+    def needs_input_grad(self, value) -> None:
+        self._need = tuple(value)
 
     @property
     def metadata(self) -> dict:
@@ -382,9 +393,9 @@ _NO_EDGE = (None, 0)
 
 
 def _connect(ctx: Node, args) -> None:
-    """Fill the node's edges (``next_functions``), ``needs_input_grad`` and the input
-    shapes/dtypes used to reduce grads, in one pass over the arguments (once per recorded op)."""
-    need, nxt, meta = [], [], []
+    """Fill the node's edges (``next_functions``, from which ``needs_input_grad`` is read) and the
+    input shapes/dtypes used to reduce grads, in one pass over the arguments (once per recorded op)."""
+    nxt, meta = [], []
     for a in args:
         if isinstance(a, Tensor) and a._rg:
             if a._base is not None and a._hist_version != a._vc[0]:
@@ -399,14 +410,11 @@ def _connect(ctx: Node, args) -> None:
                 ctx._leaves = ctx._leaves + (a,)
             d = a._data
             meta.append((d.shape, d.dtype))
-            need.append(True)
         else:
             nxt.append(_NO_EDGE)
             meta.append(None)
-            need.append(False)
     ctx.next_functions = tuple(nxt)
     ctx._input_meta = tuple(meta)
-    ctx.needs_input_grad = tuple(need)
 
 
 class Op(Function):

@@ -290,8 +290,18 @@ def _row_sum(x: np.ndarray, dim: int) -> np.ndarray:
     """``sum(x, dim, keepdims)``; over the last axis of a float32/float64 matrix as one BLAS
     matrix-vector product (8.5 us for 512 x 10 with NumPy's reduction, 2.4 us this way)."""
     if x.ndim == 2 and dim == 1 and x.dtype.char in "fd" and x.shape[0] >= 32:
-        return x @ np.ones((x.shape[1], 1), x.dtype)
+        key = (x.shape[1], x.dtype.char)
+        ones = _ONES.get(key)
+        if ones is None:
+            if len(_ONES) > 64:
+                _ONES.clear()
+            ones = _ONES[key] = np.ones((x.shape[1], 1), x.dtype)
+            ones.flags.writeable = False
+        return x @ ones
     return np.add.reduce(x, axis=dim, keepdims=True)
+
+
+_ONES: dict = {}  # (C, dtype char) -> a read-only (C, 1) column of ones
 
 
 @_quiet
