@@ -263,3 +263,41 @@ def test_distributions_with_python_scalar_parameters_draw_as_torch(make):
         lib.manual_seed(5)
         res.append(eval(f"lib.distributions.{make}", {"lib": lib}))
     assert_close(*res, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "make,size,stride,offset",
+    [
+        ("lib.arange(12.).reshape(3, 4)", (2, 2), (1, 2), None),
+        ("lib.arange(10.)", (4, 3), (2, 1), None),
+        ("lib.arange(12.).reshape(3, 4) * 1", (3, 3), (4, 1), 1),
+        ("lib.arange(10.)[2:]", (2, 2), (1, 1), None),
+        ("lib.arange(10.)[2:]", (2,), (1,), 0),
+        ("lib.arange(12.).reshape(3, 4).t()", (2, 3), (1, 4), None),
+    ],
+)
+def test_as_strided_values_grads_and_double_backward(make, size, stride, offset):
+    res = []
+    for lib in (mt, torch):
+        base = eval(make, {"lib": lib}).detach().requires_grad_()
+        x = base * 1
+        y = x.as_strided(size, stride) if offset is None else x.as_strided(size, stride, offset)
+        w = lib.arange(1.0, 1.0 + y.numel()).reshape(size)
+        (g,) = lib.autograd.grad((y * y * w).sum(), base, create_graph=True)
+        g.sum().backward()
+        res.append((y.detach().numpy().copy(), g.detach().numpy().copy(), base.grad.numpy().copy()))
+    for a, b in zip(*res):
+        np.testing.assert_allclose(a, b)
+
+
+def test_as_strided_is_a_view_and_checks_bounds_as_torch():
+    for lib in (mt, torch):
+        b = lib.zeros(6)
+        v = b.as_strided((2,), (3,))
+        v.add_(1)
+        np.testing.assert_array_equal(b.numpy(), [1, 0, 0, 1, 0, 0])
+        assert b._version == v._version == 1
+        with pytest.raises(
+            RuntimeError, match="requiring a storage size of 20 are out of bounds for storage of size 16"
+        ):
+            lib.arange(4.0).as_strided((3,), (2,))

@@ -74,6 +74,51 @@ class Transpose(ViewOp):
         return g.transpose(*ctx.d), None, None
 
 
+def _storage(a: np.ndarray):
+    """(the flat memory ``a`` views, as an array of its dtype; ``a``'s offset and strides in it, in
+    elements): the root of its ``.base`` chain owns one contiguous block."""
+    root = a
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    n = root.nbytes // a.itemsize
+    flat = as_strided(root, (n,), (a.itemsize,))
+    offset = (a.__array_interface__["data"][0] - root.__array_interface__["data"][0]) // a.itemsize
+    return flat, offset, tuple(s // a.itemsize for s in a.strides)
+
+
+class AsStrided(ViewOp):
+    """as_strided(a, size, stride, offset): a view of a's memory; the grad of each element of ``a``
+    is the sum of the grads of the output elements that share its memory"""
+
+    @staticmethod
+    def forward(ctx, a, size, stride, offset):
+        flat, a_off, a_st = _storage(a._data)
+        ctx.geometry = (flat.size, size, stride, offset, a._data.shape, a_st, a_off)
+        need = offset + 1 + builtins.sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+        if need > flat.size:
+            k = flat.itemsize
+            raise RuntimeError(
+                f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and itemsize "
+                f"{k} requiring a storage size of {need * k} are out of bounds for storage of size {flat.size * k}"
+            )
+        step = flat.itemsize
+        return as_strided(flat[offset:], size, tuple(s * step for s in stride))
+
+    @staticmethod
+    def backward(ctx, g):
+        n, size, stride, offset, a_shape, a_st, a_off = ctx.geometry
+        pos = np.arange(n)
+        out_pos = as_strided(pos[offset:], size, tuple(s * pos.itemsize for s in stride))
+        in_pos = as_strided(pos[a_off:], a_shape, tuple(s * pos.itemsize for s in a_st))
+        storage = _function.Tensor._make(np.zeros(n, g._data.dtype), False, None)
+        storage = storage.index_add(0, _const_index(out_pos), g.reshape(-1))
+        return storage.take(_const_index(in_pos)).reshape(a_shape), None, None, None
+
+
+def _const_index(a: np.ndarray):
+    return _function.Tensor._make(np.ascontiguousarray(a, np.int64).reshape(-1), False, None)
+
+
 class Flip(Op):
     """reverse along dims: the grad is flipped back"""
 

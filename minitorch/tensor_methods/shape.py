@@ -148,6 +148,22 @@ class ShapeMethods:
 
     swapaxes_ = swapdims_ = transpose_
 
+    def as_strided(self, size, stride, storage_offset=None):
+        """A view of this tensor's memory with the given sizes and strides (in elements), starting
+        ``storage_offset`` elements into it (default: where this tensor starts), as torch's."""
+        size, stride = tuple(_shape_arg((size,))), tuple(_shape_arg((stride,)))
+        if len(size) != len(stride):
+            raise RuntimeError(
+                f"mismatch in length of strides and shape: {len(stride)} strides for {len(size)} dimensions"
+            )
+        if any(s < 0 for s in stride):
+            raise RuntimeError(
+                "as_strided: Negative strides are not supported at the moment, got strides: "
+                + str(list(stride))
+            )
+        off = self.storage_offset() if storage_offset is None else int(storage_offset)
+        return S.AsStrided.apply(self, size, stride, off)
+
     def msort(self):
         return self.sort(dim=0).values
 
