@@ -191,7 +191,7 @@ from . import autograd, nn, optim  # noqa: E402
 _LAZY_MODULES = ("amp", "backends", "cpu", "cuda", "datasets", "distributed", "jit", "onnx", "serialization")
 _LAZY_MODULES += ("fft", "linalg", "special")
 _LAZY_MODULES += ("teach", "utils", "testing", "version", "hub", "func", "profiler")
-_LAZY_MODULES += ("distributions", "random")
+_LAZY_MODULES += ("distributions", "random", "storage")
 _LAZY_NAMES = {
     "compile": "_compile",
     "vmap": "func",

@@ -301,3 +301,20 @@ def test_as_strided_is_a_view_and_checks_bounds_as_torch():
             RuntimeError, match="requiring a storage size of 20 are out of bounds for storage of size 16"
         ):
             lib.arange(4.0).as_strided((3,), (2,))
+
+
+def test_storage_queries_as_torch():
+    for lib in (mt, torch):
+        base = lib.arange(6.0)
+        x = base.reshape(2, 3)[1:]
+        s, t = x.untyped_storage(), x.storage()
+        assert s.nbytes() == s.size() == len(s) == 24 and s.data_ptr() == x.data_ptr() - 12
+        assert t.size() == len(t) == 6 and t.element_size() == 4 and t.tolist() == list(range(6))
+        assert t.data_ptr() == s.data_ptr() == base.untyped_storage().data_ptr()
+        assert base.untyped_storage().data_ptr() != base.clone().untyped_storage().data_ptr()
+        assert str(t.dtype).endswith("float32") and t[1] == 1.0
+        assert (
+            repr(lib.arange(2.0).storage())
+            .splitlines()[-1]
+            .endswith("TypedStorage(dtype=" + str(lib.float32) + ", device=cpu) of size 2]")
+        )

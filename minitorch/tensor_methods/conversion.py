@@ -158,6 +158,17 @@ class ConversionMethods:
         return _creation.new(self, size, fill_value, dtype, requires_grad)
 
     # --- storage ---
+    def untyped_storage(self):
+        """The memory this tensor's array views (``minitorch/storage.py``)."""
+        from ..storage import untyped_storage
+
+        return untyped_storage(self)
+
+    def storage(self):
+        from ..storage import typed_storage
+
+        return typed_storage(self)
+
     def storage_offset(self) -> int:
         """Elements between the start of the memory this tensor views and its first element."""
         root = self._data
