@@ -49,6 +49,21 @@ class _ConvTransposeNd(_ConvBase):
         self.groups, self.padding_mode = groups, padding_mode
         self._init_parameters((in_channels, out_channels // groups, *self.kernel_size), bias, dtype)
 
+    def forward(self, input: Tensor, output_size=None) -> Tensor:
+        """The transposed convolution; ``output_size`` picks the ``output_padding`` that gives it."""
+        fn = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[self._nd - 1]
+        output_padding = self._output_padding(input, output_size)
+        return fn(
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            output_padding,
+            self.groups,
+            self.dilation,
+        )
+
     def _output_padding(self, input: Tensor, output_size) -> tuple:
         """The ``output_padding`` that gives ``output_size`` (torch's ValueError if none can)."""
         if output_size is None:
@@ -95,19 +110,6 @@ class ConvTranspose2d(_ConvTransposeNd):
 
     _nd = 2
 
-    def forward(self, input: Tensor, output_size=None) -> Tensor:
-        output_padding = self._output_padding(input, output_size)
-        return F.conv_transpose2d(
-            input,
-            self.weight,
-            self.bias,
-            self.stride,
-            self.padding,
-            output_padding,
-            self.groups,
-            self.dilation,
-        )
-
 
 class ConvTranspose1d(_ConvTransposeNd):
     """1-D transposed convolution over (N, C_in, L) or (C_in, L) inputs, as ``torch.nn.ConvTranspose1d``.
@@ -119,19 +121,6 @@ class ConvTranspose1d(_ConvTransposeNd):
     """
 
     _nd = 1
-
-    def forward(self, input: Tensor, output_size=None) -> Tensor:
-        output_padding = self._output_padding(input, output_size)
-        return F.conv_transpose1d(
-            input,
-            self.weight,
-            self.bias,
-            self.stride,
-            self.padding,
-            output_padding,
-            self.groups,
-            self.dilation,
-        )
 
 
 class ConvTranspose3d(_ConvTransposeNd):
@@ -145,16 +134,3 @@ class ConvTranspose3d(_ConvTransposeNd):
     """
 
     _nd = 3
-
-    def forward(self, input: Tensor, output_size=None) -> Tensor:
-        output_padding = self._output_padding(input, output_size)
-        return F.conv_transpose3d(
-            input,
-            self.weight,
-            self.bias,
-            self.stride,
-            self.padding,
-            output_padding,
-            self.groups,
-            self.dilation,
-        )
