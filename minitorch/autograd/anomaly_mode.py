@@ -8,6 +8,7 @@ backward checks each node's output grads: the first node that returns NaN raises
 
 from __future__ import annotations
 
+import os
 import traceback
 import warnings
 
@@ -87,9 +88,21 @@ class set_detect_anomaly:
         _state.enabled, _state.check_nan = self.prev, self.prev_check_nan
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
 def _record(node) -> None:
-    """Keep the forward traceback on ``node`` (called when a node is recorded in anomaly mode)."""
-    node._trace = traceback.format_stack()[:-2]  # drop the frames of apply and of this function
+    """Keep the forward traceback on ``node`` (called when a node is recorded in anomaly mode): the
+    user's frames, as torch's (minitorch's own frames and the ``python -m minitorch`` runner's
+    are left out, as torch's C++ frames are)."""
+    frames = [
+        f
+        for f in traceback.extract_stack()[:-2]
+        if not (
+            os.path.abspath(f.filename).startswith(_PACKAGE_DIR + os.sep) or f.filename.startswith("<frozen")
+        )
+    ]
+    node._trace = traceback.format_list(frames)
 
 
 def _check(node, grads) -> None:
