@@ -13,6 +13,7 @@ import os
 import runpy
 import subprocess
 import sys
+import traceback
 
 # NOTE: the torch run seeds the same generators the minitorch run seeds, then runs the script
 _TORCH_BOOT = (
@@ -67,8 +68,19 @@ def run_script(script: str, args: list[str], seed: int = 0) -> None:
     _dtype.display_name = "torch"  # the script's `torch` is minitorch: print torch.Size, torch.float32
     _seed(seed)
     sys.argv = [script, *args]
-    sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
-    runpy.run_path(script, run_name="__main__")
+    path = os.path.abspath(script)
+    sys.path.insert(0, os.path.dirname(path))
+    try:
+        runpy.run_path(path, run_name="__main__")
+    except Exception as e:  # the traceback Python prints for `python script.py`: the script's frames
+        tb = e.__traceback__
+        while tb is not None and (
+            tb.tb_frame.f_code.co_filename == os.path.abspath(__file__)
+            or tb.tb_frame.f_code.co_filename.startswith("<frozen")
+        ):
+            tb = tb.tb_next
+        traceback.print_exception(type(e), e, tb)
+        raise SystemExit(1) from None
 
 
 def _run(cmd: list[str]) -> subprocess.CompletedProcess:

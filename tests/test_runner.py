@@ -109,3 +109,14 @@ def test_printed_names_read_as_torchs_under_the_runner(tmp_path):
     )
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "torch.Size([2, 3]) torch.float32 torch.FloatTensor torch.int64 6.00"
+
+
+def test_a_failing_script_prints_pythons_traceback(tmp_path):
+    """The traceback starts at the script (no runner or runpy frames), as for ``python script.py``."""
+    res = _run(tmp_path, "import torch\n\ndef f():\n    return torch.ones(2)[5]\n\nf()\n")
+    assert res.returncode == 1
+    lines = res.stderr.strip().splitlines()
+    assert lines[0] == "Traceback (most recent call last):"
+    assert lines[1].startswith(f'  File "{tmp_path / "script.py"}", line 6, in <module>')
+    assert "runpy" not in res.stderr and "__main__.py" not in res.stderr
+    assert lines[-1] == "IndexError: index 5 is out of bounds for dimension 0 with size 2"
