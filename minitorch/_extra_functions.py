@@ -12,6 +12,8 @@ import numpy as np
 from . import _out_argument
 from ._stacking import *  # noqa: F403 - the stacking helpers, listed in __all__ below
 from ._stacking import __all__ as _STACKING
+from ._torch_aliases import *  # noqa: F403 - torch.* spellings of existing ops, listed in __all__
+from ._torch_aliases import __all__ as _ALIASES
 from .ops import decompositions as _D
 from .ops.arithmetic import _const
 from .ops.decompositions import (
@@ -260,6 +262,7 @@ __all__ = [
     "resolve_conj",
     "resolve_neg",
     *_STACKING,
+    *_ALIASES,
 ]
 
 
