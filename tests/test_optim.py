@@ -475,3 +475,17 @@ def test_user_defined_optimizer_subclass():
             sched.step()
     assert np.array_equal(p._data, [0.0, 0.0])  # lr 0.5 on x^2 jumps straight to the minimum
     assert opt.state_dict()["state"] == {0: {"n": 2}} and opt.param_groups[0]["lr"] == 0.125
+
+
+@needs_torch
+@pytest.mark.parametrize(
+    "name",
+    ["SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Adagrad", "Adadelta", "RMSprop", "ASGD", "Rprop"],
+)
+def test_param_group_keys_and_flags_as_torch(name):
+    """Every optimizer's param group holds torch's keys, foreach/fused/capturable/differentiable
+    included (scripts and checkpoints read them)."""
+    t = getattr(torch.optim, name)([torch.nn.Parameter(torch.ones(2))], lr=0.1).param_groups[0]
+    m = getattr(mt.optim, name)([mt.nn.Parameter(mt.ones(2))], lr=0.1).param_groups[0]
+    assert set(t) == set(m)
+    assert {k: v for k, v in t.items() if k != "params"} == {k: v for k, v in m.items() if k != "params"}

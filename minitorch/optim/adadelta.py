@@ -47,6 +47,9 @@ class Adadelta(Optimizer):
         _check(0.0 <= eps, f"Invalid epsilon value: {eps}")
         _check(0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}")
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize)
+        defaults.update(
+            foreach=foreach, capturable=capturable, differentiable=differentiable
+        )  # torch's flags, kept in each group
         super().__init__(params, defaults)
 
     def step(self, closure=None):

@@ -61,6 +61,9 @@ class Adagrad(Optimizer):
             initial_accumulator_value=initial_accumulator_value,
             maximize=maximize,
         )
+        defaults.update(
+            foreach=foreach, differentiable=differentiable, fused=fused
+        )  # torch's flags, kept in each group
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:

@@ -44,6 +44,9 @@ class Adamax(Optimizer):
         _check_unsupported(capturable=capturable, differentiable=differentiable)
         _check_adam_args(lr, eps, betas, weight_decay)
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize)
+        defaults.update(
+            foreach=foreach, capturable=capturable, differentiable=differentiable
+        )  # torch's flags, kept in each group
         super().__init__(params, defaults)
 
     def step(self, closure=None):

@@ -41,6 +41,9 @@ class ASGD(Optimizer):
         _check(0.0 <= lr, f"Invalid learning rate: {lr}")
         _check(0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}")
         defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay, maximize=maximize)
+        defaults.update(
+            foreach=foreach, capturable=capturable, differentiable=differentiable
+        )  # torch's flags, kept in each group
         super().__init__(params, defaults)
 
     def step(self, closure=None):

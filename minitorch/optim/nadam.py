@@ -59,6 +59,9 @@ class NAdam(Optimizer):
             decoupled_weight_decay=decoupled_weight_decay,
             maximize=maximize,
         )
+        defaults.update(
+            foreach=foreach, capturable=capturable, differentiable=differentiable
+        )  # torch's flags, kept in each group
         super().__init__(params, defaults)
 
     def step(self, closure=None):

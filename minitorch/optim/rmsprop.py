@@ -60,6 +60,9 @@ class RMSprop(Optimizer):
             weight_decay=weight_decay,
             maximize=maximize,
         )
+        defaults.update(
+            foreach=foreach, capturable=capturable, differentiable=differentiable
+        )  # torch's flags, kept in each group
         super().__init__(params, defaults)
 
     def step(self, closure=None):
