@@ -1,8 +1,19 @@
-"""``torchvision.models`` on minitorch: ResNet, VGG, AlexNet and MobileNetV2 with torchvision's
+"""``torchvision.models`` on minitorch: ResNet, VGG, AlexNet, SqueezeNet, DenseNet and MobileNetV2 with torchvision's
 module names (torchvision state_dicts load). No downloads: ``weights=`` loads the file from
 torch hub's cache when it is there and otherwise raises, saying where to put it."""
 
 from ._api import Weights, WeightsEnum
+from .densenet import (
+    DenseNet,
+    DenseNet121_Weights,
+    DenseNet161_Weights,
+    DenseNet169_Weights,
+    DenseNet201_Weights,
+    densenet121,
+    densenet161,
+    densenet169,
+    densenet201,
+)
 from .mobilenetv2 import MobileNet_V2_Weights, MobileNetV2, mobilenet_v2
 from .resnet import (
     BasicBlock,
@@ -19,6 +30,7 @@ from .resnet import (
     resnet101,
     resnet152,
 )
+from .squeezenet import SqueezeNet, SqueezeNet1_0_Weights, SqueezeNet1_1_Weights, squeezenet1_0, squeezenet1_1
 from .vgg import (
     VGG,
     VGG11_BN_Weights,

@@ -11,7 +11,8 @@ Every function takes an image in one of three forms and returns the same form:
 
 Differences from torchvision: ``resize``/``resized_crop`` on tensors and arrays support
 ``nearest``, ``nearest-exact``, ``bilinear`` and ``bicubic`` (antialiased or not), not the PIL-only
-``box``/``hamming``/``lanczos``; ``rotate``/``affine`` support ``nearest`` and ``bilinear``.
+``box``/``hamming``/``lanczos``; ``rotate``/``affine``/``perspective`` support ``nearest`` and
+``bilinear`` (as torchvision's tensor kernels do).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ __all__ = [
     "vflip",
     "rotate",
     "affine",
+    "perspective",
     "rgb_to_grayscale",
     "to_grayscale",
     "adjust_brightness",
@@ -690,19 +692,32 @@ def _grid_sample(img: np.ndarray, gx: np.ndarray, gy: np.ndarray, mode: str) -> 
     return out
 
 
-def _apply_affine(arr: np.ndarray, matrix, mode: str, fill, expand: bool = False) -> np.ndarray:
-    """torchvision's tensor ``_gen_affine_grid`` + ``_apply_grid_transform`` on (..., C, H, W)."""
-    if mode not in ("nearest", "bilinear"):
-        raise ValueError(f"Interpolation mode '{mode}' is unsupported with Tensor input")
-    h, w = arr.shape[-2:]
-    ow, oh = _compute_affine_output_size(matrix, w, h) if expand else (w, h)
-    dt = _work_dtype(arr)
+def _affine_grid(matrix, w: int, h: int, ow: int, oh: int, dt) -> np.ndarray:
+    """torchvision's ``_gen_affine_grid``: the (oh, ow, 2) sampling grid of an inverse affine matrix."""
     theta = np.asarray(matrix, dtype=dt).reshape(2, 3)
     xs = np.linspace(-ow * 0.5 + 0.5, ow * 0.5 + 0.5 - 1, ow).astype(dt)
     ys = np.linspace(-oh * 0.5 + 0.5, oh * 0.5 + 0.5 - 1, oh).astype(dt)
     base = np.stack(np.broadcast_arrays(xs[None, :], ys[:, None], np.ones((), dt)), axis=-1)  # (oh, ow, 3)
     rescaled = theta.T / np.asarray([0.5 * w, 0.5 * h], dtype=dt)
-    grid = base @ rescaled
+    return base @ rescaled
+
+
+def _check_fill(fill, channels: int) -> None:
+    """torchvision's ``_assert_grid_transform_inputs`` check on a sequence ``fill``."""
+    if isinstance(fill, (list, tuple)) and len(fill) > 1 and len(fill) != channels:
+        raise ValueError(
+            "The number of elements in 'fill' cannot broadcast to match the number of channels of the image "
+            f"({len(fill)} != {channels})"
+        )
+
+
+def _apply_grid(arr: np.ndarray, grid: np.ndarray, mode: str, fill) -> np.ndarray:
+    """torchvision's ``_apply_grid_transform`` on (..., C, H, W): grid_sample (zeros padding,
+    align_corners=False) with a ones channel appended, whose sampled value blends in ``fill``."""
+    if mode not in ("nearest", "bilinear"):
+        raise ValueError(f"Interpolation mode '{mode}' is unsupported with Tensor input")
+    _check_fill(fill, arr.shape[-3])
+    dt = _work_dtype(arr)
     img = arr.astype(dt, copy=False)
     if fill is not None:
         img = np.concatenate([img, np.ones(img.shape[:-3] + (1,) + img.shape[-2:], dt)], axis=-3)
@@ -719,6 +734,36 @@ def _apply_affine(arr: np.ndarray, matrix, mode: str, fill, expand: bool = False
     return _cast_out(out, arr.dtype)
 
 
+def _apply_affine(arr: np.ndarray, matrix, mode: str, fill, expand: bool = False) -> np.ndarray:
+    """torchvision's tensor ``_gen_affine_grid`` + ``_apply_grid_transform`` on (..., C, H, W)."""
+    if mode not in ("nearest", "bilinear"):
+        raise ValueError(f"Interpolation mode '{mode}' is unsupported with Tensor input")
+    h, w = arr.shape[-2:]
+    ow, oh = _compute_affine_output_size(matrix, w, h) if expand else (w, h)
+    return _apply_grid(arr, _affine_grid(matrix, w, h, ow, oh, _work_dtype(arr)), mode, fill)
+
+
+def _pil_fill(fill, img, name: str = "fillcolor") -> dict:
+    """torchvision's ``F_pil._parse_fill``: ``fill`` as Pillow takes it for ``img``'s mode."""
+    num_channels = len(img.getbands())
+    if fill is None:
+        fill = 0
+    if isinstance(fill, (int, float)) and num_channels > 1:
+        fill = tuple([fill] * num_channels)
+    if isinstance(fill, (list, tuple)):
+        if len(fill) == 1:
+            fill = fill * num_channels
+        elif len(fill) != num_channels:
+            raise ValueError(
+                "The number of elements in 'fill' does not match the number of channels of the image "
+                f"({len(fill)} != {num_channels})"
+            )
+        fill = tuple(fill)
+    if img.mode != "F":
+        fill = tuple(int(x) for x in fill) if isinstance(fill, (list, tuple)) else int(fill)
+    return {name: fill}
+
+
 def _fill_list(fill, channels):
     if fill is None:
         return None
@@ -733,10 +778,7 @@ def rotate(
     """Rotate by ``angle`` degrees counter-clockwise about ``center`` (default: the image center)."""
     mode = _mode(interpolation)
     if is_pil_image(img):
-        fillcolor = tuple(int(f) for f in fill) if isinstance(fill, (list, tuple)) else fill
-        if isinstance(fillcolor, tuple) and len(fillcolor) == 1:
-            fillcolor = fillcolor[0]
-        return img.rotate(angle, _PIL_CODES[mode], expand, center, fillcolor=fillcolor)
+        return img.rotate(angle, _PIL_CODES[mode], expand, center, **_pil_fill(fill, img))
     center_f = [0.0, 0.0]
     if center is not None:
         _, height, width = get_dimensions(img)
@@ -759,8 +801,7 @@ def affine(img, angle: float, translate, scale: float, shear, interpolation=Inte
     if is_pil_image(img):
         center_f = [width * 0.5, height * 0.5] if center is None else list(center)
         matrix = _get_inverse_affine_matrix(center_f, angle, list(translate), scale, shear)
-        fillcolor = tuple(int(f) for f in fill) if isinstance(fill, (list, tuple)) else fill
-        return img.transform(img.size, 0, matrix, _PIL_CODES[mode], fillcolor=fillcolor)  # Image.AFFINE
+        return img.transform(img.size, 0, matrix, _PIL_CODES[mode], **_pil_fill(fill, img))  # Image.AFFINE
     center_f = [0.0, 0.0]
     if center is not None:
         center_f = [1.0 * (c - s * 0.5) for c, s in zip(center, [width, height])]
@@ -768,6 +809,61 @@ def affine(img, angle: float, translate, scale: float, shear, interpolation=Inte
     matrix = _get_inverse_affine_matrix(center_f, angle, translate_f, scale, shear)
     arr, pack = _unpack(img)
     return pack(_apply_affine(arr, matrix, mode.value, fill))
+
+
+def _get_perspective_coeffs(startpoints, endpoints) -> list[float]:
+    """The coefficients (a, b, c, d, e, f, g, h) of the perspective transform that maps each output
+    pixel (x, y) to the input pixel ((ax + by + c) / (gx + hy + 1), (dx + ey + f) / (gx + hy + 1)),
+    taking ``endpoints`` to ``startpoints`` (four corners each, ``[top-left, top-right, bottom-right,
+    bottom-left]``): solved in float64 and rounded to float32, as torchvision does."""
+    if len(startpoints) != 4 or len(endpoints) != 4:
+        raise ValueError(
+            f"Please provide exactly four corners, got {len(startpoints)} startpoints and {len(endpoints)} endpoints."
+        )
+    a_matrix = np.zeros((2 * len(startpoints), 8), dtype=np.float64)
+    for i, (p1, p2) in enumerate(zip(endpoints, startpoints)):
+        for r, row in enumerate(([p1[0], p1[1], 1, 0, 0, 0, -p2[0] * p1[0], -p2[0] * p1[1]],
+                                 [0, 0, 0, p1[0], p1[1], 1, -p2[1] * p1[0], -p2[1] * p1[1]])):  # fmt: skip
+            # torch.tensor(row) is int64 for ints, else float32 (the default dtype), before the copy
+            exact = all(isinstance(v, (int, np.integer)) for v in row)
+            a_matrix[2 * i + r] = np.asarray(row, dtype=np.float64 if exact else np.float32)
+    b_matrix = np.asarray(startpoints, dtype=np.float64).reshape(8)
+    res = np.linalg.lstsq(a_matrix, b_matrix, rcond=None)[0].astype(np.float32)
+    return res.tolist()
+
+
+def _perspective_grid(coeffs, ow: int, oh: int, dt) -> np.ndarray:
+    """torchvision's ``_perspective_grid`` (Pillow's perspective formula, normalized to [-1, 1])."""
+    theta1 = np.asarray([coeffs[0:3], coeffs[3:6]], dtype=dt)
+    theta2 = np.asarray([[coeffs[6], coeffs[7], 1.0], [coeffs[6], coeffs[7], 1.0]], dtype=dt)
+    xs = np.linspace(0.5, ow * 1.0 + 0.5 - 1.0, ow, dtype=np.float32).astype(dt)
+    ys = np.linspace(0.5, oh * 1.0 + 0.5 - 1.0, oh, dtype=np.float32).astype(dt)
+    base = np.stack(np.broadcast_arrays(xs[None, :], ys[:, None], np.ones((), dt)), axis=-1)  # (oh, ow, 3)
+    grid1 = base @ (theta1.T / np.asarray([0.5 * ow, 0.5 * oh], dtype=dt))
+    grid2 = base @ theta2.T
+    return grid1 / grid2 - dt.type(1.0)
+
+
+def perspective(img, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR, fill=None):
+    """Perspective transform taking the four ``startpoints`` (``[top-left, top-right, bottom-right,
+    bottom-left]`` corners, ``[x, y]`` each) to ``endpoints``; the output keeps the input's size,
+    ``fill`` (default 0) where no input pixel lands."""
+    coeffs = _get_perspective_coeffs(startpoints, endpoints)
+    if isinstance(interpolation, int):
+        interpolation = _interpolation_modes_from_int(interpolation)
+    elif not isinstance(interpolation, InterpolationMode):
+        raise TypeError(
+            "Argument interpolation should be a InterpolationMode or a corresponding Pillow integer constant"
+        )
+    if is_pil_image(img):
+        # Image.PERSPECTIVE == 2
+        return img.transform(img.size, 2, coeffs, _PIL_CODES[interpolation], **_pil_fill(fill, img))
+    arr, pack = _unpack(img)
+    if len(coeffs) != 8:
+        raise ValueError("Argument perspective_coeffs should have 8 float values")
+    h, w = arr.shape[-2:]
+    grid = _perspective_grid(coeffs, w, h, _work_dtype(arr))
+    return pack(_apply_grid(arr, grid, interpolation.value, fill))
 
 
 # ---------------------------------------------------------------- color

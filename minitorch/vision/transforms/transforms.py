@@ -39,6 +39,7 @@ __all__ = [
     "RandomResizedCrop",
     "RandomRotation",
     "RandomAffine",
+    "RandomPerspective",
     "Pad",
     "Grayscale",
     "RandomGrayscale",
@@ -360,6 +361,55 @@ class RandomAffine(Module):
         img_size = F.get_image_size(img)
         ret = self.get_params(self.degrees, self.translate, self.scale, self.shear, img_size)
         return F.affine(img, *ret, interpolation=self.interpolation, fill=fill, center=self.center)
+
+
+class RandomPerspective(Module):
+    """With probability ``p``, a perspective transform moving each corner inward by up to
+    ``distortion_scale`` times half the image's width/height."""
+
+    def __init__(self, distortion_scale=0.5, p=0.5, interpolation=InterpolationMode.BILINEAR, fill=0) -> None:
+        super().__init__()
+        self.p = p
+        self.interpolation = _interp(interpolation)
+        self.distortion_scale = distortion_scale
+        if fill is None:
+            fill = 0
+        elif not isinstance(fill, (Sequence, numbers.Number)):
+            raise TypeError("Fill should be either a sequence or a number.")
+        self.fill = fill
+
+    def forward(self, img):
+        fill = _tensor_fill(img, self.fill)
+        _, height, width = F.get_dimensions(img)
+        if minitorch.rand(1) < self.p:
+            startpoints, endpoints = self.get_params(width, height, self.distortion_scale)
+            return F.perspective(img, startpoints, endpoints, self.interpolation, fill)
+        return img
+
+    @staticmethod
+    def get_params(
+        width: int, height: int, distortion_scale: float
+    ) -> tuple[list[list[int]], list[list[int]]]:
+        """``(startpoints, endpoints)``: the image's corners ``[top-left, top-right, bottom-right,
+        bottom-left]`` and where they go (eight ``randint`` draws, in torchvision's order)."""
+        half_height = height // 2
+        half_width = width // 2
+        dx = int(distortion_scale * half_width)
+        dy = int(distortion_scale * half_height)
+
+        def draw(low, high):
+            return int(minitorch.randint(low, high, size=(1,)).item())
+
+        topleft = [draw(0, dx + 1), draw(0, dy + 1)]
+        topright = [draw(width - dx - 1, width), draw(0, dy + 1)]
+        botright = [draw(width - dx - 1, width), draw(height - dy - 1, height)]
+        botleft = [draw(0, dx + 1), draw(height - dy - 1, height)]
+        startpoints = [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]]
+        endpoints = [topleft, topright, botright, botleft]
+        return startpoints, endpoints
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(p={self.p})"
 
 
 class Pad(Module):
