@@ -638,3 +638,20 @@ def test_module_trains_with_cross_entropy():
             for p in model.parameters():
                 p -= 0.5 * p.grad
     assert loss.item() < 0.5 * first
+
+
+@needs_torch
+def test_batchnorm_state_dict_without_num_batches_tracked_as_torch():
+    """A state dict from before ``num_batches_tracked`` (no metadata, or version < 2) loads and
+    keeps the module's count; with torch's version-2 metadata the key is missing, as torch."""
+    for lib in (mt, torch):
+        m = lib.nn.Sequential(lib.nn.BatchNorm1d(3))
+        m[0].num_batches_tracked.fill_(4)
+        sd = {k: v for k, v in m.state_dict().items() if "num_batches" not in k}
+        assert not m.load_state_dict(sd).missing_keys and int(m[0].num_batches_tracked) == 4
+        old = OrderedDict(sd)
+        old._metadata = {"": {"version": 1}, "0": {"version": 1}}
+        assert not m.load_state_dict(old).missing_keys
+        new = OrderedDict(sd)
+        new._metadata = {"": {"version": 1}, "0": {"version": 2}}
+        assert m.load_state_dict(new, strict=False).missing_keys == ["0.num_batches_tracked"]

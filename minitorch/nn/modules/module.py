@@ -96,6 +96,12 @@ def _as_array(v) -> np.ndarray:
     return np.asarray(v)
 
 
+class _StateDictPart(dict):
+    """The entries of a state dict under one module's prefix, with the dict's ``_metadata``."""
+
+    _metadata = None
+
+
 class Module:
     """Base class for all neural network modules; subclass it and define ``forward``.
 
@@ -718,7 +724,11 @@ class Module:
         errors: list = []
         todo: list = []
 
+        metadata = getattr(state_dict, "_metadata", None)  # torch's per-module versions, if saved
+
         def load(module: Module, local: dict, prefix: str) -> None:
+            local = _StateDictPart(local)
+            local._metadata = metadata
             module._check_state_dict(local, prefix, missing, unexpected, errors, todo)
             for name, child in module._modules.items():
                 if child is not None:

@@ -75,6 +75,16 @@ class _BatchNorm(Module):
             self.register_buffer("num_batches_tracked", None)
         self.reset_parameters()
 
+    def _check_state_dict(self, state_dict, prefix, missing, unexpected, errors, todo) -> None:
+        # as torch: a state dict from before ``num_batches_tracked`` existed (no metadata, or a
+        # version below 2) leaves the module's own count in place instead of missing it
+        key = prefix + "num_batches_tracked"
+        if self.num_batches_tracked is not None and key not in state_dict:
+            version = (getattr(state_dict, "_metadata", None) or {}).get(prefix[:-1], {}).get("version")
+            if version is None or version < 2:
+                state_dict = {**state_dict, key: self.num_batches_tracked}
+        super()._check_state_dict(state_dict, prefix, missing, unexpected, errors, todo)
+
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
             self.running_mean.zero_()

@@ -72,16 +72,7 @@ def _resolve(weights_enum, weights, kwargs):
     return weights
 
 
-def _fill_num_batches_tracked(model, state_dict):
-    """The files published before BatchNorm had ``num_batches_tracked`` lack it; torch's BatchNorm
-    then keeps its own (0), as here."""
-    for name, buf in model.named_buffers():
-        if name.endswith("num_batches_tracked") and name not in state_dict:
-            state_dict[name] = buf
-    return state_dict
-
-
 def _load_into(model, weights):
     if weights is not None:
-        model.load_state_dict(_fill_num_batches_tracked(model, dict(weights.get_state_dict())))
+        model.load_state_dict(weights.get_state_dict())  # (BatchNorm keeps its count if a file lacks it)
     return model

@@ -9,7 +9,7 @@ from collections import OrderedDict
 
 from ... import cat, flatten, nn
 from ...nn import functional as F
-from ._api import Weights, WeightsEnum, _fill_num_batches_tracked, _resolve
+from ._api import Weights, WeightsEnum, _resolve
 
 __all__ = ["DenseNet", "densenet121", "densenet161", "densenet169", "densenet201", "DenseNet121_Weights",
            "DenseNet161_Weights", "DenseNet169_Weights", "DenseNet201_Weights"]  # fmt: skip
@@ -141,7 +141,7 @@ def _load_state_dict(model, weights) -> None:
         res = _OLD_KEY.match(key)
         if res:
             state_dict[res.group(1) + res.group(2)] = state_dict.pop(key)
-    model.load_state_dict(_fill_num_batches_tracked(model, state_dict))
+    model.load_state_dict(state_dict)
 
 
 class DenseNet121_Weights(WeightsEnum):
