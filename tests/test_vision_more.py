@@ -5,8 +5,6 @@ torch's generator for the parameter draws), and the SqueezeNet / DenseNet / Alex
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pytest
 import torch
@@ -15,21 +13,9 @@ import minitorch
 from minitorch.vision import models, transforms
 from minitorch.vision.transforms import functional as F
 from minitorch.vision.transforms.functional import _get_perspective_coeffs
+from tests.test_vision import _img, _t, needs_pil
 
-HAS_PIL = importlib.util.find_spec("PIL") is not None
-needs_pil = pytest.mark.skipif(not HAS_PIL, reason="Pillow is not installed")
 BILINEAR, NEAREST = transforms.InterpolationMode.BILINEAR, transforms.InterpolationMode.NEAREST
-
-
-def _t(a):
-    return minitorch.tensor(a)
-
-
-def _img(shape, seed=0, dtype=np.float32):
-    rng = np.random.default_rng(seed)
-    if dtype == np.uint8:
-        return rng.integers(0, 256, shape).astype(np.uint8)
-    return rng.random(shape).astype(dtype)
 
 
 def _corners(w, h):
