@@ -318,3 +318,35 @@ def test_storage_queries_as_torch():
             .splitlines()[-1]
             .endswith("TypedStorage(dtype=" + str(lib.float32) + ", device=cpu) of size 2]")
         )
+
+
+def test_integer_reductions_and_floor_divide_dtypes_as_torch():
+    for lib in (mt, torch):
+        res = []
+        for d in (lib.uint8, lib.int8, lib.int16, lib.int32, lib.bool):
+            a = lib.tensor([1, 2, 3]).to(d)
+            res.append((str(a.cumsum(0).dtype), str(a.prod().dtype), a.cumsum(0).tolist(), a.prod().item()))
+        a = lib.tensor([1, 2, 3], dtype=lib.int32)
+        res.append(
+            [
+                str(t.dtype)
+                for t in (
+                    a.cumsum(0, dtype=lib.int32),
+                    a.prod(dtype=lib.int32),
+                    a.cumprod(0, dtype=lib.int32),
+                )
+            ]
+        )
+        for x, y in (
+            (lib.tensor([5, 7], dtype=lib.int32), 2.5),
+            (lib.tensor([5, 7]), lib.tensor([2.0, 3.0]).to(lib.bfloat16)),
+            (lib.tensor([5.0, 7.0]), lib.tensor(2.0, dtype=lib.float64)),
+            (lib.tensor([5, 7], dtype=lib.uint8), lib.tensor([2, 3], dtype=lib.int8)),
+            (3, lib.tensor([2, 4], dtype=lib.int32)),
+        ):
+            o = x // y
+            res.append((str(o.dtype), o.tolist()))
+        if lib is mt:
+            got = [str(r).replace("minitorch.", "torch.") for r in res]
+        else:
+            assert got == [str(r) for r in res]

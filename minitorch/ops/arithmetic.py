@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._arguments import _as_tensor_arg
-from .._promotion import _promote, _wrap_like
+from .._promotion import _promote, _result_type, _wrap_like
 from ..autograd import function as _function
 from ..autograd.function import Op, quiet_off, quiet_on
 
@@ -70,8 +70,10 @@ def _shape_error(a, b) -> RuntimeError:
 
 def floor_divide(a, b):
     """``a // b`` (no grad, as torch): integer division by zero raises as torch."""
-    x, y = _d(a), _d(b)
-    if np.asarray(x).dtype.kind in "iub" and np.asarray(y).dtype.kind in "iub" and np.any(np.asarray(y) == 0):
+    t, other = (a, b) if isinstance(a, _function.Tensor) else (b, a)
+    rt = _result_type(t, other)  # torch's promotion (int32 // 2.5 is float32, not NumPy's float64)
+    x, y = np.asarray(_d(a)).astype(rt, copy=False), np.asarray(_d(b)).astype(rt, copy=False)
+    if rt.kind in "iub" and np.any(y == 0):
         raise RuntimeError("ZeroDivisionError")
     try:
         with np.errstate(divide="ignore", invalid="ignore"):

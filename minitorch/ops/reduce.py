@@ -191,7 +191,8 @@ class Prod(Op):
     def forward(ctx, a, axes, keepdim):
         ctx.save_for_backward(a)
         ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
-        return np.asarray(np.prod(a._data, axis=axes if a._data.ndim else None, keepdims=keepdim))
+        d = a._data  # (an integer dtype keeps its width: NumPy would widen int32 to int64)
+        return np.asarray(np.prod(d, axis=axes if d.ndim else None, keepdims=keepdim, dtype=d.dtype))
 
     @staticmethod
     def backward(ctx, g):
@@ -359,7 +360,7 @@ class CumSum(Op):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        return np.cumsum(a._data, axis=dim)
+        return np.cumsum(a._data, axis=dim, dtype=a._data.dtype)  # (keeps an integer width)
 
     @staticmethod
     def backward(ctx, g):
@@ -502,7 +503,7 @@ class CumProd(Op):
     def forward(ctx, a, dim):
         ctx.save_for_backward(a)
         ctx.dim = dim
-        return np.cumprod(a._data, axis=dim)
+        return np.cumprod(a._data, axis=dim, dtype=a._data.dtype)  # (keeps an integer width)
 
     @staticmethod
     def backward(ctx, g):
@@ -613,7 +614,7 @@ class ModeDim(MaxDim):
 
 def cumprod(x, dim, dtype=None):
     x = x if dtype is None else x.to(dtype)
-    if x._data.dtype.kind not in "fV" and x._data.dtype != np.int64:
+    if dtype is None and x._data.dtype.kind not in "fV" and x._data.dtype != np.int64:
         x = x.long()  # torch multiplies integers and bools as int64
     if x._data.ndim == 0:
         return CumProd.apply(x.reshape(1), _dim(x, dim)).reshape(())

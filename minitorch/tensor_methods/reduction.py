@@ -78,6 +78,8 @@ class ReductionMethods:
 
     def prod(self, dim=None, keepdim: bool = False, dtype=None):
         x = self if dtype is None else self.to(dtype)
+        if dtype is None and x._data.dtype.kind not in "fV" and x._data.dtype != np.int64:
+            x = x.long()  # torch multiplies integers and bools as int64
         return (R.Prod if dim is None else R.ProdDim).apply(x, norm_dims(dim, x._data.ndim), keepdim)
 
     def logsumexp(self, dim, keepdim: bool = False):
@@ -93,6 +95,8 @@ class ReductionMethods:
 
     def cumsum(self, dim: int, dtype=None):
         x = self if dtype is None else self.to(dtype)
+        if dtype is None and x._data.dtype.kind not in "fV" and x._data.dtype != np.int64:
+            x = x.long()  # torch sums integers and bools as int64
         return R.CumSum.apply(x, norm_dims(dim, x._data.ndim)[0])
 
     def _var_args(self, name, dim, unbiased, correction):
