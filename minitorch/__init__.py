@@ -172,7 +172,7 @@ for _name in (
     "unsqueeze permute transpose swapaxes t flip split chunk unbind narrow gather masked_fill "
     "clamp clip clamp_min clamp_max maximum minimum all any sort argsort topk eq ne lt le gt ge "
     "equal allclose isnan isinf isfinite pow add sub mul div true_divide clone repeat_interleave "
-    "logical_not logical_and logical_or lerp floor_divide as_strided msort sum_to_size index_copy put ravel "
+    "logical_not logical_and logical_or lerp angle floor_divide as_strided msort sum_to_size index_copy put ravel "
     "index_select masked_select take scatter scatter_add index_add index_fill nonzero argwhere roll "
     "tril triu diag diag_embed diagonal trace outer ger kron tile movedim moveaxis adjoint addmm addmv "
     "addbmm baddbmm addr cumprod erf tan asin acos atan sinh cosh asinh acosh atanh arcsin arccos "

@@ -350,3 +350,37 @@ def test_integer_reductions_and_floor_divide_dtypes_as_torch():
             got = [str(r).replace("minitorch.", "torch.") for r in res]
         else:
             assert got == [str(r) for r in res]
+
+
+_FLOAT_ONLY = [
+    ("lib.softmax(lib.tensor([1, 2]), 0)", "softmax_lastdim_kernel_impl"),
+    ("lib.log_softmax(lib.tensor([1, 2], dtype=lib.uint8), 0)", "log_softmax_lastdim_kernel_impl"),
+    ("lib.nn.functional.softplus(lib.tensor([1, 2]))", "softplus_cpu"),
+    ("lib.nn.functional.cross_entropy(lib.tensor([[1, 2]]), lib.tensor([0]))", "log_softmax"),
+    ("lib.nn.functional.nll_loss(lib.tensor([[1, 2]]), lib.tensor([0]))", "nll_loss_out_frame"),
+]
+
+
+@pytest.mark.parametrize("expr,kernel", _FLOAT_ONLY)
+def test_float_only_kernels_refuse_integers_as_torch(expr, kernel):
+    for lib in (mt, torch):
+        with pytest.raises(NotImplementedError, match=kernel):
+            eval(expr, {"lib": lib})
+
+
+def test_angle_and_integer_logsumexp_as_torch():
+    res = []
+    for lib in (mt, torch):
+        x = lib.tensor([-1.0, 2.0, float("nan"), 0.0, float("inf")], requires_grad=True)
+        a = lib.angle(x)
+        a.sum().backward()
+        res.append(
+            (
+                a.detach().numpy(),
+                x.grad.numpy(),
+                lib.angle(lib.tensor([-1, 2])).numpy(),
+                lib.logsumexp(lib.tensor([1, 2]), 0).item(),
+            )
+        )
+    for m, t in zip(*res):
+        np.testing.assert_allclose(m, t, rtol=1e-6)

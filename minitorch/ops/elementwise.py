@@ -14,7 +14,7 @@ from .. import _dtype
 from .._arguments import _as_tensor_arg
 from .._promotion import _fl, _promote
 from ..autograd import function as _function
-from .arithmetic import _const, _d
+from .arithmetic import _const, _d, where
 
 
 def _named(name: str, fields: str):
@@ -125,6 +125,18 @@ def fix(input):
 
 def sgn(input):
     return input.sign()
+
+
+def angle(input):
+    """The angle of a real number: pi below zero, 0 elsewhere, NaN for NaN (integers give the
+    default float); its gradient is 0, as torch's for real tensors."""
+    x = _fl(input)
+    a = _const(np.where(x._data < 0, math.pi, 0.0).astype(x._data.dtype))
+    if x._data.dtype.kind not in "fV":
+        return a
+    with np.errstate(invalid="ignore"):  # inf * 0 (only NaN's positions are kept)
+        nan_part = x * 0
+    return where(x.isnan(), nan_part, a)
 
 
 def signbit(input):

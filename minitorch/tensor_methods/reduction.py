@@ -83,14 +83,21 @@ class ReductionMethods:
         return (R.Prod if dim is None else R.ProdDim).apply(x, norm_dims(dim, x._data.ndim), keepdim)
 
     def logsumexp(self, dim, keepdim: bool = False):
-        return R.LogSumExp.apply(self, norm_dims(dim, self._data.ndim), keepdim)
+        x = self if self._data.dtype.kind in "fV" else self.float()  # as torch: integers give float32
+        return R.LogSumExp.apply(x, norm_dims(dim, x._data.ndim), keepdim)
+
+    def _float_only(self, kernel: str):
+        """torch's error for a floating-point kernel given an integer or bool tensor."""
+        if self._data.dtype.kind not in "fV":
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{self.dtype.type_name}'")
+        return self
 
     def softmax(self, dim: int, dtype=None):
-        x = self if dtype is None else self.to(dtype)
+        x = (self if dtype is None else self.to(dtype))._float_only("softmax_lastdim_kernel_impl")
         return R.Softmax.apply(x, norm_dims(dim, x._data.ndim)[0] if x._data.ndim else None)
 
     def log_softmax(self, dim: int, dtype=None):
-        x = self if dtype is None else self.to(dtype)
+        x = (self if dtype is None else self.to(dtype))._float_only("log_softmax_lastdim_kernel_impl")
         return R.LogSoftmax.apply(x, norm_dims(dim, x._data.ndim)[0] if x._data.ndim else None)
 
     def cumsum(self, dim: int, dtype=None):

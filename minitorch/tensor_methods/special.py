@@ -77,6 +77,9 @@ class SpecialMethods:
     def sgn(self):
         return W.sgn(self)
 
+    def angle(self):
+        return W.angle(self)
+
     def frac(self):
         return W.frac(self)
 

@@ -71,7 +71,7 @@ def tanh(input: Tensor) -> Tensor:
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta, linear where beta x > threshold."""
-    return N.Softplus.apply(input, beta, threshold)
+    return N.Softplus.apply(input._float_only("softplus_cpu"), beta, threshold)
 
 
 def logsigmoid(input: Tensor) -> Tensor:

@@ -214,6 +214,7 @@ def nll_loss(
     ``(N, C)``, ``(C,)`` or ``(N, C, d1, ...)``: mean over ``-w[t] * input[t]``, weighted by
     ``w[t]``, skipping targets equal to ``ignore_index``."""
     reduction = _reduction(reduction, size_average, reduce)
+    input._float_only("nll_loss_out_frame")
     t, n_cls = _check_class_target(input, target, weight)
     return N.NllLoss.apply(input, t, weight, _check_bounds(t, n_cls, ignore_index), reduction)
 
@@ -236,6 +237,8 @@ def cross_entropy(
     ``label_smoothing`` in [0, 1], ``reduction`` 'mean' | 'sum' | 'none'.
     """
     x = input._data
+    if x.dtype.kind not in "fV":
+        input._float_only("log_softmax_lastdim_kernel_impl")
     if (  # the common case first: (N, C) logits, class indices in range, no options
         x.ndim == 2
         and weight is None
