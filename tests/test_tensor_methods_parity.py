@@ -384,3 +384,23 @@ def test_angle_and_integer_logsumexp_as_torch():
         )
     for m, t in zip(*res):
         np.testing.assert_allclose(m, t, rtol=1e-6)
+
+
+def test_bool_and_uint8_corners_as_torch():
+    res = []
+    for lib in (mt, torch):
+        b, u = lib.tensor([True, False, True]), lib.tensor([1, 0, 3], dtype=lib.uint8)
+        outs = (
+            b.sign(),
+            b.sgn(),
+            b.square(),
+            u.any(),
+            u.all(),
+            u.any(0),
+            lib.tensor([1, 0], dtype=lib.int32).any(),
+        )
+        res.append([(str(o.dtype).split(".")[-1], o.tolist()) for o in outs])
+        for fn, exc in ((lambda b=b: b.argmax(), RuntimeError), (lambda b=b: b.floor(), NotImplementedError)):
+            with pytest.raises(exc):
+                fn()
+    assert res[0] == res[1]

@@ -106,7 +106,7 @@ class ArithmeticMethods:
         return 1 / self.sqrt()
 
     def square(self):
-        return self * self
+        return (self.long() if self._data.dtype == np.bool_ else self) ** 2  # as torch: bool -> int64
 
     def clamp(self, min=None, max=None):
         if min is None and max is None:
@@ -263,14 +263,16 @@ class ArithmeticMethods:
 
     def all(self, dim=None, keepdim=False):
         axes = None if dim is None else norm_dims(dim, self._data.ndim)
+        out = np.asarray(np.all(self._data, axis=axes, keepdims=keepdim))
         return _function.Tensor._make(
-            np.asarray(np.all(self._data, axis=axes, keepdims=keepdim)), False, None
+            out.astype(np.uint8) if self._data.dtype == np.uint8 else out, False, None
         )
 
     def any(self, dim=None, keepdim=False):
         axes = None if dim is None else norm_dims(dim, self._data.ndim)
+        out = np.asarray(np.any(self._data, axis=axes, keepdims=keepdim))  # uint8 answers uint8, as torch
         return _function.Tensor._make(
-            np.asarray(np.any(self._data, axis=axes, keepdims=keepdim)), False, None
+            out.astype(np.uint8) if self._data.dtype == np.uint8 else out, False, None
         )
 
     def fmod(self, other):

@@ -12,6 +12,11 @@ from ..ops import arithmetic as A
 from ..ops import math as E
 
 
+def _no_bool(t, msg: str, exc=RuntimeError) -> None:
+    if t._data.dtype == np.bool_:
+        raise exc(msg)
+
+
 class MathMethods:
     __slots__ = ()
 
@@ -25,6 +30,7 @@ class MathMethods:
         return E.Sqrt.apply(_fl(self))
 
     def abs(self):
+        _no_bool(self, "\"abs_cpu\" not implemented for 'Bool'", NotImplementedError)
         return E.Abs.apply(self)
 
     def sin(self):
@@ -40,6 +46,7 @@ class MathMethods:
         return E.Tanh.apply(_fl(self))
 
     def relu(self):
+        _no_bool(self, "Boolean inputs not supported for relu")
         return E.Relu.apply(self)
 
     def log1p(self):
@@ -49,9 +56,12 @@ class MathMethods:
         return self.exp() - 1
 
     def sign(self):
+        if self._data.dtype == np.bool_:
+            return self.clone()  # as torch: the sign of a bool is itself
         return A.ZeroGrad.apply(self, A._sign)
 
     def floor(self):
+        _no_bool(self, "\"floor_vml_cpu\" not implemented for 'Bool'", NotImplementedError)
         return A.ZeroGrad.apply(self, np.floor)
 
     def ceil(self):

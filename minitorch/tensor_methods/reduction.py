@@ -71,6 +71,8 @@ class ReductionMethods:
         )
 
     def argmax(self, dim=None, keepdim: bool = False):
+        if self._data.dtype == np.bool_:
+            raise RuntimeError("argmax(): does not support bool input")
         return R._arg(self._data, dim, keepdim, np.argmax)
 
     def argmin(self, dim=None, keepdim: bool = False):
