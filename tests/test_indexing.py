@@ -292,3 +292,31 @@ def test_gather_errors_match_torch_type(idx, exc):
         torch.zeros(3, 4).gather(1, torch.tensor(idx))
     with pytest.raises(exc):
         mt.zeros(3, 4).gather(1, mt.tensor(idx))
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "x[1, :, lib.tensor([0, 3])]",
+        "x[:, 1, lib.tensor([0, 3])]",
+        "x[lib.tensor([0, 1]), :, 1]",
+        "x[1, ..., lib.tensor([1, 2])]",
+        "x[None, 1, :, lib.tensor([0])]",
+        "x[1, lib.tensor([True, False, True]), 2]",
+        "x[0, lib.tensor([[0], [2]]), lib.tensor([1, 3])]",
+    ],
+)
+def test_integers_apply_before_advanced_indices_as_torch(expr):
+    """``x[1, :, t]`` is ``x[1][:, t]`` in torch (NumPy would count the 1 as an advanced index and
+    move the broadcast dims first): values, grads and assignment through the same index."""
+    res = []
+    for lib in (mt, torch):
+        x = lib.arange(24.0).reshape(2, 3, 4).requires_grad_()
+        y = eval(expr, {"lib": lib, "x": x})
+        (y * lib.arange(1.0, 1.0 + y.numel()).reshape(y.shape)).sum().backward()
+        z = lib.zeros(2, 3, 4)
+        exec(f"{expr.replace('x[', 'z[', 1)} = 7.0", {"lib": lib, "z": z})
+        res.append((tuple(y.shape), y.detach().numpy().copy(), x.grad.numpy().copy(), z.numpy().copy()))
+    assert res[0][0] == res[1][0]
+    for a, b in zip(res[0][1:], res[1][1:]):
+        np.testing.assert_array_equal(a, b)

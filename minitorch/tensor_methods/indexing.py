@@ -17,6 +17,34 @@ from ..ops import indexing as I
 _pyint = builtins.int
 
 
+def _split_ints(idx, ndim: int):
+    """torch applies integer indices before advanced ones (``x[1, :, t]`` is ``x[1][:, t]``, shape
+    (3, 2) for x of (2, 3, 4)), where NumPy counts an integer as one more advanced index (shape
+    (2, 3)). For an index mixing both: (the basic index of the integers, the rest), else None."""
+    if not isinstance(idx, tuple):
+        return None
+    has_int = any(isinstance(i, (_pyint, np.integer)) and not isinstance(i, bool) for i in idx)
+    if not has_int or not any(isinstance(i, np.ndarray) and i.ndim for i in idx):
+        return None
+    used = sum(
+        i.ndim if isinstance(i, np.ndarray) and i.dtype == bool else 0 if i is None or i is Ellipsis else 1
+        for i in idx
+    )
+    full = []
+    for i in idx:
+        full.extend([slice(None)] * (ndim - used) if i is Ellipsis else [i])
+    basic, rest = [], []
+    for i in full:
+        if i is None:
+            rest.append(i)
+        elif isinstance(i, (_pyint, np.integer)):
+            basic.append(i)
+        else:
+            basic.extend([slice(None)] * (i.ndim if isinstance(i, np.ndarray) and i.dtype == bool else 1))
+            rest.append(i)
+    return tuple(basic), tuple(rest)
+
+
 def _torch_index_error(e: IndexError, idx, shape) -> IndexError:
     """NumPy's IndexError in torch's words where torch has its own (out of bounds, a mask of the
     wrong shape); otherwise NumPy's, with the tensor's shape."""
@@ -57,6 +85,9 @@ class IndexingMethods:
     def __getitem__(self, idx):
         if idx.__class__ is not _pyint and (idx.__class__ is not slice or idx.step is not None):
             idx = _index_arg(idx)
+            split = _split_ints(idx, self._data.ndim)
+            if split is not None:  # the integers first, as torch
+                return self[split[0]][split[1]]
         op = I.index_op(idx)
         try:
             out = op.apply(self, idx)
@@ -74,6 +105,10 @@ class IndexingMethods:
 
     def __setitem__(self, idx, value):
         idx = _index_arg(idx)
+        split = _split_ints(idx, self._data.ndim)
+        if split is not None:  # the integers first, as torch (a view, written through)
+            self[split[0]][split[1]] = value
+            return
         if self._recording((value,)):
             self._inplace(lambda s, v: I.IndexPut.apply(s, idx, v), value)
             return
