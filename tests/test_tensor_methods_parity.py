@@ -404,3 +404,17 @@ def test_bool_and_uint8_corners_as_torch():
             with pytest.raises(exc):
                 fn()
     assert res[0] == res[1]
+
+
+def test_var_std_with_no_degrees_of_freedom_warn_as_torch():
+    for lib in (mt, torch):
+        with pytest.warns(UserWarning, match=r"std\(\): degrees of freedom is <= 0") as rec:
+            s = lib.tensor([1.0]).std()
+        assert rec[0].filename == __file__  # attributed to the caller's line
+        with pytest.warns(UserWarning, match=r"var\(\): degrees of freedom is <= 0"):
+            v = lib.zeros(0).var()
+        assert np.isnan(s.item()) and np.isnan(v.item())
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert np.isnan(lib.zeros(0, 3).mean(0).numpy()).all()
+            lib.randn(4, 3).var(0)

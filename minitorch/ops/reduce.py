@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import return_types
 from .._arguments import _as_tensor_arg, _dim, norm_dims
+from .._warn import warn_user
 from ..autograd import function as _function
 from ..autograd.function import Op
 from .arithmetic import _const, _d, _quiet, where
@@ -369,6 +370,13 @@ class CumSum(Op):
 
 
 def _centered_sumsq(x: np.ndarray, axes, keepdim):
+    if x.size == 0:  # (NumPy would warn "Mean of empty slice"; the sum of nothing is 0)
+        return np.zeros(
+            _kept_shape(x.shape, axes)
+            if keepdim
+            else tuple(n for i, n in enumerate(x.shape) if i not in axes),
+            np.float64,
+        )
     ax = axes if x.ndim else None
     # two passes, the sums of float32 in float64 (as torch's accumulation): 1e4 + randn in float32
     # then has torch's error, not 30x it
@@ -377,8 +385,14 @@ def _centered_sumsq(x: np.ndarray, axes, keepdim):
     return np.sum(c * c, axis=ax, keepdims=keepdim, dtype=acc)
 
 
-def _dof(shape, axes, correction):
+def _dof(shape, axes, correction, name: str = "var"):
+    """n - correction, with torch's warning when it is <= 0 (the result is then inf or NaN)."""
     n = int(np.prod([shape[i] for i in axes])) if shape else 1
+    if n - correction <= 0:
+        warn_user(
+            f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
+            "factor (input numel divided by output numel)."
+        )
     return max(n - correction, 0)
 
 
@@ -412,7 +426,7 @@ class Std(Op):
     def forward(ctx, a, axes, correction, keepdim):
         ctx.save_for_backward(a)
         ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
-        ctx.dof = _dof(a._data.shape, axes, correction)
+        ctx.dof = _dof(a._data.shape, axes, correction, "std")
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.asarray(np.sqrt(_centered_sumsq(a._data, axes, keepdim) / ctx.dof), dtype=a._data.dtype)
 
