@@ -153,19 +153,19 @@ def test_nll_ignore_index_inside_the_classes(fn, ignore_index):
         getattr(torch.nn.functional, fn)(b, torch.tensor(bad), ignore_index=ignore_index)
 
 
-@pytest.mark.parametrize("shape", [(8, 10), (64, 10), (64, 40), (40, 3)])
+@pytest.mark.parametrize("shape", [(8, 10), (64, 10), (64, 40), (40, 3), (4, 2, 8, 8), (2, 3, 16, 64)])
 @pytest.mark.parametrize("fn", ["log_softmax", "softmax"])
 def test_softmax_rows_of_few_classes_match_torch(fn, shape):
-    # (N >= 32, C <= 32) rows take the transposed max and the BLAS row sum (ops/reduce.py)
+    # (rows >= 32, C <= 32) take the transposed max; the last-axis sums are one BLAS product
     rng = np.random.default_rng(sum(shape))
     x = (rng.standard_normal(shape) * 20).astype(np.float32)
-    x[1, 0] = np.inf  # a row with +inf (NaN out, as torch) and one with -inf (exp 0)
-    x[2, 1] = -np.inf
+    rows = x.reshape(-1, shape[-1])
+    rows[1, 0] = np.inf  # a row with +inf (NaN out, as torch) and one with -inf (exp 0)
+    rows[2, 1] = -np.inf
     a, b = _pair(x)
-    ya, yb = getattr(a, fn)(1), getattr(b, fn)(1)
+    ya, yb = getattr(a, fn)(-1), getattr(b, fn)(-1)
     assert_close(ya, yb, rtol=1e-5, atol=1e-5)
-    w = rng.standard_normal(shape).astype(np.float32)
-    w[1] = 0
-    (ya[2:] * mt.tensor(w[2:])).sum().backward()
-    (yb[2:] * torch.tensor(w[2:])).sum().backward()
+    w = rng.standard_normal(rows.shape).astype(np.float32)[2:]
+    (ya.reshape(-1, shape[-1])[2:] * mt.tensor(w)).sum().backward()
+    (yb.reshape(-1, shape[-1])[2:] * torch.tensor(w)).sum().backward()
     assert_close(a.grad, b.grad, rtol=1e-5, atol=1e-5)

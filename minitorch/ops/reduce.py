@@ -280,26 +280,29 @@ class LogSumExp(Op):
 
 
 def _row_max(x: np.ndarray, dim: int) -> np.ndarray:
-    """``max(x, dim, keepdims)``; rows of a few classes (an (N, C) batch of logits, C <= 32) as
-    the max over the rows of x^T: NumPy's reduction along a short contiguous axis runs a loop per
-    row (27 us for 512 x 10, 3 us this way). Exact either way."""
-    if x.ndim == 2 and dim == 1 and x.shape[1] <= 32 and x.shape[0] >= 32:
-        return np.maximum.reduce(np.ascontiguousarray(x.T), axis=0)[:, None]
+    """``max(x, dim, keepdims)``; over a short last axis (logits of a few classes, short attention rows;
+    C <= 32) as the max over the rows of x^T: NumPy's reduction along a short contiguous axis runs
+    a loop per row (27 us for 512 x 10, 3 us this way; 1.1 ms vs 83 us for 25000 x 8). Exact."""
+    c = x.shape[-1] if x.ndim else 0
+    if x.ndim >= 2 and dim == x.ndim - 1 and 0 < c <= 32 and x.size >= 32 * c:
+        rows = np.ascontiguousarray(x.reshape(-1, c).T)
+        return np.maximum.reduce(rows, axis=0).reshape(x.shape[:-1] + (1,))
     return np.maximum.reduce(x, axis=dim, keepdims=True)
 
 
 def _row_sum(x: np.ndarray, dim: int) -> np.ndarray:
-    """``sum(x, dim, keepdims)``; over the last axis of a float32/float64 matrix as one BLAS
+    """``sum(x, dim, keepdims)``; over the last axis of a float32/float64 array as one BLAS
     matrix-vector product (8.5 us for 512 x 10 with NumPy's reduction, 2.4 us this way)."""
-    if x.ndim == 2 and dim == 1 and x.dtype.char in "fd" and x.shape[0] >= 32:
-        key = (x.shape[1], x.dtype.char)
+    c = x.shape[-1] if x.ndim else 0
+    if x.ndim >= 2 and dim == x.ndim - 1 and x.dtype.char in "fd" and c and x.size >= 32 * c:
+        key = (c, x.dtype.char)
         ones = _ONES.get(key)
         if ones is None:
             if len(_ONES) > 64:
                 _ONES.clear()
-            ones = _ONES[key] = np.ones((x.shape[1], 1), x.dtype)
+            ones = _ONES[key] = np.ones((c, 1), x.dtype)
             ones.flags.writeable = False
-        return x @ ones
+        return (x.reshape(-1, c) @ ones).reshape(x.shape[:-1] + (1,))
     return np.add.reduce(x, axis=dim, keepdims=True)
 
 
@@ -326,6 +329,11 @@ class Softmax(Op):
     def backward(ctx, g):
         s = ctx.output
         return s * (g - (g * s).sum(ctx.dim, keepdim=True)), None
+
+    @staticmethod
+    def backward_np(ctx, g):
+        s = ctx._output_np()
+        return s * (g - _row_sum(g * s, ctx.dim)), None
 
 
 @_quiet
