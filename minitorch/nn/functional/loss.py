@@ -249,10 +249,8 @@ def cross_entropy(
         and (reduction == "mean" or reduction == "sum")
     ):
         t = target._data
-        n, n_cls = x.shape
-        # NOTE: as uint64 a negative target is huge: both bounds in one reduction
-        if t.ndim == 1 and t.dtype == np.int64 and t.shape[0] == n and n and t.view(np.uint64).max() < n_cls:
-            ignore = ignore_index if 0 <= ignore_index < n_cls else None
+        if t.ndim == 1 and t.dtype == np.int64 and t.shape[0] == x.shape[0]:  # (the checks it needs)
+            ignore = _check_bounds(t, x.shape[1], ignore_index)
             return N.NllLoss.apply(R.LogSoftmax.apply(input, 1), t, None, ignore, reduction)
     reduction = _reduction(reduction, size_average, reduce)
     if not 0.0 <= label_smoothing <= 1.0:
