@@ -53,22 +53,31 @@ def _sum_to_shape(g, shape, dtype):
 _SUM_TO_SHAPE = _sum_to_shape
 
 
-def _collect(roots):
-    """Dependency counts for every node reachable from ``roots`` (explicit stack)."""
+def _count_deps(roots) -> dict:
+    """How many edges point at each node reachable from ``roots`` (explicit stack): a node is
+    pushed when first reached, except a root, which is on the stack already."""
     deps: dict = {}
-    seen = set()
     stack = [n for n in roots if n is not None]
-    for n in stack:
-        seen.add(n)
+    rootset = set(stack)
+    pop, push = stack.pop, stack.append
     while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
+        for nxt, _ in pop().next_functions:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
+            if nxt in deps:
+                deps[nxt] += 1
+            else:
+                deps[nxt] = 1
+                if nxt.next_functions and nxt not in rootset:
+                    push(nxt)
+    return deps
+
+
+def _collect(roots):
+    """Dependency counts for every node reachable from ``roots``, and the set of those nodes."""
+    deps = _count_deps(roots)
+    seen = set(deps)
+    seen.update(n for n in roots if n is not None)
     return deps, seen
 
 
@@ -295,26 +304,6 @@ def _accumulate(var, g, create_graph, stored):
 # them wrapped as Tensors and runs its ``backward`` with grad mode off, and its results are
 # unwrapped. Tensor hooks see Tensors as always. NumPy's floating-point warnings are off for the
 # whole walk (torch prints none for inf/NaN grads), which costs one switch per backward.
-
-
-def _count_deps(roots) -> dict:
-    """``_collect``'s counts alone (the fast path needs no ``seen`` set): a node is pushed when
-    first reached, except a root, which is on the stack already."""
-    deps: dict = {}
-    stack = [n for n in roots if n is not None]
-    rootset = set(stack)
-    pop, push = stack.pop, stack.append
-    while stack:
-        for nxt, _ in pop().next_functions:
-            if nxt is None:
-                continue
-            if nxt in deps:
-                deps[nxt] += 1
-            else:
-                deps[nxt] = 1
-                if nxt.next_functions and nxt not in rootset:
-                    push(nxt)
-    return deps
 
 
 def _run_fast(roots, root_grads, retain_graph):
