@@ -12,6 +12,7 @@ import numpy as np
 from .. import _creation, _device, _dtype
 from ..autograd import function as _function
 from ..ops import arithmetic as A
+from ..ops import shape as S
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -171,11 +172,7 @@ class ConversionMethods:
 
     def storage_offset(self) -> int:
         """Elements between the start of the memory this tensor views and its first element."""
-        root = self._data
-        while isinstance(root.base, np.ndarray):
-            root = root.base
-        start = root.__array_interface__["data"][0]
-        return (self._data.__array_interface__["data"][0] - start) // self._data.itemsize
+        return S._storage(self._data)[1]
 
     @property
     def nbytes(self) -> int:

@@ -14,6 +14,7 @@ from .. import _dtype
 from .._arguments import _shape_arg, norm_dims
 from .._size import Size
 from ..autograd import function as _function
+from ..autograd.engine import _broadcast_axes
 from ..ops import arithmetic as A
 from ..ops import indexing as I
 from ..ops import shape as S
@@ -171,12 +172,11 @@ class ShapeMethods:
         """The sum of this tensor down to ``size``, which must broadcast to its shape."""
         size = tuple(_shape_arg(size))
         shp = self._data.shape
-        lead = len(shp) - len(size)
-        if lead < 0 or any(n != 1 and n != shp[i + lead] for i, n in enumerate(size)):
-            raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shp)}}}.")
-        axes = tuple(range(lead)) + tuple(
-            i + lead for i, n in enumerate(size) if n == 1 and shp[i + lead] != 1
-        )
+        try:  # the reduction the engine does to a broadcast gradient
+            lead, inner = _broadcast_axes(shp, size)
+        except RuntimeError:
+            raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shp)}}}.") from None
+        axes = tuple(range(lead)) + inner
         out = self.sum(axes, keepdim=True) if axes else self
         return out.reshape(size) if out._data.shape != size else out
 
