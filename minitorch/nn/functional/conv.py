@@ -132,11 +132,9 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
     return out.squeeze(0) if added else out
 
 
-def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, nd, fn) -> Tensor:
-    """``nd``-D transposed convolution of batched ``input`` (N, C_in, *): the gradient of the
-    convolution with ``weight`` (C_in, C_out/groups, *k) w.r.t. its input."""
-    if _autocast_state.cpu[0]:
-        input, weight, bias = _autocast_state.lower(input, weight, bias)
+def _conv_transpose_args(input, weight, bias, stride, padding, output_padding, groups, dilation, nd, fn):
+    """Check an ``nd``-D transposed convolution's arguments as torch does; return (stride, padding,
+    output_padding, dilation, output size) as tuples."""
     _check_tensor(input, "input", fn)
     _check_tensor(weight, "weight", fn)
     stride = _tuple(stride, nd, "stride", "convolution")
@@ -154,7 +152,7 @@ def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups
     if not isinstance(groups, Integral) or groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
     if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
-        names = ("height", "width") if nd == 2 else ("width",)
+        names = ("depth", "height", "width")[3 - nd :]
         raise RuntimeError(
             "output padding must be smaller than either stride or dilation, but got "
             + " ".join(f"output_padding_{a}: {v}" for a, v in zip(names, output_padding))
@@ -205,6 +203,18 @@ def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups
             f"Given input size per channel: ({' x '.join(map(str, spatial))}). Calculated output size per "
             f"channel: ({' x '.join(map(str, out))}). Output size is too small"
         )
+    return stride, padding, output_padding, dilation, out
+
+
+def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, nd, fn) -> Tensor:
+    """``nd``-D transposed convolution of batched ``input`` (N, C_in, *): the gradient of the
+    convolution with ``weight`` (C_in, C_out/groups, *k) w.r.t. its input."""
+    if _autocast_state.cpu[0]:
+        input, weight, bias = _autocast_state.lower(input, weight, bias)
+    stride, padding, output_padding, dilation, out = _conv_transpose_args(
+        input, weight, bias, stride, padding, output_padding, groups, dilation, nd, fn
+    )
+    kernel, c_out = weight._data.shape[2:], weight._data.shape[1] * groups
     pads = tuple((p, p) for p in padding)
     if nd == 1:  # a 1-D transposed convolution is a 2-D one over a height-1 image
         spec = C.ConvSpec((1,) + kernel, (1,) + stride, ((0, 0),) + pads, (1,) + dilation, groups, (1,) + out)

@@ -13,7 +13,7 @@ import numpy as np
 from ...ops.shape import stack
 from ...tensor import Tensor
 from ._arguments import _check_tensor, _tuple
-from .conv import conv2d, conv_transpose2d
+from .conv import _conv_transpose_args, conv2d, conv_transpose2d
 from .padding import pad
 from .pooling import _adaptive_sizes, adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .pooling_more import _bins, _const, adaptive_max_pool2d
@@ -182,53 +182,11 @@ def conv_transpose3d(
     (C_in, C_out/groups, kD, kH, kW), as ``torch.nn.functional.conv_transpose3d``: input depth ``i``
     through kernel depth ``k`` lands at output depth ``i * stride + k * dilation - padding``."""
     _check_tensor(input, "input", "conv_transpose3d")
-    _check_tensor(weight, "weight", "conv_transpose3d")
     x, added = _batched5(input, "conv_transpose3d")
-    if weight.dim() != 5:
-        raise RuntimeError(
-            "conv_transpose3d: expected weight to be 5-dimensional (in_channels, out_channels/groups, "
-            f"*kernel_size), but got weight of size {list(weight.shape)}"
-        )
-    ws, xs = list(weight.shape), list(x.shape)
-    if groups > 0 and ws[0] % groups:
-        raise RuntimeError(
-            f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got "
-            f"weight of size [{ws}] instead"
-        )
-    if xs[1] != ws[0]:
-        raise RuntimeError(
-            f"Given transposed=1, weight of size {ws}, expected input{xs} to have {ws[0]} channels, but got "
-            f"{xs[1]} channels instead"
-        )
-    if bias is not None and list(bias.shape) != [ws[1] * groups]:
-        raise RuntimeError(
-            f"Given transposed=1, weight of size {ws}, expected bias to be 1-dimensional with "
-            f"{ws[1] * groups} elements, but got bias of size {list(bias.shape)} instead"
-        )
-    s, p = _tuple(stride, 3, "stride", "convolution"), _tuple(padding, 3, "padding", "convolution")
-    op = _tuple(output_padding, 3, "output_padding", "convolution")
-    d = _tuple(dilation, 3, "dilation", "convolution")
-    if any(o >= si and o >= di for o, si, di in zip(op, s, d)):
-        names = ("depth", "height", "width")
-        raise RuntimeError(
-            "output padding must be smaller than either stride or dilation, but got "
-            + " ".join(
-                f"{a}_{n}: {v}"
-                for a, t in zip(("output_padding", "stride", "dilation"), (op, s, d))
-                for n, v in zip(names, t)
-            )
-        )
-    n, _, depth = xs[:3]
-    kd = ws[2]
-    out = [
-        (i - 1) * si - 2 * pi + di * (k - 1) + o + 1
-        for i, si, pi, di, k, o in zip(xs[2:], s, p, d, ws[2:], op)
-    ]
-    if any(o <= 0 for o in out):
-        raise RuntimeError(
-            f"Given input size per channel: ({' x '.join(map(str, xs[2:]))}). Calculated output size per "
-            f"channel: ({' x '.join(map(str, out))}). Output size is too small"
-        )
+    s, p, op, d, out = _conv_transpose_args(
+        x, weight, bias, stride, padding, output_padding, groups, dilation, 3, "conv_transpose3d"
+    )
+    n, depth, kd = x.shape[0], x.shape[2], weight.shape[2]
     planes = _depth_slices(x, 0, depth, 1)
     full = (depth - 1) * s[0] + d[0] * (kd - 1) + 1  # output depth before cropping and output_padding
     total = None
