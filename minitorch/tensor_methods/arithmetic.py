@@ -261,19 +261,18 @@ class ArithmeticMethods:
     def isfinite(self):
         return _function.Tensor._make(np.isfinite(self._data), False, None)
 
-    def all(self, dim=None, keepdim=False):
+    def _logical_reduce(self, fn, dim, keepdim):
         axes = None if dim is None else norm_dims(dim, self._data.ndim)
-        out = np.asarray(np.all(self._data, axis=axes, keepdims=keepdim))
+        out = np.asarray(fn(self._data, axis=axes, keepdims=keepdim))
         return _function.Tensor._make(
             out.astype(np.uint8) if self._data.dtype == np.uint8 else out, False, None
         )
 
-    def any(self, dim=None, keepdim=False):
-        axes = None if dim is None else norm_dims(dim, self._data.ndim)
-        out = np.asarray(np.any(self._data, axis=axes, keepdims=keepdim))  # uint8 answers uint8, as torch
-        return _function.Tensor._make(
-            out.astype(np.uint8) if self._data.dtype == np.uint8 else out, False, None
-        )
+    def all(self, dim=None, keepdim=False):
+        return self._logical_reduce(np.all, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False):  # (uint8 answers uint8, as torch)
+        return self._logical_reduce(np.any, dim, keepdim)
 
     def fmod(self, other):
         return A.fmod(self, other)

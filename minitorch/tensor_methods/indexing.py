@@ -26,21 +26,22 @@ def _split_ints(idx, ndim: int):
     has_int = any(isinstance(i, (_pyint, np.integer)) and not isinstance(i, bool) for i in idx)
     if not has_int or not any(isinstance(i, np.ndarray) and i.ndim for i in idx):
         return None
-    used = sum(
-        i.ndim if isinstance(i, np.ndarray) and i.dtype == bool else 0 if i is None or i is Ellipsis else 1
-        for i in idx
-    )
+
+    def dims(i):  # the dims of the tensor an index entry consumes
+        if i is None or i is Ellipsis:
+            return 0
+        return i.ndim if isinstance(i, np.ndarray) and i.dtype == bool else 1
+
+    used = sum(dims(i) for i in idx)
     full = []
     for i in idx:
         full.extend([slice(None)] * (ndim - used) if i is Ellipsis else [i])
     basic, rest = [], []
     for i in full:
-        if i is None:
-            rest.append(i)
-        elif isinstance(i, (_pyint, np.integer)):
+        if isinstance(i, (_pyint, np.integer)):
             basic.append(i)
         else:
-            basic.extend([slice(None)] * (i.ndim if isinstance(i, np.ndarray) and i.dtype == bool else 1))
+            basic.extend([slice(None)] * dims(i))
             rest.append(i)
     return tuple(basic), tuple(rest)
 
