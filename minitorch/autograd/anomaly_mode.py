@@ -8,11 +8,12 @@ backward checks each node's output grads: the first node that returns NaN raises
 
 from __future__ import annotations
 
-import os
 import traceback
 import warnings
 
 import numpy as np
+
+from .._warn import internal
 
 
 class _State:
@@ -88,9 +89,6 @@ class set_detect_anomaly:
         _state.enabled, _state.check_nan = self.prev, self.prev_check_nan
 
 
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
 def _record(node) -> None:
     """Keep the forward traceback on ``node`` (called when a node is recorded in anomaly mode): the
     user's frames, as torch's (minitorch's own frames and the ``python -m minitorch`` runner's
@@ -98,9 +96,7 @@ def _record(node) -> None:
     frames = [
         f
         for f in traceback.extract_stack()[:-2]
-        if not (
-            os.path.abspath(f.filename).startswith(_PACKAGE_DIR + os.sep) or f.filename.startswith("<frozen")
-        )
+        if not (internal(f.filename) or f.filename.startswith("<frozen"))
     ]
     node._trace = traceback.format_list(frames)
 
