@@ -54,6 +54,18 @@ def _quiet(cls):
     return cls
 
 
+def _cached(cache: dict, key, make) -> np.ndarray:
+    """``make()`` kept read-only in ``cache`` under ``key`` (a constant array a hot op needs each
+    step: the row index of an NLL, a column of ones); at most 64 kept."""
+    a = cache.get(key)
+    if a is None:
+        if len(cache) >= 64:
+            cache.clear()
+        a = cache[key] = make()
+        a.flags.writeable = False
+    return a
+
+
 def _shape_error(a, b) -> RuntimeError:
     """torch's broadcast error for ``a (op) b`` (built only after NumPy refused, so free on the fast path)."""
     sa, sb = np.shape(_d(a)), np.shape(_d(b))

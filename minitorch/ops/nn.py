@@ -12,7 +12,7 @@ import numpy as np
 
 from ..autograd import grad_mode
 from ..autograd.function import Op
-from .arithmetic import _const, where
+from .arithmetic import _cached, _const, where
 from .indexing import IndexAddZeros
 from .math import Erf, erf_np
 
@@ -244,14 +244,8 @@ _ARANGES: dict = {}
 
 
 def _arange(n: int) -> np.ndarray:
-    """``np.arange(n)``, kept read-only per n: the row index of every NLL step (batch sizes repeat)."""
-    a = _ARANGES.get(n)
-    if a is None:
-        if len(_ARANGES) > 64:
-            _ARANGES.clear()
-        a = _ARANGES[n] = np.arange(n)
-        a.flags.writeable = False
-    return a
+    """``np.arange(n)``, cached: the row index of every NLL step (batch sizes repeat)."""
+    return _cached(_ARANGES, n, lambda: np.arange(n))
 
 
 class NllLoss(Op):

@@ -11,7 +11,7 @@ from .._arguments import _as_tensor_arg, _dim, norm_dims
 from .._warn import warn_user
 from ..autograd import function as _function
 from ..autograd.function import Op
-from .arithmetic import _const, _d, _quiet, where
+from .arithmetic import _cached, _const, _d, _quiet, where
 from .indexing import GatherGrad
 
 
@@ -295,13 +295,7 @@ def _row_sum(x: np.ndarray, dim: int) -> np.ndarray:
     matrix-vector product (8.5 us for 512 x 10 with NumPy's reduction, 2.4 us this way)."""
     c = x.shape[-1] if x.ndim else 0
     if x.ndim >= 2 and dim == x.ndim - 1 and x.dtype.char in "fd" and c and x.size >= 32 * c:
-        key = (c, x.dtype.char)
-        ones = _ONES.get(key)
-        if ones is None:
-            if len(_ONES) > 64:
-                _ONES.clear()
-            ones = _ONES[key] = np.ones((c, 1), x.dtype)
-            ones.flags.writeable = False
+        ones = _cached(_ONES, (c, x.dtype.char), lambda: np.ones((c, 1), x.dtype))
         return (x.reshape(-1, c) @ ones).reshape(x.shape[:-1] + (1,))
     return np.add.reduce(x, axis=dim, keepdims=True)
 
