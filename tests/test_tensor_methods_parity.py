@@ -418,3 +418,18 @@ def test_var_std_with_no_degrees_of_freedom_warn_as_torch():
             warnings.simplefilter("error")
             assert np.isnan(lib.zeros(0, 3).mean(0).numpy()).all()
             lib.randn(4, 3).var(0)
+
+
+def test_sum_with_an_integer_dtype_keeps_it_as_torch():
+    for lib in (mt, torch):
+        got = [
+            str(t.dtype).split(".")[-1]
+            for t in (
+                lib.ones(3, dtype=lib.int32).sum(dtype=lib.int32),
+                lib.ones(3).sum(dtype=lib.int16),
+                lib.ones(3, dtype=lib.int32).sum(),
+                lib.ones(2, 3, dtype=lib.uint8).sum(1),
+                lib.tensor([True, True]).sum(),
+            )
+        ]
+        assert got == ["int32", "int16", "int64", "int64", "int64"]

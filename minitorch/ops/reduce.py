@@ -41,7 +41,13 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, a, axes, keepdim):
         ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
-        return np.add.reduce(a._data, axis=axes if a._data.ndim else None, keepdims=keepdim)
+        d = a._data  # (an integer dtype keeps its width: NumPy would widen int32 to int64)
+        return np.add.reduce(
+            d,
+            axis=axes if d.ndim else None,
+            keepdims=keepdim,
+            dtype=d.dtype if d.dtype.kind in "iu" else None,
+        )
 
     @staticmethod
     def backward(ctx, g):
@@ -628,10 +634,16 @@ class ModeDim(MaxDim):
     _label = "mode"
 
 
+def _accumulator(x, dtype):
+    """``x`` in the dtype a sum or product over it takes, as torch: ``dtype`` if given, else int64
+    for integers and bools."""
+    if dtype is not None:
+        return x.to(dtype)
+    return x.long() if x._data.dtype.kind not in "fV" and x._data.dtype != np.int64 else x
+
+
 def cumprod(x, dim, dtype=None):
-    x = x if dtype is None else x.to(dtype)
-    if dtype is None and x._data.dtype.kind not in "fV" and x._data.dtype != np.int64:
-        x = x.long()  # torch multiplies integers and bools as int64
+    x = _accumulator(x, dtype)
     if x._data.ndim == 0:
         return CumProd.apply(x.reshape(1), _dim(x, dim)).reshape(())
     return CumProd.apply(x, _dim(x, dim))

@@ -22,9 +22,7 @@ class ReductionMethods:
     __slots__ = ()
 
     def sum(self, dim=None, keepdim: bool = False, dtype=None):
-        x = self if dtype is None else self.to(dtype)
-        if x._data.dtype.kind not in "fV" and x._data.dtype != np.int64:
-            x = x.long()  # torch sums integers and bools as int64
+        x = R._accumulator(self, dtype)
         return (R.Sum if dim is None else R.SumDim).apply(x, norm_dims(dim, x._data.ndim), keepdim)
 
     def mean(self, dim=None, keepdim: bool = False, dtype=None):
@@ -79,9 +77,7 @@ class ReductionMethods:
         return R._arg(self._data, dim, keepdim, np.argmin)
 
     def prod(self, dim=None, keepdim: bool = False, dtype=None):
-        x = self if dtype is None else self.to(dtype)
-        if dtype is None and x._data.dtype.kind not in "fV" and x._data.dtype != np.int64:
-            x = x.long()  # torch multiplies integers and bools as int64
+        x = R._accumulator(self, dtype)
         return (R.Prod if dim is None else R.ProdDim).apply(x, norm_dims(dim, x._data.ndim), keepdim)
 
     def logsumexp(self, dim, keepdim: bool = False):
@@ -103,9 +99,7 @@ class ReductionMethods:
         return R.LogSoftmax.apply(x, norm_dims(dim, x._data.ndim)[0] if x._data.ndim else None)
 
     def cumsum(self, dim: int, dtype=None):
-        x = self if dtype is None else self.to(dtype)
-        if dtype is None and x._data.dtype.kind not in "fV" and x._data.dtype != np.int64:
-            x = x.long()  # torch sums integers and bools as int64
+        x = R._accumulator(self, dtype)
         return R.CumSum.apply(x, norm_dims(dim, x._data.ndim)[0])
 
     def _var_args(self, name, dim, unbiased, correction):
