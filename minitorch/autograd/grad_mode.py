@@ -153,17 +153,14 @@ class inference_mode(no_grad):
         super().__exit__(*exc)
 
     def __call__(self, fn):
-        on = not self._mode
-        inner = super().__call__(fn)
+        if inspect.isgeneratorfunction(fn):  # (grad mode per step, as for no_grad)
+            return super().__call__(fn)
+        mode = not self._mode
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            prev = _state.inference
-            _state.inference = on
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                _state.inference = prev
+            with inference_mode(mode):
+                return fn(*args, **kwargs)
 
         return wrapper
 
