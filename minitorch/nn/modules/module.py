@@ -99,7 +99,9 @@ def _as_array(v) -> np.ndarray:
 class _StateDictPart(dict):
     """The entries of a state dict under one module's prefix, with the dict's ``_metadata``."""
 
-    _metadata = None
+    def __init__(self, items, metadata) -> None:
+        super().__init__(items)
+        self._metadata = metadata
 
 
 class Module:
@@ -726,16 +728,15 @@ class Module:
 
         metadata = getattr(state_dict, "_metadata", None)  # torch's per-module versions, if saved
 
-        def load(module: Module, local: dict, prefix: str) -> None:
-            local = _StateDictPart(local)
-            local._metadata = metadata
+        def load(module: Module, local: _StateDictPart, prefix: str) -> None:
             module._check_state_dict(local, prefix, missing, unexpected, errors, todo)
             for name, child in module._modules.items():
                 if child is not None:
                     child_prefix = prefix + name + "."
-                    load(child, {k: v for k, v in local.items() if k.startswith(child_prefix)}, child_prefix)
+                    part = ((k, v) for k, v in local.items() if k.startswith(child_prefix))
+                    load(child, _StateDictPart(part, metadata), child_prefix)
 
-        load(self, dict(state_dict), "")
+        load(self, _StateDictPart(state_dict.items(), metadata), "")
         if strict:
             if unexpected:
                 errors.insert(
