@@ -253,14 +253,9 @@ __all__ = [
     "poisson",
     "is_nonzero",
     "broadcast_shapes",
-    "broadcast_to",
     "broadcast_tensors",
     "diagflat",
-    "conj",
-    "conj_physical",
     "real",
-    "resolve_conj",
-    "resolve_neg",
     *_STACKING,
     *_ALIASES,
 ]
@@ -287,10 +282,6 @@ def broadcast_shapes(*shapes):
         raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape {norm}") from None
 
 
-def broadcast_to(input, size):  # noqa: A002
-    return input.expand(*size)
-
-
 def broadcast_tensors(*tensors):
     shape = broadcast_shapes(*(t.shape for t in tensors))
     return tuple(t.expand(*shape) for t in tensors)
@@ -300,19 +291,8 @@ def diagflat(input, offset: int = 0):  # noqa: A002
     return input.reshape(-1).diag(offset)
 
 
-def conj(input):  # noqa: A002
-    return input.conj()
-
-
 def real(input):  # noqa: A002
     return input.real
-
-
-def resolve_conj(input):  # noqa: A002
-    return input
-
-
-resolve_neg = conj_physical = resolve_conj
 
 
 def poisson(input, generator=None):  # noqa: A002 - torch's parameter name

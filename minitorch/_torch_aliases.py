@@ -43,6 +43,11 @@ _METHODS = {
     "is_inference": "is_inference",
     "is_same_size": "is_same_size",
     "is_signed": "is_signed",
+    "broadcast_to": "broadcast_to",
+    "conj": "conj",
+    "conj_physical": "conj_physical",
+    "resolve_conj": "resolve_conj",
+    "resolve_neg": "resolve_neg",
 }
 # the in-place function forms: torch.relu_(x) is x.relu_()
 _INPLACE = (
